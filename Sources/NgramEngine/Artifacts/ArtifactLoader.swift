@@ -1,0 +1,362 @@
+import Foundation
+
+/// A model loaded from `DIR/artifacts`, with the facts of its meta.
+public struct LoadedArtifacts: Sendable {
+  /// The model.
+  public let model: NgramModel
+  /// `start_tokens` from the meta (the first n corpus tokens), if present.
+  public let startTokens: [String]
+  /// The weights format that was read.
+  public let format: WeightsFormat
+  /// The parsed `00_meta.json`.
+  public let meta: JSONValue
+}
+
+/// Reads artifacts written by ngram-tui or by the Python reference, validating every line.
+public enum ArtifactLoader {
+  /// Loads `DIR/artifacts`.
+  public static func load(directory: String) throws -> LoadedArtifacts {
+    let dir = (directory as NSString).appendingPathComponent("artifacts")
+    let metaPath = (dir as NSString).appendingPathComponent("00_meta.json")
+    guard FileManager.default.fileExists(atPath: metaPath) else {
+      throw NgramError.artifactsMissing(directory: dir, file: "00_meta.json")
+    }
+    let meta = try readMeta(metaPath)
+    let contextLength: Int
+    switch meta["model_kind"] {
+    case .string("unigram")?: contextLength = 0
+    case .string("bigram")?: contextLength = 1
+    case .string("context2")?: contextLength = 2
+    case .string("context3")?: contextLength = 3
+    case let other?:
+      throw NgramError.malformed(file: metaPath, line: 1, reason: "unsupported model_kind \(other.rendered(indent: nil)) (expected unigram, bigram, context2 or context3)")
+    case nil:
+      throw NgramError.malformed(file: metaPath, line: 1, reason: "missing \"model_kind\"")
+    }
+    let vocabPath = (dir as NSString).appendingPathComponent("01_vocabulary.csv")
+    let vocab = try readVocabulary(vocabPath)
+    if case .int(let v)? = meta["vocab_size"], v != vocab.count {
+      throw NgramError.malformed(file: vocabPath, line: vocab.count + 1, reason: "\(vocab.count) tokens but 00_meta.json says vocab_size \(v)")
+    }
+    var format: WeightsFormat = .dense
+    if case .string(let f)? = meta["weights"]?["format"], f == "compact" { format = .compact }
+    let weightsName = format == .dense ? ArtifactWriter.denseWeightsFile : ArtifactWriter.compactWeightsFile
+    let weightsPath = (dir as NSString).appendingPathComponent(weightsName)
+    guard FileManager.default.fileExists(atPath: weightsPath) else {
+      throw NgramError.artifactsMissing(directory: dir, file: weightsName)
+    }
+    let model =
+      format == .dense
+      ? try readDense(weightsPath, vocabulary: vocab, contextLength: contextLength)
+      : try readCompact(weightsPath, vocabulary: vocab, contextLength: contextLength)
+    var start: [String] = []
+    if case .array(let items)? = meta["start_tokens"] {
+      for item in items { if case .string(let s) = item { start.append(s) } }
+    }
+    return LoadedArtifacts(model: model, startTokens: start, format: format, meta: meta)
+  }
+
+  static func readBytes(_ path: String) throws -> Data {
+    do {
+      return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+    } catch {
+      throw NgramError.unreadable(file: path, reason: "cannot open the file")
+    }
+  }
+
+  static func readMeta(_ path: String) throws -> JSONValue {
+    let data = try readBytes(path)
+    let value: JSONValue
+    do {
+      value = try JSONParser.parse([UInt8](data))
+    } catch {
+      throw NgramError.malformed(file: path, line: error.line, reason: "\(error.reason) (re-run `ngram-tui train` to rewrite it)")
+    }
+    guard case .object = value else {
+      throw NgramError.malformed(file: path, line: 1, reason: "expected a JSON object")
+    }
+    return value
+  }
+
+  /// Calls `body` with each line (without `\r\n` or `\n`) and its 1-based number.
+  static func forEachLine(_ data: Data, _ body: (ArraySlice<UInt8>, Int) throws -> Void) throws {
+    let bytes = [UInt8](data)
+    var start = 0
+    var line = 1
+    let n = bytes.count
+    while start < n {
+      var end = start
+      while end < n && bytes[end] != 0x0A { end += 1 }
+      var stop = end
+      if stop > start && bytes[stop - 1] == 0x0D { stop -= 1 }
+      try body(bytes[start..<stop], line)
+      line += 1
+      start = end + 1
+    }
+  }
+
+  static func readVocabulary(_ path: String) throws -> Vocabulary {
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw NgramError.artifactsMissing(directory: (path as NSString).deletingLastPathComponent, file: "01_vocabulary.csv")
+    }
+    let data = try readBytes(path)
+    var tokens: [String] = []
+    var freqs: [Int] = []
+    try forEachLine(data) { line, no in
+      guard let f = CSV.fields(line) else {
+        throw NgramError.malformed(file: path, line: no, reason: "unterminated quoted field")
+      }
+      if no == 1 {
+        guard f == ["token_id", "token", "frequency"] else {
+          throw NgramError.malformed(file: path, line: 1, reason: "header must be exactly token_id,token,frequency")
+        }
+        return
+      }
+      guard f.count == 3 else {
+        throw NgramError.malformed(file: path, line: no, reason: "expected 3 fields, found \(f.count)")
+      }
+      guard let id = Int(f[0]), id == tokens.count else {
+        throw NgramError.malformed(file: path, line: no, reason: "token_id '\(f[0])' should be \(tokens.count)")
+      }
+      guard let fr = Int(f[2]), fr >= 0 else {
+        throw NgramError.malformed(file: path, line: no, reason: "frequency '\(f[2])' is not a whole number")
+      }
+      tokens.append(f[1])
+      freqs.append(fr)
+    }
+    if tokens.isEmpty {
+      throw NgramError.malformed(file: path, line: 1, reason: data.isEmpty ? "empty file (truncated?)" : "no tokens")
+    }
+    return Vocabulary(tokens: tokens, frequencies: freqs)
+  }
+
+  /// Parses a decimal number; the fixed `%.4f` form on a fast path that rounds exactly like `float()`.
+  @inline(__always)
+  static func parseNumber(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
+    var i = 0
+    var neg = false
+    if count > 0 && p[0] == 0x2D { neg = true; i = 1 }
+    var mant: UInt64 = 0
+    var digits = 0
+    var fracDigits = 0
+    var seenDot = false
+    var simple = i < count
+    while i < count {
+      let b = p[i]
+      if b >= 0x30 && b <= 0x39 {
+        mant = mant &* 10 &+ UInt64(b - 0x30)
+        digits += 1
+        if seenDot { fracDigits += 1 }
+      } else if b == 0x2E && !seenDot {
+        seenDot = true
+      } else {
+        simple = false
+        break
+      }
+      i += 1
+    }
+    if simple && digits > 0 && digits <= 15 && fracDigits <= 15 {
+      let scale = pow10[fracDigits]
+      let v = Double(mant) / scale
+      return neg ? -v : v
+    }
+    let s = String(decoding: UnsafeBufferPointer(start: p, count: count), as: UTF8.self)
+    return Double(s)
+  }
+
+  static let pow10: [Double] = (0...15).map { (0..<$0).reduce(1.0) { r, _ in r * 10 } }
+
+  static func readDense(_ path: String, vocabulary: Vocabulary, contextLength n: Int) throws -> NgramModel {
+    let v = vocabulary.count
+    let expectedRows = ArtifactWriter.denseCellCount(vocabSize: v, contextLength: n) / v
+    let data = try readBytes(path)
+    var rowContexts: [Int32] = []
+    var rowDefault: [Double] = []
+    var rowK: [Int32] = []
+    var colOffsets = [0]
+    var cols: [Int32] = []
+    var weights: [Double] = []
+    var values = [Double](repeating: 0, count: v)
+    var rowNumber = 0
+    var headerSeen = false
+    try data.withUnsafeBytes { raw in
+      let bytes = raw.bindMemory(to: UInt8.self)
+      let total = bytes.count
+      var start = 0
+      var lineNo = 1
+      while start < total {
+        var end = start
+        // memchr is much faster than a byte loop on these long lines.
+        if let q = memchr(bytes.baseAddress! + start, 0x0A, total - start) {
+          end = bytes.baseAddress!.distance(to: q.assumingMemoryBound(to: UInt8.self))
+        } else {
+          end = total
+        }
+        var stop = end
+        if stop > start && bytes[stop - 1] == 0x0D { stop -= 1 }
+        defer {
+          start = end + 1
+          lineNo += 1
+        }
+        if !headerSeen {
+          guard let f = CSV.fields(Array(bytes[start..<stop])[...]), f.first == "input_token" else {
+            throw NgramError.malformed(file: path, line: lineNo, reason: "header must start with input_token")
+          }
+          guard f.count == v + 1 else {
+            throw NgramError.malformed(file: path, line: lineNo, reason: "header has \(f.count - 1) token columns, vocabulary has \(v)")
+          }
+          headerSeen = true
+          continue
+        }
+        if stop == start && end >= total { break }
+        guard rowNumber < expectedRows else {
+          throw NgramError.malformed(file: path, line: lineNo, reason: "more than \(expectedRows) rows (V^\(n) for V = \(v))")
+        }
+        // Skip the label (possibly quoted).
+        var i = start
+        if i < stop && bytes[i] == 0x22 {
+          i += 1
+          while i < stop {
+            if bytes[i] == 0x22 {
+              if i + 1 < stop && bytes[i + 1] == 0x22 { i += 2; continue }
+              break
+            }
+            i += 1
+          }
+          i += 1
+        } else {
+          while i < stop && bytes[i] != 0x2C { i += 1 }
+        }
+        var col = 0
+        var allZero = true
+        while i < stop {
+          guard bytes[i] == 0x2C else {
+            throw NgramError.malformed(file: path, line: lineNo, reason: "malformed label field")
+          }
+          i += 1
+          var j = i
+          while j < stop && bytes[j] != 0x2C { j += 1 }
+          guard col < v else {
+            throw NgramError.malformed(file: path, line: lineNo, reason: "more than \(v + 1) fields")
+          }
+          if j - i == 1 && bytes[i] == 0x30 {
+            values[col] = 0
+          } else {
+            guard let x = parseNumber(bytes.baseAddress! + i, j - i), x.isFinite else {
+              let text = String(decoding: UnsafeBufferPointer(start: bytes.baseAddress! + i, count: j - i), as: UTF8.self)
+              throw NgramError.malformed(file: path, line: lineNo, reason: "'\(text)' in column \(col + 2) is not a number")
+            }
+            values[col] = x
+            if x != 0 { allZero = false }
+          }
+          col += 1
+          i = j
+        }
+        guard col == v else {
+          throw NgramError.malformed(file: path, line: lineNo, reason: "expected \(v + 1) fields, found \(col + 1) (truncated?)")
+        }
+        if !allZero {
+          // Majority value (Boyer–Moore) becomes the shared weight; the rest are explicit.
+          var cand = values[0]
+          var count = 0
+          for x in values {
+            if count == 0 { cand = x; count = 1 } else if x == cand { count += 1 } else { count -= 1 }
+          }
+          var idx = rowNumber
+          var ctx = [Int32](repeating: 0, count: n)
+          for j in stride(from: n - 1, through: 0, by: -1) {
+            ctx[j] = Int32(idx % v)
+            idx /= v
+          }
+          rowContexts.append(contentsOf: ctx)
+          rowDefault.append(cand)
+          var k: Int32 = 0
+          for c in 0..<v where values[c] != cand {
+            cols.append(Int32(c))
+            weights.append(values[c])
+            k += 1
+          }
+          rowK.append(k)
+          colOffsets.append(cols.count)
+        }
+        rowNumber += 1
+      }
+    }
+    guard headerSeen else { throw NgramError.malformed(file: path, line: 1, reason: "empty file (truncated?)") }
+    guard rowNumber == expectedRows else {
+      throw NgramError.malformed(file: path, line: rowNumber + 2, reason: "found \(rowNumber) rows, expected \(expectedRows) (V^\(n) for V = \(v)); the file looks truncated")
+    }
+    return NgramModel(
+      vocabulary: vocabulary, contextLength: n, rowContexts: rowContexts, rowDefault: rowDefault,
+      rowExplicitCount: rowK, colOffsets: colOffsets, cols: cols, weights: weights)
+  }
+
+  static func readCompact(_ path: String, vocabulary: Vocabulary, contextLength n: Int) throws -> NgramModel {
+    let v = vocabulary.count
+    let data = try readBytes(path)
+    var rowContexts: [Int32] = []
+    var rowDefault: [Double] = []
+    var rowK: [Int32] = []
+    var colOffsets = [0]
+    var cols: [Int32] = []
+    var weights: [Double] = []
+    var declaredRows: Int?
+    var sawFormat = false
+    try forEachLine(data) { line, no in
+      let text = String(decoding: line, as: UTF8.self)
+      if text.hasPrefix("#") {
+        let parts = text.dropFirst().split(separator: " ")
+        if parts.first == "format" {
+          guard parts.count == 3, parts[1] == "ngram-tui-sparse-weights", parts[2] == "1" else {
+            throw NgramError.malformed(file: path, line: no, reason: "unsupported format line '\(text)'")
+          }
+          sawFormat = true
+        } else if parts.first == "vocab_size", parts.count == 2 {
+          guard Int(parts[1]) == v else {
+            throw NgramError.malformed(file: path, line: no, reason: "vocab_size \(parts[1]) but the vocabulary has \(v) tokens")
+          }
+        } else if parts.first == "context_length", parts.count == 2 {
+          guard Int(parts[1]) == n else {
+            throw NgramError.malformed(file: path, line: no, reason: "context_length \(parts[1]) but the meta says \(n)")
+          }
+        } else if parts.first == "rows", parts.count == 2 {
+          declaredRows = Int(parts[1])
+        }
+        return
+      }
+      guard sawFormat else { throw NgramError.malformed(file: path, line: no, reason: "missing '#format ngram-tui-sparse-weights 1' header") }
+      let f = text.split(separator: "\t", omittingEmptySubsequences: false)
+      guard f.count == 3 else {
+        throw NgramError.malformed(file: path, line: no, reason: "expected 3 tab-separated fields, found \(f.count)")
+      }
+      let ctx = f[0].split(separator: " ").map { Int32($0) }
+      guard ctx.count == n, ctx.allSatisfy({ $0 != nil && $0! >= 0 && Int($0!) < v }) else {
+        throw NgramError.malformed(file: path, line: no, reason: "context '\(f[0])' is not \(n) token ids below \(v)")
+      }
+      guard let w0 = Double(f[1]), w0.isFinite else {
+        throw NgramError.malformed(file: path, line: no, reason: "shared weight '\(f[1])' is not a number")
+      }
+      rowContexts.append(contentsOf: ctx.map { $0! })
+      rowDefault.append(w0)
+      var k: Int32 = 0
+      for item in f[2].split(separator: " ") {
+        let cw = item.split(separator: ":")
+        guard cw.count == 2, let c = Int32(cw[0]), c >= 0, Int(c) < v, let w = Double(cw[1]), w.isFinite else {
+          throw NgramError.malformed(file: path, line: no, reason: "'\(item)' is not column:weight")
+        }
+        cols.append(c)
+        weights.append(w)
+        k += 1
+      }
+      rowK.append(k)
+      colOffsets.append(cols.count)
+    }
+    guard sawFormat else { throw NgramError.malformed(file: path, line: 1, reason: "missing '#format ngram-tui-sparse-weights 1' header (empty or truncated file?)") }
+    if let d = declaredRows, d != rowDefault.count {
+      throw NgramError.malformed(file: path, line: rowDefault.count + 7, reason: "found \(rowDefault.count) rows, header says \(d); the file looks truncated")
+    }
+    return NgramModel(
+      vocabulary: vocabulary, contextLength: n, rowContexts: rowContexts, rowDefault: rowDefault,
+      rowExplicitCount: rowK, colOffsets: colOffsets, cols: cols, weights: weights)
+  }
+}

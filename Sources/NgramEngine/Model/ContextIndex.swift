@@ -1,0 +1,190 @@
+import Foundation
+
+/// Training pairs grouped by context row, in the flat (CSR) layout the trainer walks.
+///
+/// Rows are numbered in order of first appearance. Each row keeps its targets in corpus order,
+/// its distinct targets in order of first appearance (`cols`), and every target's position in
+/// that list (`localTargets`). Rows whose local target sequences are identical train
+/// identically, so they are grouped into classes that are trained once.
+struct ContextIndex: Sendable {
+  let contextLength: Int
+  let vocabSize: Int
+  let pairCount: Int
+  let rowCount: Int
+  /// `rowCount * contextLength` token ids.
+  let rowContexts: [Int32]
+  let pairOffsets: [Int]
+  let targets: [Int32]
+  let localTargets: [Int32]
+  let colOffsets: [Int]
+  let cols: [Int32]
+  /// The class of each row; classes are numbered in order of first appearance.
+  let classOf: [Int32]
+  /// The first row of each class.
+  let classRep: [Int32]
+  /// Rows of each class (CSR).
+  let memberOffsets: [Int]
+  let members: [Int32]
+
+  /// The key of a context in a hash map: the ids packed into one integer.
+  @inline(__always)
+  static func key(_ ids: UnsafePointer<Int32>, _ n: Int, _ v: Int) -> UInt64 {
+    var k: UInt64 = 0
+    for j in 0..<n { k = k &* UInt64(v) &+ UInt64(UInt32(bitPattern: ids[j])) }
+    return k
+  }
+
+  /// Whether contexts of length `n` over `v` tokens fit the packed key.
+  static func keyFits(n: Int, v: Int) -> Bool {
+    var total: Double = 1
+    for _ in 0..<n { total *= Double(max(v, 1)) }
+    return total < 9.0e18
+  }
+
+  init(tokenIDs: [Int32], vocabSize v: Int, contextLength n: Int) {
+    contextLength = n
+    vocabSize = v
+    let p = max(tokenIDs.count - n, 0)
+    pairCount = p
+    var rowOfPair = [Int32](repeating: 0, count: p)
+    var ctx: [Int32] = []
+    var rows = 0
+    tokenIDs.withUnsafeBufferPointer { ids in
+      var table = OpenTable(capacity: max(16, p * 2))
+      for i in 0..<p {
+        let key = ContextIndex.key(ids.baseAddress! + i, n, v)
+        let (slot, found) = table.find(key)
+        if let r = found {
+          rowOfPair[i] = r
+        } else {
+          table.insert(at: slot, key: key, value: Int32(rows))
+          rowOfPair[i] = Int32(rows)
+          for j in 0..<n { ctx.append(ids[i + j]) }
+          rows += 1
+        }
+      }
+    }
+    rowCount = rows
+    rowContexts = ctx
+    var off = [Int](repeating: 0, count: rows + 1)
+    for r in rowOfPair { off[Int(r) + 1] += 1 }
+    for r in 0..<rows { off[r + 1] += off[r] }
+    pairOffsets = off
+    var fill = off
+    var tg = [Int32](repeating: 0, count: p)
+    for i in 0..<p {
+      let r = Int(rowOfPair[i])
+      tg[fill[r]] = tokenIDs[i + n]
+      fill[r] += 1
+    }
+    targets = tg
+    // Distinct targets per row, in first-appearance order.
+    var mark = [Int32](repeating: -1, count: max(v, 1))
+    var local = [Int32](repeating: 0, count: max(v, 1))
+    var lt = [Int32](repeating: 0, count: p)
+    var cOff = [Int](repeating: 0, count: rows + 1)
+    var cs: [Int32] = []
+    cs.reserveCapacity(p)
+    for r in 0..<rows {
+      var k: Int32 = 0
+      for q in off[r]..<off[r + 1] {
+        let t = Int(tg[q])
+        if mark[t] != Int32(r) {
+          mark[t] = Int32(r)
+          local[t] = k
+          cs.append(Int32(t))
+          k += 1
+        }
+        lt[q] = local[t]
+      }
+      cOff[r + 1] = cs.count
+    }
+    localTargets = lt
+    colOffsets = cOff
+    cols = cs
+    // Classes of rows with identical local target sequences.
+    var cls = [Int32](repeating: 0, count: rows)
+    var reps: [Int32] = []
+    var hashes: [UInt64] = []
+    lt.withUnsafeBufferPointer { ltp in
+      var table = OpenTable(capacity: max(16, rows * 2))
+      for r in 0..<rows {
+        let a = off[r], b = off[r + 1]
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(b - a + 1)
+        for q in a..<b { h = (h ^ UInt64(UInt32(bitPattern: ltp[q]))) &* 0x100_0000_01b3 }
+        h ^= h >> 31
+        var slot = table.slot(for: h)
+        var assigned: Int32 = -1
+        while let c = table.value(at: slot) {
+          let rep = Int(reps[Int(c)])
+          if hashes[Int(c)] == h && off[rep + 1] - off[rep] == b - a
+            && memcmp(ltp.baseAddress! + off[rep], ltp.baseAddress! + a, (b - a) * 4) == 0
+          {
+            assigned = c
+            break
+          }
+          slot = table.next(slot)
+        }
+        if assigned < 0 {
+          assigned = Int32(reps.count)
+          table.insert(at: slot, key: h, value: assigned)
+          reps.append(Int32(r))
+          hashes.append(h)
+        }
+        cls[r] = assigned
+      }
+    }
+    classOf = cls
+    classRep = reps
+    var mOff = [Int](repeating: 0, count: reps.count + 1)
+    for c in cls { mOff[Int(c) + 1] += 1 }
+    for c in 0..<reps.count { mOff[c + 1] += mOff[c] }
+    var mFill = mOff
+    var mem = [Int32](repeating: 0, count: rows)
+    for r in 0..<rows {
+      let c = Int(cls[r])
+      mem[mFill[c]] = Int32(r)
+      mFill[c] += 1
+    }
+    memberOffsets = mOff
+    members = mem
+  }
+
+  var classCount: Int { classRep.count }
+}
+
+/// A minimal open-addressing table from 64-bit keys to row numbers.
+struct OpenTable {
+  private var keys: [UInt64]
+  private var values: [Int32]
+  private let mask: Int
+
+  init(capacity: Int) {
+    var c = 16
+    while c < capacity { c <<= 1 }
+    keys = [UInt64](repeating: 0, count: c)
+    values = [Int32](repeating: -1, count: c)
+    mask = c - 1
+  }
+
+  @inline(__always) func slot(for key: UInt64) -> Int {
+    Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & mask
+  }
+  @inline(__always) func next(_ s: Int) -> Int { (s + 1) & mask }
+  @inline(__always) func value(at s: Int) -> Int32? { values[s] < 0 ? nil : values[s] }
+
+  /// The slot holding `key` and its value, or the empty slot where it would go.
+  @inline(__always) func find(_ key: UInt64) -> (Int, Int32?) {
+    var s = slot(for: key)
+    while values[s] >= 0 {
+      if keys[s] == key { return (s, values[s]) }
+      s = (s + 1) & mask
+    }
+    return (s, nil)
+  }
+
+  @inline(__always) mutating func insert(at s: Int, key: UInt64, value: Int32) {
+    keys[s] = key
+    values[s] = value
+  }
+}

@@ -1,0 +1,219 @@
+import Foundation
+
+/// A trained (or loaded) model in sparse form: for each trained context row, one shared weight for
+/// the columns it never targeted plus its explicit columns. Rows never trained are all zero.
+public struct NgramModel: Sendable {
+  /// The vocabulary (columns).
+  public let vocabulary: Vocabulary
+  /// Tokens of context, 0…3.
+  public let contextLength: Int
+  /// `rowCount * contextLength` ids: each trained row's context.
+  let rowContexts: [Int32]
+  /// Each row's shared weight.
+  let rowDefault: [Double]
+  /// Each row's explicit column count (columns beyond it in its slot are unused).
+  let rowExplicitCount: [Int32]
+  /// CSR offsets of each row's column slot.
+  let colOffsets: [Int]
+  /// Explicit column ids.
+  let cols: [Int32]
+  /// Explicit column weights.
+  let weights: [Double]
+  private let rowIndex: [UInt64: Int32]
+
+  init(
+    vocabulary: Vocabulary, contextLength: Int, rowContexts: [Int32], rowDefault: [Double],
+    rowExplicitCount: [Int32], colOffsets: [Int], cols: [Int32], weights: [Double]
+  ) {
+    self.vocabulary = vocabulary
+    self.contextLength = contextLength
+    self.rowContexts = rowContexts
+    self.rowDefault = rowDefault
+    self.rowExplicitCount = rowExplicitCount
+    self.colOffsets = colOffsets
+    self.cols = cols
+    self.weights = weights
+    var idx: [UInt64: Int32] = [:]
+    idx.reserveCapacity(rowDefault.count)
+    let v = vocabulary.count
+    rowContexts.withUnsafeBufferPointer { p in
+      for r in 0..<rowDefault.count {
+        idx[ContextIndex.key(p.baseAddress! + r * contextLength, contextLength, v)] = Int32(r)
+      }
+    }
+    rowIndex = idx
+  }
+
+  /// The number of trained rows.
+  public var trainedRowCount: Int { rowDefault.count }
+  /// The number of explicit weights stored.
+  public var explicitWeightCount: Int { rowExplicitCount.reduce(0) { $0 + Int($1) } }
+
+  /// The trained row of a context, if it was ever seen in training.
+  func row(for context: [Int]) -> Int? {
+    precondition(context.count == contextLength)
+    let ids = context.map { Int32($0) }
+    return ids.withUnsafeBufferPointer { p in
+      rowIndex[ContextIndex.key(p.baseAddress!, contextLength, vocabulary.count)].map(Int.init)
+    }
+  }
+
+  /// Whether the context was seen in training.
+  public func isTrained(context: [Int]) -> Bool { row(for: context) != nil }
+
+  /// The next-token distribution for a context of exactly `contextLength` ids.
+  public func distribution(context: [Int]) -> Distribution {
+    let v = vocabulary.count
+    guard let r = row(for: context) else {
+      return Distribution(vocabSize: v, defaultProbability: 1 / Double(v), explicit: [])
+    }
+    return distribution(row: r)
+  }
+
+  func distribution(row r: Int) -> Distribution {
+    let v = vocabulary.count
+    let k = Int(rowExplicitCount[r])
+    let start = colOffsets[r]
+    let w0 = rowDefault[r]
+    let nd = v - k
+    var m = nd > 0 ? w0 : -Double.infinity
+    for j in 0..<k where weights[start + j] > m { m = weights[start + j] }
+    let e0 = nd > 0 ? exp(w0 - m) : 0
+    var z = Double(nd) * e0
+    var ex = [Double](repeating: 0, count: k)
+    for j in 0..<k {
+      ex[j] = exp(weights[start + j] - m)
+      z += ex[j]
+    }
+    var explicit: [(id: Int, probability: Double)] = []
+    explicit.reserveCapacity(k)
+    for j in 0..<k { explicit.append((Int(cols[start + j]), ex[j] / z)) }
+    return Distribution(vocabSize: v, defaultProbability: nd > 0 ? e0 / z : 0, explicit: explicit)
+  }
+
+  /// The `k` most probable next tokens, ties broken by lower id.
+  public func topK(context: [Int], k: Int) -> [Prediction] {
+    distribution(context: context).top(k).map {
+      Prediction(token: vocabulary.tokens[$0.id], id: $0.id, probability: $0.probability)
+    }
+  }
+
+  /// Greedy generation: `count` argmax steps from `start` (which must have `contextLength` ids).
+  public func generate(start: [Int], count: Int) -> [Int] {
+    var window = start
+    var out: [Int] = []
+    for _ in 0..<count {
+      let next = distribution(context: window).argmax
+      out.append(next)
+      if contextLength > 0 {
+        window.removeFirst()
+        window.append(next)
+      }
+    }
+    return out
+  }
+
+  /// Resolves tokens to ids, or throws naming the unknown ones with suggestions.
+  public func ids(for tokens: [String]) throws -> [Int] {
+    var unknown: [String] = []
+    var ids: [Int] = []
+    for t in tokens {
+      if let id = vocabulary.id(of: t) { ids.append(id) } else { unknown.append(t) }
+    }
+    if !unknown.isEmpty {
+      throw NgramError.unknownTokens(unknown, suggestions: unknown.map { vocabulary.suggestions(for: $0) })
+    }
+    return ids
+  }
+
+  /// The context row index the reference uses (`a·V + b`, …) for a row's context.
+  func referenceRowIndex(_ r: Int) -> Int {
+    var idx = 0
+    for j in 0..<contextLength { idx = idx * vocabulary.count + Int(rowContexts[r * contextLength + j]) }
+    return idx
+  }
+
+  /// The weight of column `j` in row `r`.
+  func weight(row r: Int, column j: Int) -> Double {
+    let start = colOffsets[r]
+    for q in 0..<Int(rowExplicitCount[r]) where Int(cols[start + q]) == j { return weights[start + q] }
+    return rowDefault[r]
+  }
+}
+
+/// One next token and its probability.
+public struct Prediction: Sendable, Equatable {
+  /// The token text.
+  public let token: String
+  /// Its vocabulary id.
+  public let id: Int
+  /// Its probability under the model.
+  public let probability: Double
+}
+
+/// A next-token distribution in sparse form: one probability shared by all columns not listed.
+public struct Distribution: Sendable {
+  /// V.
+  public let vocabSize: Int
+  /// The probability of every column not in `explicit`.
+  public let defaultProbability: Double
+  /// Columns with their own probability.
+  public let explicit: [(id: Int, probability: Double)]
+
+  /// The probability of token `id`.
+  public func probability(of id: Int) -> Double {
+    for e in explicit where e.id == id { return e.probability }
+    return defaultProbability
+  }
+
+  /// The top `k` (id, probability), by probability descending then id ascending.
+  public func top(_ k: Int) -> [(id: Int, probability: Double)] {
+    guard k > 0 else { return [] }
+    let sorted = explicit.sorted { a, b in
+      a.probability != b.probability ? a.probability > b.probability : a.id < b.id
+    }
+    let explicitIDs = Set(explicit.map(\.id))
+    var out: [(id: Int, probability: Double)] = []
+    var i = 0
+    var nextDefault = 0
+    func advanceDefault() {
+      while nextDefault < vocabSize && explicitIDs.contains(nextDefault) { nextDefault += 1 }
+    }
+    advanceDefault()
+    while out.count < k {
+      let haveE = i < sorted.count
+      let haveD = nextDefault < vocabSize
+      if !haveE && !haveD { break }
+      let takeE: Bool
+      if haveE && haveD {
+        let e = sorted[i]
+        takeE = e.probability != defaultProbability ? e.probability > defaultProbability : e.id < nextDefault
+      } else {
+        takeE = haveE
+      }
+      if takeE {
+        out.append(sorted[i])
+        i += 1
+      } else {
+        out.append((nextDefault, defaultProbability))
+        nextDefault += 1
+        advanceDefault()
+      }
+    }
+    return out
+  }
+
+  /// The most probable id, lowest id on ties.
+  public var argmax: Int { top(1).first?.id ?? 0 }
+
+  /// Shannon entropy in bits.
+  public var entropyBits: Double {
+    var h = 0.0
+    var listed = 0
+    for e in explicit where e.probability > 0 { h -= e.probability * log2(e.probability) }
+    listed = explicit.count
+    let nd = Double(vocabSize - listed)
+    if defaultProbability > 0 { h -= nd * defaultProbability * log2(defaultProbability) }
+    return h
+  }
+}

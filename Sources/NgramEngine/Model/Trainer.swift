@@ -1,0 +1,460 @@
+import Foundation
+import Synchronization
+
+/// The settings of one training run.
+public struct TrainingConfig: Sendable, Equatable {
+  /// Tokens of context: 0 (unigram), 1 (bigram), 2 (context-2) or 3 (context-3).
+  public var contextLength: Int
+  /// The SGD step size.
+  public var learningRate: Double
+  /// Passes over all training pairs.
+  public var epochs: Int
+
+  /// Creates a configuration; the defaults are the reference's.
+  public init(contextLength: Int = 2, learningRate: Double = 0.1, epochs: Int = 50) {
+    self.contextLength = contextLength
+    self.learningRate = learningRate
+    self.epochs = epochs
+  }
+
+  /// Checks the values, with a message saying what is accepted.
+  public func validate() throws {
+    guard (0...3).contains(contextLength) else {
+      throw NgramError.invalidOption(
+        "unsupported context length \(contextLength): use 0 (unigram), 1 (bigram), 2 (context-2) or 3 (context-3)")
+    }
+    guard learningRate.isFinite, learningRate >= 0 else {
+      throw NgramError.invalidOption("invalid learning rate \(learningRate): use a finite number >= 0, e.g. --lr 0.1")
+    }
+    guard epochs >= 0 else {
+      throw NgramError.invalidOption("invalid epochs \(epochs): use a whole number >= 0, e.g. --epochs 50")
+    }
+  }
+
+  /// The reference's name for this model kind.
+  public var modelKind: String { ["unigram", "bigram", "context2", "context3"][contextLength] }
+}
+
+/// One line of the training log.
+public struct EpochStats: Sendable, Equatable {
+  /// 1-based epoch number.
+  public let epoch: Int
+  /// Mean cross-entropy over the epoch's pairs, from pre-update probabilities.
+  public let avgLoss: Double
+  /// Share of pairs whose argmax (lowest id on ties) was the target.
+  public let accuracy: Double
+}
+
+/// A snapshot of a run for observers: where it is and what it has logged so far.
+public struct TrainingProgress: Sendable {
+  /// Epochs completed.
+  public var epochsDone: Int
+  /// Epochs requested.
+  public var totalEpochs: Int
+  /// Pairs processed in the current epoch.
+  public var pairsDone: Int
+  /// Pairs per epoch.
+  public var pairsPerEpoch: Int
+  /// Mean loss over the pairs processed so far in the current epoch.
+  public var runningLoss: Double
+  /// Accuracy over the pairs processed so far in the current epoch.
+  public var runningAccuracy: Double
+  /// The finished epochs.
+  public var history: [EpochStats]
+  /// Seconds since training started (excluding time paused).
+  public var elapsed: Double
+  /// Whether the run is paused.
+  public var paused: Bool
+}
+
+/// Pause, resume, single-step and cancel for a running trainer; safe to use from any thread.
+public final class TrainingControl: Sendable {
+  private struct State {
+    var paused = false
+    var cancelled = false
+    var stepsAllowed = 0
+  }
+  private let state = Mutex(State())
+
+  /// Creates a control in the running state.
+  public init() {}
+
+  /// Pauses after the current epoch.
+  public func pause() { state.withLock { $0.paused = true } }
+  /// Resumes a paused run.
+  public func resume() { state.withLock { $0.paused = false; $0.stepsAllowed = 0 } }
+  /// While paused, lets exactly one more epoch run.
+  public func stepOneEpoch() { state.withLock { $0.stepsAllowed += 1 } }
+  /// Stops the run at the next check; `train` then throws `NgramError.cancelled`.
+  public func cancel() { state.withLock { $0.cancelled = true } }
+  /// Whether the run is paused.
+  public var isPaused: Bool { state.withLock { $0.paused } }
+  /// Whether the run was cancelled.
+  public var isCancelled: Bool { state.withLock { $0.cancelled } }
+
+  /// Blocks while paused; returns false when cancelled.
+  func waitForEpochPermission() -> Bool {
+    while true {
+      let (go, cancelled) = state.withLock { s -> (Bool, Bool) in
+        if s.cancelled { return (false, true) }
+        if !s.paused { return (true, false) }
+        if s.stepsAllowed > 0 { s.stepsAllowed -= 1; return (true, false) }
+        return (false, false)
+      }
+      if cancelled { return false }
+      if go { return true }
+      usleep(10_000)
+    }
+  }
+}
+
+/// The exact sparse trainer: the reference's per-pair SGD, one shared weight per row for the
+/// columns that were never that row's target, and rows trained in parallel.
+public struct Trainer: Sendable {
+  /// The settings.
+  public let config: TrainingConfig
+  let index: ContextIndex
+  /// The vocabulary trained on.
+  public let vocabulary: Vocabulary
+
+  /// Groups the corpus's pairs by context. Throws when there are too few tokens.
+  public init(corpus: Corpus, config: TrainingConfig) throws {
+    try config.validate()
+    let need = config.contextLength + 1
+    if corpus.tokenCount < need {
+      throw NgramError.tooFewTokens(file: corpus.path, needed: need, found: corpus.tokenCount)
+    }
+    guard ContextIndex.keyFits(n: config.contextLength, v: corpus.vocabulary.count) else {
+      throw NgramError.invalidOption("vocabulary too large for context length \(config.contextLength)")
+    }
+    self.config = config
+    self.vocabulary = corpus.vocabulary
+    self.index = ContextIndex(
+      tokenIDs: corpus.tokenIDs, vocabSize: corpus.vocabulary.count, contextLength: config.contextLength)
+  }
+
+  /// Training pairs per epoch.
+  public var pairCount: Int { index.pairCount }
+  /// Distinct contexts (trained rows).
+  public var rowCount: Int { index.rowCount }
+  /// Distinct (context, next token) pairs: the number of explicit weights.
+  public var distinctSuccessors: Int { index.cols.count }
+
+  /// Trains all epochs and returns the model and its log.
+  ///
+  /// - Parameters:
+  ///   - control: pause/resume/cancel from other threads.
+  ///   - workers: threads to use (default: all cores).
+  ///   - observer: called after every epoch and from time to time within one.
+  public func train(
+    control: TrainingControl = TrainingControl(), workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+    observer: (@Sendable (TrainingProgress) -> Void)? = nil
+  ) throws -> (model: NgramModel, log: [EpochStats]) {
+    let run = SparseRun(index: index, lr: config.learningRate)
+    var log: [EpochStats] = []
+    let start = DispatchTime.now().uptimeNanoseconds
+    var pausedNanos: UInt64 = 0
+    func progress(_ done: Int, _ loss: Double, _ correct: Int, paused: Bool = false) -> TrainingProgress {
+      let el = Double(DispatchTime.now().uptimeNanoseconds - start - pausedNanos) / 1e9
+      return TrainingProgress(
+        epochsDone: log.count, totalEpochs: config.epochs, pairsDone: done, pairsPerEpoch: index.pairCount,
+        runningLoss: done > 0 ? loss / Double(done) : .nan,
+        runningAccuracy: done > 0 ? Double(correct) / Double(done) : 0, history: log, elapsed: el,
+        paused: paused)
+    }
+    for e in 0..<config.epochs {
+      if control.isPaused {
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        observer?(progress(0, 0, 0, paused: true))
+        if !control.waitForEpochPermission() { throw NgramError.cancelled }
+        pausedNanos += DispatchTime.now().uptimeNanoseconds - t0
+      }
+      if control.isCancelled { throw NgramError.cancelled }
+      let partial: (@Sendable (Int, Double, Int) -> Void)?
+      if let observer {
+        let logSoFar = log
+        let epochs = config.epochs
+        let pairs = index.pairCount
+        let s0 = start
+        let pn = pausedNanos
+        partial = { done, loss, correct in
+          let el = Double(DispatchTime.now().uptimeNanoseconds - s0 - pn) / 1e9
+          observer(
+            TrainingProgress(
+              epochsDone: logSoFar.count, totalEpochs: epochs, pairsDone: done, pairsPerEpoch: pairs,
+              runningLoss: done > 0 ? loss / Double(done) : .nan,
+              runningAccuracy: done > 0 ? Double(correct) / Double(done) : 0, history: logSoFar, elapsed: el,
+              paused: false))
+        }
+      } else {
+        partial = nil
+      }
+      guard let (loss, correct) = run.epoch(workers: workers, control: control, partial: partial) else {
+        throw NgramError.cancelled
+      }
+      let p = Double(index.pairCount)
+      log.append(EpochStats(epoch: e + 1, avgLoss: loss / p, accuracy: Double(correct) / p))
+      observer?(progress(index.pairCount, loss, correct))
+    }
+    return (run.model(vocabulary: vocabulary), log)
+  }
+}
+
+/// Per-chunk epoch sums, each slot written by exactly one worker.
+struct ChunkSums: @unchecked Sendable {
+  let loss: UnsafeMutablePointer<Double>
+  let correct: UnsafeMutablePointer<Int>
+}
+
+/// Mutable training state for the classes of an index; each class is touched by one thread at a time.
+final class SparseRun: @unchecked Sendable {
+  let index: ContextIndex
+  let lr: Double
+  let v: Int
+  /// Per class: the shared weight, the explicit column count.
+  let w0: UnsafeMutablePointer<Double>
+  let k: UnsafeMutablePointer<Int>
+  /// Per class: the explicit weights, at the class representative's `colOffsets`.
+  let weights: UnsafeMutablePointer<Double>
+  var epochNumber = 0
+  let chunkBounds: [Int]
+
+  init(index: ContextIndex, lr: Double) {
+    self.index = index
+    self.lr = lr
+    self.v = index.vocabSize
+    w0 = .allocate(capacity: max(index.classCount, 1))
+    w0.initialize(repeating: 0, count: max(index.classCount, 1))
+    k = .allocate(capacity: max(index.classCount, 1))
+    k.initialize(repeating: 0, count: max(index.classCount, 1))
+    weights = .allocate(capacity: max(index.cols.count, 1))
+    weights.initialize(repeating: 0, count: max(index.cols.count, 1))
+    var m = 0
+    for r in 0..<index.rowCount { m = max(m, index.colOffsets[r + 1] - index.colOffsets[r]) }
+    maxColumns = m
+    // Chunks of classes with roughly equal work, fixed by the data alone (deterministic sums).
+    var work: [Double] = []
+    work.reserveCapacity(index.classCount)
+    var total = 0.0
+    for c in 0..<index.classCount {
+      let rep = Int(index.classRep[c])
+      let pairs = Double(index.pairOffsets[rep + 1] - index.pairOffsets[rep])
+      let cols = Double(index.colOffsets[rep + 1] - index.colOffsets[rep])
+      let members = Double(index.memberOffsets[c + 1] - index.memberOffsets[c])
+      let w = pairs * (cols + 4) + members
+      work.append(w)
+      total += w
+    }
+    let target = max(total / 512, 1)
+    var bounds = [0]
+    var acc = 0.0
+    for c in 0..<index.classCount {
+      acc += work[c]
+      if acc >= target { bounds.append(c + 1); acc = 0 }
+    }
+    if bounds.last! != index.classCount { bounds.append(index.classCount) }
+    chunkBounds = bounds
+  }
+
+  /// Runs one epoch over all classes; returns (loss sum, correct count) or nil when cancelled.
+  func epoch(workers: Int, control: TrainingControl, partial: (@Sendable (Int, Double, Int) -> Void)?) -> (
+    Double, Int
+  )? {
+    let chunks = chunkBounds.count - 1
+    let lossParts = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(chunks, 1))
+    let correctParts = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(chunks, 1))
+    defer {
+      lossParts.deallocate()
+      correctParts.deallocate()
+    }
+    lossParts.initialize(repeating: 0)
+    correctParts.initialize(repeating: 0)
+    let next = Atomic<Int>(0)
+    let cancelled = Atomic<Bool>(false)
+    let progressLock = Mutex((done: 0, loss: 0.0, correct: 0, lastReport: UInt64(0)))
+    let firstEpoch = epochNumber == 0
+    let threads = max(1, min(workers, chunks))
+    let parts = ChunkSums(loss: lossParts.baseAddress!, correct: correctParts.baseAddress!)
+    DispatchQueue.concurrentPerform(iterations: threads) { _ in
+      let maxCols = self.maxColumns
+      let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(maxCols, 1) + 8)
+      defer { scratch.deallocate() }
+      var events: [TieEvent] = []
+      while true {
+        let ch = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        if ch >= chunks { break }
+        if control.isCancelled {
+          cancelled.store(true, ordering: .relaxed)
+          break
+        }
+        var loss = 0.0
+        var correct = 0
+        var pairs = 0
+        for c in self.chunkBounds[ch]..<self.chunkBounds[ch + 1] {
+          let (l, cor, pr) = self.trainClassEpoch(c, scratch: scratch, events: &events, firstEpoch: firstEpoch)
+          loss += l
+          correct += cor
+          pairs += pr
+        }
+        parts.loss[ch] = loss
+        parts.correct[ch] = correct
+        if let partial {
+          let now = DispatchTime.now().uptimeNanoseconds
+          let snap = progressLock.withLock { s -> (Int, Double, Int)? in
+            s.done += pairs
+            s.loss += loss
+            s.correct += correct
+            if now - s.lastReport > 20_000_000 {
+              s.lastReport = now
+              return (s.done, s.loss, s.correct)
+            }
+            return nil
+          }
+          if let snap { partial(snap.0, snap.1, snap.2) }
+        }
+      }
+    }
+    if cancelled.load(ordering: .relaxed) { return nil }
+    epochNumber += 1
+    var loss = 0.0
+    var correct = 0
+    for ch in 0..<chunks {
+      loss += lossParts[ch]
+      correct += correctParts[ch]
+    }
+    return (loss, correct)
+  }
+
+  let maxColumns: Int
+
+  deinit {
+    w0.deallocate()
+    k.deallocate()
+    weights.deallocate()
+  }
+
+  /// A step whose argmax depends on the member row's actual token ids (ties, or the shared
+  /// weight winning while the target is still untouched).
+  struct TieEvent {
+    var localTarget: Int32
+    var kAtStep: Int32
+    var defaultTied: Bool
+    var tied: [Int32]
+  }
+
+  /// One epoch of one class: every step of its representative; sums scaled by the member count.
+  func trainClassEpoch(
+    _ c: Int, scratch: UnsafeMutablePointer<Double>, events: inout [TieEvent], firstEpoch: Bool
+  ) -> (Double, Int, Int) {
+    let rep = Int(index.classRep[c])
+    let pStart = index.pairOffsets[rep]
+    let pEnd = index.pairOffsets[rep + 1]
+    let cStart = index.colOffsets[rep]
+    let memberCount = index.memberOffsets[c + 1] - index.memberOffsets[c]
+    var kk = k[c]
+    var ww0 = w0[c]
+    var loss = 0.0
+    var correct = 0
+    events.removeAll(keepingCapacity: true)
+    let lr = self.lr
+    let vv = v
+    do {
+      index.localTargets.withUnsafeBufferPointer { ltb in
+        let w = weights + cStart
+        let s = scratch
+        for q in pStart..<pEnd {
+          let t = Int(ltb[q])
+          let nd = vv - kk
+          var m = nd > 0 ? ww0 : -Double.infinity
+          for j in 0..<kk where w[j] > m { m = w[j] }
+          let e0 = nd > 0 ? Foundation.exp(ww0 - m) : 0
+          var z = Double(nd) * e0
+          for j in 0..<kk {
+            let e = Foundation.exp(w[j] - m)
+            s[j] = e
+            z += e
+          }
+          let p0 = e0 / z
+          let pt = t < kk ? s[t] / z : p0
+          loss += -Foundation.log(pt > 1e-12 ? pt : 1e-12)
+          let wtOld = t < kk ? w[t] : 0
+          var maxP = nd > 0 ? p0 : -1.0
+          for j in 0..<kk {
+            let pj = s[j] / z
+            s[j] = pj
+            w[j] -= lr * pj
+            if pj > maxP { maxP = pj }
+          }
+          if t < kk { w[t] = wtOld - lr * (s[t] - 1.0) }
+          let defaultTied = nd > 0 && p0 == maxP
+          var ties = defaultTied ? 1 : 0
+          for j in 0..<kk where s[j] == maxP { ties += 1 }
+          if ties == 1 && !defaultTied {
+            if pt == maxP && t < kk { correct += 1 }
+          } else if ties == 1 && t < kk {
+            // The shared weight wins alone and the target is explicit: wrong for every member.
+          } else {
+            var tied: [Int32] = []
+            if ties > 1 { for j in 0..<kk where s[j] == maxP { tied.append(Int32(j)) } }
+            events.append(TieEvent(localTarget: Int32(t), kAtStep: Int32(kk), defaultTied: defaultTied, tied: tied))
+          }
+          if t == kk {
+            w[kk] = ww0 - lr * (p0 - 1.0)
+            kk += 1
+          }
+          ww0 -= lr * p0
+        }
+      }
+    }
+    k[c] = kk
+    w0[c] = ww0
+    var total = correct * memberCount
+    if !events.isEmpty {
+      for mi in index.memberOffsets[c]..<index.memberOffsets[c + 1] {
+        let r = Int(index.members[mi])
+        let rc = index.colOffsets[r]
+        for ev in events {
+          var winner = Int32.max
+          for j in ev.tied { winner = min(winner, index.cols[rc + Int(j)]) }
+          if ev.defaultTied {
+            winner = min(winner, lowestUntouched(index.cols, rc, Int(ev.kAtStep)))
+          }
+          if winner == index.cols[rc + Int(ev.localTarget)] { total += 1 }
+        }
+      }
+    }
+    return (loss * Double(memberCount), total, (pEnd - pStart) * memberCount)
+  }
+
+  /// The lowest token id not among the first `k` explicit columns of a row.
+  func lowestUntouched(_ cols: [Int32], _ start: Int, _ k: Int) -> Int32 {
+    if k == 0 { return 0 }
+    var ids = Array(cols[start..<(start + k)])
+    ids.sort()
+    var low: Int32 = 0
+    for id in ids {
+      if id == low { low += 1 } else if id > low { break }
+    }
+    return low
+  }
+
+  /// The trained model: every row's own columns with its class's weights.
+  func model(vocabulary: Vocabulary) -> NgramModel {
+    var rowW0 = [Double](repeating: 0, count: index.rowCount)
+    var rowK = [Int32](repeating: 0, count: index.rowCount)
+    var rowWeights = [Double](repeating: 0, count: index.cols.count)
+    for r in 0..<index.rowCount {
+      let c = Int(index.classOf[r])
+      let rep = Int(index.classRep[c])
+      rowW0[r] = w0[c]
+      rowK[r] = Int32(k[c])
+      let src = index.colOffsets[rep]
+      let dst = index.colOffsets[r]
+      for j in 0..<k[c] { rowWeights[dst + j] = weights[src + j] }
+    }
+    return NgramModel(
+      vocabulary: vocabulary, contextLength: index.contextLength, rowContexts: index.rowContexts,
+      rowDefault: rowW0, rowExplicitCount: rowK, colOffsets: index.colOffsets, cols: index.cols,
+      weights: rowWeights)
+  }
+}

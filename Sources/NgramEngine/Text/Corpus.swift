@@ -1,0 +1,196 @@
+import Foundation
+
+/// A tokenized corpus: the token ids in corpus order, its vocabulary and the facts the meta records.
+public struct Corpus: Sendable {
+  /// The corpus file's path as it was located.
+  public let path: String
+  /// The file's bytes count.
+  public let byteCount: Int
+  /// SHA-256 of the raw bytes, lowercase hex.
+  public let sha256: String
+  /// Code points after turning `\r\n` and lone `\r` into `\n` (Python's universal newlines).
+  public let numChars: Int
+  /// Lines (as `str.splitlines` splits them) that are not all whitespace.
+  public let numLines: Int
+  /// Every token's vocabulary id, in corpus order.
+  public let tokenIDs: [Int32]
+  /// The distinct tokens in code-point order with their frequencies.
+  public let vocabulary: Vocabulary
+
+  /// Finds the corpus file: `corpusOverride` if given, else the single regular file in `DIR/corpus`.
+  public static func locate(directory: String, corpusOverride: String?) throws -> String {
+    let fm = FileManager.default
+    if let c = corpusOverride {
+      var isDir: ObjCBool = false
+      guard fm.fileExists(atPath: c, isDirectory: &isDir) else {
+        throw NgramError.unreadable(file: c, reason: "no such file (check the --corpus path)")
+      }
+      if isDir.boolValue { throw NgramError.unreadable(file: c, reason: "is a directory, expected a text file") }
+      return c
+    }
+    let dir = (directory as NSString).appendingPathComponent("corpus")
+    var isDir: ObjCBool = false
+    guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+      throw NgramError.corpusDirectoryMissing(directory: dir)
+    }
+    let names = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { name in
+      var d: ObjCBool = false
+      return fm.fileExists(atPath: (dir as NSString).appendingPathComponent(name), isDirectory: &d) && !d.boolValue
+    }.sorted()
+    if names.isEmpty { throw NgramError.corpusDirectoryEmpty(directory: dir) }
+    if names.count > 1 { throw NgramError.corpusDirectoryAmbiguous(directory: dir, files: names) }
+    return (dir as NSString).appendingPathComponent(names[0])
+  }
+
+  /// Reads and tokenizes the file at `path`.
+  public static func load(path: String) throws -> Corpus {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw NgramError.unreadable(file: path, reason: "cannot open the file (check it exists and is readable)")
+    }
+    return try Corpus(bytes: [UInt8](data), path: path)
+  }
+
+  /// Tokenizes `bytes` as the corpus file `path`; `path` is used in messages and the meta.
+  public init(bytes: [UInt8], path: String) throws {
+    self.path = path
+    self.byteCount = bytes.count
+    var result: (Int, Int, [Int32], Vocabulary, String)?
+    var badOffset: Int?
+    bytes.withUnsafeBufferPointer { p in
+      if let off = UTF8Validation.firstInvalidOffset(p) {
+        badOffset = off
+        return
+      }
+      let (chars, lines) = Corpus.countCharsAndLines(p)
+      let (ids, vocab) = Tokenizer.tokenize(p)
+      result = (chars, lines, ids, vocab, SHA256.hexDigest(p))
+    }
+    if let off = badOffset { throw NgramError.invalidUTF8(file: path, offset: off) }
+    let r = result!
+    numChars = r.0
+    numLines = r.1
+    tokenIDs = r.2
+    vocabulary = r.3
+    sha256 = r.4
+  }
+
+  /// The number of tokens.
+  public var tokenCount: Int { tokenIDs.count }
+
+  static func countCharsAndLines(_ p: UnsafeBufferPointer<UInt8>) -> (Int, Int) {
+    var chars = 0
+    var lines = 0
+    var hasText = false
+    var i = 0
+    let n = p.count
+    var prevCR = false
+    while i < n {
+      let b = p[i]
+      var scalar: UInt32
+      var len: Int
+      if b < 0x80 {
+        scalar = UInt32(b); len = 1
+      } else if b < 0xE0 {
+        scalar = UInt32(b & 0x1F) << 6 | UInt32(p[i + 1] & 0x3F); len = 2
+      } else if b < 0xF0 {
+        scalar = UInt32(b & 0x0F) << 12 | UInt32(p[i + 1] & 0x3F) << 6 | UInt32(p[i + 2] & 0x3F); len = 3
+      } else {
+        scalar =
+          UInt32(b & 0x07) << 18 | UInt32(p[i + 1] & 0x3F) << 12 | UInt32(p[i + 2] & 0x3F) << 6
+          | UInt32(p[i + 3] & 0x3F)
+        len = 4
+      }
+      i += len
+      if scalar == 0x0A && prevCR { prevCR = false; continue }  // "\r\n" is one "\n"
+      prevCR = scalar == 0x0D
+      chars += 1
+      if PythonWhitespace.isLineBoundary(scalar) {
+        if hasText { lines += 1 }
+        hasText = false
+      } else if let s = Unicode.Scalar(scalar), !PythonWhitespace.contains(s) {
+        hasText = true
+      }
+    }
+    if hasText { lines += 1 }
+    return (chars, lines)
+  }
+}
+
+/// Splits UTF-8 bytes on Python's whitespace and interns the tokens by their exact bytes.
+enum Tokenizer {
+  /// Returns the token ids in corpus order and the vocabulary (ids in code-point order).
+  static func tokenize(_ p: UnsafeBufferPointer<UInt8>) -> ([Int32], Vocabulary) {
+    let n = p.count
+    var provisional: [Int32] = []
+    provisional.reserveCapacity(n / 5 + 16)
+    var starts: [Int] = []
+    var lengths: [Int] = []
+    var counts: [Int] = []
+    var cap = 1024
+    var table = [Int32](repeating: -1, count: cap)
+    var hashes: [UInt64] = []
+    func hashOf(_ s: Int, _ l: Int) -> UInt64 {
+      var h: UInt64 = 0xcbf2_9ce4_8422_2325
+      for j in s..<(s + l) { h = (h ^ UInt64(p[j])) &* 0x100_0000_01b3 }
+      return h ^ (h >> 29)
+    }
+    func grow() {
+      cap *= 2
+      table = [Int32](repeating: -1, count: cap)
+      for (id, h) in hashes.enumerated() {
+        var slot = Int(truncatingIfNeeded: h) & (cap - 1)
+        while table[slot] >= 0 { slot = (slot + 1) & (cap - 1) }
+        table[slot] = Int32(id)
+      }
+    }
+    var i = 0
+    while i < n {
+      let w = PythonWhitespace.length(p, at: i)
+      if w > 0 { i += w; continue }
+      let s = i
+      while i < n && PythonWhitespace.length(p, at: i) == 0 { i += 1 }
+      let l = i - s
+      let h = hashOf(s, l)
+      var slot = Int(truncatingIfNeeded: h) & (cap - 1)
+      var found: Int32 = -1
+      while true {
+        let e = table[slot]
+        if e < 0 { break }
+        let ei = Int(e)
+        if hashes[ei] == h && lengths[ei] == l && memcmp(p.baseAddress! + starts[ei], p.baseAddress! + s, l) == 0 {
+          found = e
+          break
+        }
+        slot = (slot + 1) & (cap - 1)
+      }
+      if found < 0 {
+        found = Int32(starts.count)
+        table[slot] = found
+        starts.append(s); lengths.append(l); hashes.append(h); counts.append(0)
+        if starts.count * 2 > cap { grow() }
+      }
+      counts[Int(found)] += 1
+      provisional.append(found)
+    }
+    // Code-point order is UTF-8 byte order.
+    let order = (0..<starts.count).sorted { a, b in
+      let la = lengths[a], lb = lengths[b]
+      let c = memcmp(p.baseAddress! + starts[a], p.baseAddress! + starts[b], min(la, lb))
+      return c != 0 ? c < 0 : la < lb
+    }
+    var remap = [Int32](repeating: 0, count: starts.count)
+    var tokens: [String] = []
+    var bytes: [[UInt8]] = []
+    var freqs: [Int] = []
+    tokens.reserveCapacity(order.count)
+    for (newID, old) in order.enumerated() {
+      remap[old] = Int32(newID)
+      let slice = UnsafeBufferPointer(rebasing: p[starts[old]..<(starts[old] + lengths[old])])
+      bytes.append(Array(slice))
+      tokens.append(String(decoding: slice, as: UTF8.self))
+      freqs.append(counts[old])
+    }
+    for j in provisional.indices { provisional[j] = remap[Int(provisional[j])] }
+    return (provisional, Vocabulary(tokens: tokens, utf8: bytes, frequencies: freqs))
+  }
+}
