@@ -217,6 +217,32 @@ EXTRA_CASES = [
 ]
 
 
+def _random_text(seed: int, vocab: int, tokens: int) -> str:
+    """A deterministic pseudo-random corpus: Zipf-ish word choice, lines of 3-12 words."""
+    import random
+
+    rng = random.Random(seed)
+    words = [f"w{i}" + ("," if i % 7 == 3 else "") + ("\u00e9" if i % 11 == 5 else "") for i in range(vocab)]
+    weights = [1.0 / (i + 1) for i in range(vocab)]
+    out, line = [], []
+    for _ in range(tokens):
+        line.append(rng.choices(words, weights)[0])
+        if len(line) >= rng.randint(3, 12):
+            out.append(" ".join(line))
+            line = []
+    out.append(" ".join(line))
+    return "\n".join(out) + "\n"
+
+
+EXTRA_CASES += [
+    ("random_v50_ctx2", "r.txt", _random_text(1, 50, 3000), {"lr": 0.3, "epochs": 25}),
+    ("random_v50_ctx2_lr25", "r.txt", _random_text(2, 50, 2000), {"lr": 2.5, "epochs": 20}),
+    ("random_v60_ctx0", "r.txt", _random_text(3, 60, 3000), {"context": 0, "lr": 0.05, "epochs": 20}),
+    ("random_v60_ctx1", "r.txt", _random_text(4, 60, 3000), {"context": 1, "lr": 1.0, "epochs": 20}),
+    ("random_v12_ctx3", "r.txt", _random_text(5, 12, 2000), {"context": 3, "lr": 0.2, "epochs": 15}),
+]
+
+
 def make_all_extra(ref_root: str, out: str) -> None:
     """Regenerate every case of EXTRA_CASES into `out` (one subprocess per case: one package each)."""
     import subprocess
