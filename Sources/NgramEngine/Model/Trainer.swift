@@ -365,30 +365,17 @@ final class SparseRun: @unchecked Sendable {
         for q in pStart..<pEnd {
           let t = Int(ltb[q])
           let nd = vv - kk
-          var m = nd > 0 ? ww0 : -Double.infinity
-          for j in 0..<kk where w[j] > m { m = w[j] }
-          let e0 = nd > 0 ? Foundation.exp(ww0 - m) : 0
-          var z = Double(nd) * e0
-          for j in 0..<kk {
-            let e = Foundation.exp(w[j] - m)
-            s[j] = e
-            z += e
-          }
+          let m = RowKernel.max(w, kk, start: nd > 0 ? ww0 : -Double.infinity)
+          let e0 = nd > 0 ? FastExp.exp1(ww0 - m) : 0
+          let z = Double(nd) * e0 + RowKernel.expSum(w, s, kk, m)
           let p0 = e0 / z
           let pt = t < kk ? s[t] / z : p0
           loss += -Foundation.log(pt > 1e-12 ? pt : 1e-12)
           let wtOld = t < kk ? w[t] : 0
-          var maxP = nd > 0 ? p0 : -1.0
-          for j in 0..<kk {
-            let pj = s[j] / z
-            s[j] = pj
-            w[j] -= lr * pj
-            if pj > maxP { maxP = pj }
-          }
+          let maxP = RowKernel.update(w, s, kk, z, lr, start: nd > 0 ? p0 : -1.0)
           if t < kk { w[t] = wtOld - lr * (s[t] - 1.0) }
           let defaultTied = nd > 0 && p0 == maxP
-          var ties = defaultTied ? 1 : 0
-          for j in 0..<kk where s[j] == maxP { ties += 1 }
+          let ties = (defaultTied ? 1 : 0) + RowKernel.count(s, kk, equalTo: maxP)
           if ties == 1 && !defaultTied {
             if pt == maxP && t < kk { correct += 1 }
           } else if ties == 1 && t < kk {
