@@ -303,8 +303,8 @@ public enum ArtifactLoader {
     var declaredRows: Int?
     var sawFormat = false
     try forEachLine(data) { line, no in
-      let text = String(decoding: line, as: UTF8.self)
-      if text.hasPrefix("#") {
+      if line.first == 0x23 {  // "#"
+        let text = String(decoding: line, as: UTF8.self)
         let parts = text.dropFirst().split(separator: " ")
         if parts.first == "format" {
           guard parts.count == 3, parts[1] == "ngram-tui-sparse-weights", parts[2] == "1" else {
@@ -325,26 +325,26 @@ public enum ArtifactLoader {
         return
       }
       guard sawFormat else { throw NgramError.malformed(file: path, line: no, reason: "missing '#format ngram-tui-sparse-weights 1' header") }
-      let f = text.split(separator: "\t", omittingEmptySubsequences: false)
-      guard f.count == 3 else {
-        throw NgramError.malformed(file: path, line: no, reason: "expected 3 tab-separated fields, found \(f.count)")
+      var scanner = LineScanner(line: line)
+      func bad(_ why: String) -> NgramError {
+        NgramError.malformed(file: path, line: no, reason: why)
       }
-      let ctx = f[0].split(separator: " ").map { Int32($0) }
-      guard ctx.count == n, ctx.allSatisfy({ $0 != nil && $0! >= 0 && Int($0!) < v }) else {
-        throw NgramError.malformed(file: path, line: no, reason: "context '\(f[0])' is not \(n) token ids below \(v)")
+      for j in 0..<n {
+        guard let id = scanner.int(), id >= 0, id < v else { throw bad("context is not \(n) token ids below \(v)") }
+        rowContexts.append(Int32(id))
+        if j < n - 1 { guard scanner.take(0x20) else { throw bad("context is not \(n) space-separated token ids") } }
       }
-      guard let w0 = Double(f[1]), w0.isFinite else {
-        throw NgramError.malformed(file: path, line: no, reason: "shared weight '\(f[1])' is not a number")
-      }
-      rowContexts.append(contentsOf: ctx.map { $0! })
+      guard scanner.take(0x09) else { throw bad("expected 3 tab-separated fields (context, shared weight, columns)") }
+      guard let w0 = scanner.double(), w0.isFinite else { throw bad("shared weight is not a number") }
       rowDefault.append(w0)
+      guard scanner.take(0x09) else { throw bad("expected 3 tab-separated fields (context, shared weight, columns)") }
       var k: Int32 = 0
-      for item in f[2].split(separator: " ") {
-        let cw = item.split(separator: ":")
-        guard cw.count == 2, let c = Int32(cw[0]), c >= 0, Int(c) < v, let w = Double(cw[1]), w.isFinite else {
-          throw NgramError.malformed(file: path, line: no, reason: "'\(item)' is not column:weight")
+      while !scanner.atEnd {
+        if k > 0 { guard scanner.take(0x20) else { throw bad("columns must be separated by single spaces") } }
+        guard let c = scanner.int(), c >= 0, c < v, scanner.take(0x3A), let w = scanner.double(), w.isFinite else {
+          throw bad("column \(k + 1) is not column:weight with a column below \(v)")
         }
-        cols.append(c)
+        cols.append(Int32(c))
         weights.append(w)
         k += 1
       }
@@ -358,5 +358,50 @@ public enum ArtifactLoader {
     return NgramModel(
       vocabulary: vocabulary, contextLength: n, rowContexts: rowContexts, rowDefault: rowDefault,
       rowExplicitCount: rowK, colOffsets: colOffsets, cols: cols, weights: weights)
+  }
+}
+
+/// Reads integers and doubles from one line without building strings.
+struct LineScanner {
+  let line: ArraySlice<UInt8>
+  var i: Int
+
+  init(line: ArraySlice<UInt8>) {
+    self.line = line
+    i = line.startIndex
+  }
+
+  var atEnd: Bool { i >= line.endIndex }
+
+  mutating func take(_ b: UInt8) -> Bool {
+    guard i < line.endIndex, line[i] == b else { return false }
+    i += 1
+    return true
+  }
+
+  mutating func int() -> Int? {
+    var v = 0
+    let s = i
+    while i < line.endIndex, line[i] >= 0x30, line[i] <= 0x39, i - s < 18 {
+      v = v * 10 + Int(line[i] - 0x30)
+      i += 1
+    }
+    return i > s ? v : nil
+  }
+
+  /// A number as Swift's `description` writes it (round-trips exactly).
+  mutating func double() -> Double? {
+    let s = i
+    while i < line.endIndex, line[i] != 0x20, line[i] != 0x09 { i += 1 }
+    guard i > s else { return nil }
+    return line[s..<i].withUnsafeBufferPointer { p in
+      ArtifactLoader.parseNumber(p.baseAddress!, p.count) ?? {
+        var buf = [CChar](repeating: 0, count: p.count + 1)
+        for j in 0..<p.count { buf[j] = CChar(bitPattern: p[j]) }
+        var end: UnsafeMutablePointer<CChar>?
+        let d = strtod(buf, &end)
+        return end == nil || end! - UnsafeMutablePointer(mutating: buf) != p.count ? nil : d
+      }()
+    }
   }
 }

@@ -224,21 +224,21 @@ public enum ArtifactWriter {
     w.append("#rows \(model.trainedRowCount)\n")
     let n = model.contextLength
     for (_, r) in rowsByReferenceIndex(model) {
-      var line = ""
       for j in 0..<n {
-        if j > 0 { line += " " }
-        line += String(model.rowContexts[r * n + j])
+        if j > 0 { w.append(byte: 0x20) }
+        w.appendInt(Int(model.rowContexts[r * n + j]))
       }
-      line += "\t"
-      line += "\(model.rowDefault[r])"
-      line += "\t"
+      w.append(byte: 0x09)
+      w.append(model.rowDefault[r].description)
+      w.append(byte: 0x09)
       let start = model.colOffsets[r]
       for q in 0..<Int(model.rowExplicitCount[r]) {
-        if q > 0 { line += " " }
-        line += "\(model.cols[start + q]):\(model.weights[start + q])"
+        if q > 0 { w.append(byte: 0x20) }
+        w.appendInt(Int(model.cols[start + q]))
+        w.append(byte: 0x3A)
+        w.append(model.weights[start + q].description)
       }
-      line += "\n"
-      w.append(line)
+      w.append(byte: 0x0A)
       try w.flushIfLarge()
     }
     try w.close()

@@ -19,6 +19,33 @@ final class ByteWriter {
   @inline(__always) func append(bytes: [UInt8]) { buffer.append(contentsOf: bytes) }
   @inline(__always) func append(byte: UInt8) { buffer.append(byte) }
 
+  /// Appends a decimal integer.
+  @inline(__always) func appendInt(_ v: Int) {
+    if v < 0 {
+      buffer.append(0x2D)
+      appendInt(-v)
+      return
+    }
+    if v < 10 {
+      buffer.append(UInt8(0x30 + v))
+      return
+    }
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+    var n = 0
+    var x = v
+    withUnsafeMutableBytes(of: &digits) { d in
+      while x > 0 {
+        d[n] = UInt8(0x30 + x % 10)
+        x /= 10
+        n += 1
+      }
+      while n > 0 {
+        n -= 1
+        buffer.append(d[n])
+      }
+    }
+  }
+
   /// Appends one CSV field with minimal quoting (Python's `csv.QUOTE_MINIMAL`).
   func appendField(_ s: String) { buffer.append(contentsOf: CSV.quoted(s).utf8) }
 
@@ -61,7 +88,59 @@ enum CSV {
       buffer.append(0x30)
       return
     }
-    appendFixed(v, decimals: 4, to: &buffer)
+    appendFixed4(v, to: &buffer)
+  }
+
+  /// `%.4f` of a non-zero value, correctly rounded from its exact binary value (ties to even),
+  /// as glibc's printf and Python's format do; computed with integers instead of a varargs call.
+  static func appendFixed4(_ v: Double, to buffer: inout [UInt8]) {
+    let a = abs(v)
+    guard a < 1e14, v.isFinite else {
+      appendFixed(v, decimals: 4, to: &buffer)
+      return
+    }
+    let bits = a.bitPattern
+    let expBits = Int((bits >> 52) & 0x7FF)
+    var m = bits & ((1 << 52) - 1)
+    let e: Int
+    if expBits == 0 {
+      e = -1074
+    } else {
+      m |= 1 << 52
+      e = expBits - 1075
+    }
+    let num = UInt128(m) * 10000
+    var q: UInt128
+    if e >= 0 {
+      q = num << e
+    } else if -e >= 127 {
+      q = 0
+    } else {
+      let s = -e
+      q = num >> s
+      let rem = num - (q << s)
+      let half = UInt128(1) << (s - 1)
+      if rem > half || (rem == half && q & 1 == 1) { q += 1 }
+    }
+    if v < 0 { buffer.append(0x2D) }
+    let intPart = UInt64(q / 10000)
+    let frac = Int(q % 10000)
+    if intPart == 0 {
+      buffer.append(0x30)
+    } else {
+      var digits: [UInt8] = []
+      var x = intPart
+      while x > 0 {
+        digits.append(UInt8(0x30 + x % 10))
+        x /= 10
+      }
+      buffer.append(contentsOf: digits.reversed())
+    }
+    buffer.append(0x2E)
+    buffer.append(UInt8(0x30 + frac / 1000))
+    buffer.append(UInt8(0x30 + frac / 100 % 10))
+    buffer.append(UInt8(0x30 + frac / 10 % 10))
+    buffer.append(UInt8(0x30 + frac % 10))
   }
 
   static func appendFixed(_ v: Double, decimals: Int32, to buffer: inout [UInt8]) {

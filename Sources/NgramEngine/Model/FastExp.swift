@@ -82,31 +82,39 @@ enum RowKernel {
     return z
   }
 
-  /// p[j] = s[j] / z into `s`, w[j] −= lr·p[j]; returns the largest p.
+  /// p[j] = s[j] / z into `s`, w[j] −= lr·p[j]; returns the largest p and the largest new w.
   @inline(__always)
-  static func update(_ w: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>, _ k: Int, _ z: Double, _ lr: Double, start: Double) -> Double {
+  static func update(
+    _ w: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>, _ k: Int, _ z: Double, _ lr: Double,
+    start: Double
+  ) -> (maxP: Double, maxW: Double) {
     var j = 0
     var m4 = SIMD4<Double>(repeating: start)
+    var w4max = SIMD4<Double>(repeating: -Double.infinity)
     let z4 = SIMD4<Double>(repeating: z)
     let lr4 = SIMD4<Double>(repeating: lr)
     while j + 4 <= k {
       let e = UnsafeRawPointer(s + j).loadUnaligned(as: SIMD4<Double>.self)
       let p = e / z4
       UnsafeMutableRawPointer(s + j).storeBytes(of: p, as: SIMD4<Double>.self)
-      let x = UnsafeRawPointer(w + j).loadUnaligned(as: SIMD4<Double>.self)
-      UnsafeMutableRawPointer(w + j).storeBytes(of: x - lr4 * p, as: SIMD4<Double>.self)
+      let x = UnsafeRawPointer(w + j).loadUnaligned(as: SIMD4<Double>.self) - lr4 * p
+      UnsafeMutableRawPointer(w + j).storeBytes(of: x, as: SIMD4<Double>.self)
       m4 = m4.replacing(with: p, where: p .> m4)
+      w4max = w4max.replacing(with: x, where: x .> w4max)
       j += 4
     }
     var m = m4.max()
+    var mw = w4max.max()
     while j < k {
       let p = s[j] / z
       s[j] = p
-      w[j] -= lr * p
+      let x = w[j] - lr * p
+      w[j] = x
       if p > m { m = p }
+      if x > mw { mw = x }
       j += 1
     }
-    return m
+    return (m, mw)
   }
 
   /// How many of `s[0..<k]` equal `value`.

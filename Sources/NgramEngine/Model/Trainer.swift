@@ -362,18 +362,24 @@ final class SparseRun: @unchecked Sendable {
       index.localTargets.withUnsafeBufferPointer { ltb in
         let w = weights + cStart
         let s = scratch
+        // The largest explicit weight, kept up to date by the update pass.
+        var maxW = RowKernel.max(w, kk, start: -Double.infinity)
         for q in pStart..<pEnd {
           let t = Int(ltb[q])
           let nd = vv - kk
-          let m = RowKernel.max(w, kk, start: nd > 0 ? ww0 : -Double.infinity)
+          let m = nd > 0 && ww0 > maxW ? ww0 : maxW
           let e0 = nd > 0 ? FastExp.exp1(ww0 - m) : 0
           let z = Double(nd) * e0 + RowKernel.expSum(w, s, kk, m)
           let p0 = e0 / z
           let pt = t < kk ? s[t] / z : p0
           loss += -Foundation.log(pt > 1e-12 ? pt : 1e-12)
           let wtOld = t < kk ? w[t] : 0
-          let maxP = RowKernel.update(w, s, kk, z, lr, start: nd > 0 ? p0 : -1.0)
-          if t < kk { w[t] = wtOld - lr * (s[t] - 1.0) }
+          let (maxP, newMaxW) = RowKernel.update(w, s, kk, z, lr, start: nd > 0 ? p0 : -1.0)
+          maxW = newMaxW
+          if t < kk {
+            w[t] = wtOld - lr * (s[t] - 1.0)
+            if w[t] > maxW { maxW = w[t] }
+          }
           let defaultTied = nd > 0 && p0 == maxP
           let ties = (defaultTied ? 1 : 0) + RowKernel.count(s, kk, equalTo: maxP)
           if ties == 1 && !defaultTied {
@@ -387,6 +393,7 @@ final class SparseRun: @unchecked Sendable {
           }
           if t == kk {
             w[kk] = ww0 - lr * (p0 - 1.0)
+            if w[kk] > maxW { maxW = w[kk] }
             kk += 1
           }
           ww0 -= lr * p0
