@@ -286,6 +286,14 @@ struct Explore: ParsableCommand {
   @OptionGroup var options: TrainingOptions
   @Option(help: "How many predictions to show.")
   var topk: Int = 5
+  @Flag(help: "Draw bars and charts with ASCII characters only (automatic when the locale is not UTF-8).")
+  var ascii = false
+  @Option(help: "Seconds over which the Train screen reveals the epochs of a fast run (0: no pacing).")
+  var pace: Double = 2.0
+  @Option(help: "Weights file format written after training: dense, compact or auto.")
+  var weights: String = "auto"
+  @Option(help: "Seed for sampling mode on the Generate screen.")
+  var seed: UInt64 = 42
 
   func run() throws {
     if isatty(0) != 1 || isatty(1) != 1 {
@@ -304,6 +312,16 @@ struct Explore: ParsableCommand {
       }
       throw ExitCode(runLineREPL(dir: options.dir, topk: topk))
     }
-    throw ExitCode(Explorer.run())
+    guard let format = WeightsFormat(rawValue: weights) else {
+      fail(NgramError.invalidOption("unknown weights format '\(weights)': use dense, compact or auto"))
+    }
+    guard topk >= 1, pace >= 0, pace.isFinite else {
+      fail(NgramError.invalidOption("invalid --topk \(topk) or --pace \(pace): use --topk >= 1 and --pace >= 0"))
+    }
+    throw ExitCode(
+      Explorer.run(
+        options: Explorer.Options(
+          directory: options.dir, corpus: options.corpus, config: options.config, topK: topk, ascii: ascii,
+          pace: pace, weights: format, seed: seed)))
   }
 }

@@ -1,0 +1,303 @@
+import NgramEngine
+
+/// The explorer's screens, in Tab order (Help is reached with `?` / F1).
+enum Screen: Int, Sendable, CaseIterable {
+  case train, explore, generate, help
+
+  /// The tab label.
+  var title: String {
+    switch self {
+    case .train: return "Train"
+    case .explore: return "Explore"
+    case .generate: return "Generate"
+    case .help: return "Help"
+    }
+  }
+}
+
+/// Side effects the state machine asks the run loop for.
+enum Command: Equatable, Sendable {
+  /// Pause the trainer at the next epoch boundary.
+  case pauseTraining
+  /// Resume the trainer.
+  case resumeTraining
+  /// Let a paused trainer run one more epoch.
+  case stepEpoch
+  /// Leave the explorer.
+  case quit
+}
+
+/// Everything the explorer shows, and how keys change it. Pure: no terminal, no threads.
+struct AppState: Sendable {
+  /// Facts about the corpus and run.
+  let info: SessionInfo
+  /// The vocabulary (for completion and lookups before the model exists).
+  let vocabulary: Vocabulary
+  /// The corpus as token ids (for what-followed counts).
+  let tokenIDs: [Int32]
+  /// Bars and charts glyphs.
+  var glyphs: Glyphs
+  /// The screen on top.
+  var screen: Screen = .train
+  /// Where Help returns to.
+  var beforeHelp: Screen = .train
+  /// The Train screen.
+  var train: TrainDisplay
+  /// The trained model, once training has finished.
+  private(set) var model: NgramModel?
+  /// How many next tokens Explore and Generate list.
+  var topK: Int
+  /// The Explore screen.
+  var explore = ExploreState()
+  /// The Generate screen.
+  var generate = GenerateState()
+  /// The latest successfully queried Explore context.
+  var lastContext: [Int]?
+  /// Bumped on each successful Explore query.
+  var contextVersion = 0
+
+  /// The largest k.
+  static let maxK = 50
+
+  /// Creates the state for a run.
+  init(info: SessionInfo, vocabulary: Vocabulary, tokenIDs: [Int32], glyphs: Glyphs, topK: Int, pace: Double) {
+    self.info = info
+    self.vocabulary = vocabulary
+    self.tokenIDs = tokenIDs
+    self.glyphs = glyphs
+    self.topK = min(max(topK, 1), Self.maxK)
+    self.train = TrainDisplay(totalEpochs: info.epochs, pace: pace)
+  }
+
+  /// Whether keys are going to the Explore prompt.
+  var isTyping: Bool { screen == .explore && explore.focused }
+
+  /// The corpus's first n tokens (the meta's `start_tokens`).
+  var metaStart: [Int] { tokenIDs.prefix(info.contextLength).map(Int.init) }
+
+  // MARK: - Events from the run loop
+
+  /// Installs the trained model and runs a query that was waiting for it.
+  mutating func setModel(_ m: NgramModel) {
+    model = m
+    if case .waiting(let ctx)? = explore.result { runQuery(ctx) }
+    if screen == .generate { prepareGenerate() }
+  }
+
+  /// Applies a new training status.
+  mutating func update(status: TrainStatus) { train.status = status }
+
+  // MARK: - Keys
+
+  /// Applies one key; returns the side effects for the run loop.
+  mutating func handle(_ key: Key) -> [Command] {
+    if key == .ctrlC { return [.quit] }
+    if key == .resize { return [] }
+    if key == .f1 {
+      toggleHelp()
+      return []
+    }
+    if isTyping { return handleTyping(key) }
+    switch key {
+    case .char("q"): return [.quit]
+    case .char("?"):
+      toggleHelp()
+      return []
+    case .tab:
+      cycle(+1)
+      return []
+    case .backTab:
+      cycle(-1)
+      return []
+    default: break
+    }
+    switch screen {
+    case .train: return handleTrain(key)
+    case .explore: handleExploreUnfocused(key)
+    case .generate: handleGenerate(key)
+    case .help:
+      if key == .escape || key == .enter { screen = beforeHelp }
+    }
+    return []
+  }
+
+  private mutating func toggleHelp() {
+    if screen == .help {
+      screen = beforeHelp
+    } else {
+      beforeHelp = screen
+      screen = .help
+    }
+  }
+
+  /// Moves to the next (+1) or previous (-1) of Train, Explore, Generate.
+  mutating func cycle(_ direction: Int) {
+    let from = screen == .help ? beforeHelp : screen
+    let order: [Screen] = [.train, .explore, .generate]
+    let i = order.firstIndex(of: from) ?? 0
+    show(order[(i + direction + order.count) % order.count])
+  }
+
+  /// Brings `s` to the top.
+  mutating func show(_ s: Screen) {
+    screen = s
+    if s == .explore { explore.focused = true }
+    if s == .generate { prepareGenerate() }
+  }
+
+  private mutating func adjustK(_ delta: Int) {
+    topK = min(max(topK + delta, 1), Self.maxK)
+  }
+
+  // MARK: Train
+
+  private mutating func handleTrain(_ key: Key) -> [Command] {
+    switch key {
+    case .char(" "):
+      train.paused.toggle()
+      return [train.paused ? .pauseTraining : .resumeTraining]
+    case .char("n"):
+      guard train.paused else { return [] }
+      if train.replaying {
+        train.revealed = Double(train.shown + 1)
+        return []
+      }
+      train.revealed = max(train.revealed, Double(train.status.epochsDone + 1))
+      return train.status.phase == .training ? [.stepEpoch] : []
+    case .char("s"):
+      train.skipped = true
+      return []
+    default:
+      return []
+    }
+  }
+
+  // MARK: Explore
+
+  private mutating func handleTyping(_ key: Key) -> [Command] {
+    switch key {
+    case .char(let c):
+      if (c == "+" || c == "-") && explore.input.isEmpty {
+        adjustK(c == "+" ? 1 : -1)
+      } else {
+        explore.insert(c)
+      }
+    case .enter: submit()
+    case .backspace:
+      if explore.cursor > 0 {
+        explore.input.remove(at: explore.cursor - 1)
+        explore.cursor -= 1
+        explore.note = nil
+      }
+    case .delete:
+      if explore.cursor < explore.input.count { explore.input.remove(at: explore.cursor) }
+    case .left: explore.cursor = max(0, explore.cursor - 1)
+    case .right: explore.cursor = min(explore.input.count, explore.cursor + 1)
+    case .home: explore.cursor = 0
+    case .end: explore.cursor = explore.input.count
+    case .ctrlU: explore.setText("")
+    case .up: explore.browse(-1)
+    case .down: explore.browse(+1)
+    case .escape:
+      explore.focused = false
+      explore.note = nil
+    case .tab:
+      if explore.partialWord != nil { explore.complete(from: vocabulary) } else { cycle(+1) }
+    case .backTab: cycle(-1)
+    default: break
+    }
+    return []
+  }
+
+  private mutating func handleExploreUnfocused(_ key: Key) {
+    switch key {
+    case .char("+"): adjustK(1)
+    case .char("-"): adjustK(-1)
+    case .enter, .char("/"): explore.focused = true
+    case .up:
+      explore.focused = true
+      explore.browse(-1)
+    case .char(let c) where c != " ":
+      explore.focused = true
+      explore.insert(c)
+    default: break
+    }
+  }
+
+  /// Runs the typed context and records it in history.
+  mutating func submit() {
+    let text = explore.text
+    if !text.unicodeScalars.allSatisfy(Tokens.isSeparator), explore.history.last != text {
+      explore.history.append(text)
+    }
+    explore.historyIndex = nil
+    explore.note = nil
+    let words = Tokens.split(text)
+    let n = info.contextLength
+    if words.isEmpty && n > 0 {
+      explore.note = "type \(n) context token\(n == 1 ? "" : "s"), then Enter"
+      return
+    }
+    explore.setText("")
+    if words.count < n {
+      explore.result = .needMore(needed: n, got: words.count)
+      return
+    }
+    runQuery(Array(words.suffix(n)))
+  }
+
+  private mutating func runQuery(_ ctx: [String]) {
+    let unknown = ctx.filter { vocabulary.id(of: $0) == nil }
+    if !unknown.isEmpty {
+      var seen = Set<[UInt8]>()
+      let uniq = unknown.filter { seen.insert(Array($0.utf8)).inserted }
+      explore.result = .unknown(uniq.map { ($0, vocabulary.suggestions(for: $0)) })
+      return
+    }
+    let ids = ctx.map { vocabulary.id(of: $0)! }
+    guard let model else {
+      explore.result = .waiting(context: ctx)
+      return
+    }
+    explore.result = .prediction(
+      ExplorePrediction(
+        context: ctx, ids: ids, distribution: model.distribution(context: ids), trained: model.isTrained(context: ids),
+        followers: CorpusFollowers(tokenIDs: tokenIDs, context: ids)))
+    lastContext = ids
+    contextVersion += 1
+  }
+
+  // MARK: Generate
+
+  /// Starts a new generation when the Explore context changed since the last one.
+  mutating func prepareGenerate() {
+    guard model != nil else { return }
+    if let ctx = lastContext {
+      if generate.version != contextVersion {
+        generate.reset(start: ctx, origin: "the last Explore context", version: contextVersion)
+      }
+    } else if generate.version != -1 {
+      generate.reset(start: metaStart, origin: "the corpus's first tokens (meta start_tokens)", version: -1)
+    }
+  }
+
+  private mutating func handleGenerate(_ key: Key) {
+    switch key {
+    case .char(" "):
+      if let model { generate.step(model: model) }
+    case .backspace: generate.undo()
+    case .char("c"):
+      if let s = generate.start { generate.reset(start: s, origin: generate.origin, version: generate.version) }
+    case .char("m"): generate.sampling.toggle()
+    case .char("["): generate.temperature = max(0.1, ((generate.temperature - 0.1) * 10).rounded() / 10)
+    case .char("]"): generate.temperature = min(5.0, ((generate.temperature + 0.1) * 10).rounded() / 10)
+    case .char("r"):
+      generate.seed &+= 1
+      generate.rng = SplitMix64(seed: generate.seed)
+    case .char("+"): adjustK(1)
+    case .char("-"): adjustK(-1)
+    case .escape: break
+    default: break
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import NgramEngine
+
+/// One generation step: the window it read, its distribution and the token chosen.
+struct GenerationStep: Sendable {
+  /// The context window the step predicted from.
+  let window: [Int]
+  /// The model's distribution for that window.
+  let distribution: Distribution
+  /// The token taken.
+  let chosen: Int
+  /// Whether the token was sampled (else greedy argmax).
+  let sampled: Bool
+  /// The generator state before the step, restored on undo.
+  let rngBefore: SplitMix64
+}
+
+/// A repeated window found in the generated text.
+struct RepeatedWindow: Equatable, Sendable {
+  /// The step after which the window first appeared (0 = the start).
+  let first: Int
+  /// The step after which it appeared again.
+  let again: Int
+  /// Whether every step in between was greedy: then the text cycles forever.
+  let greedy: Bool
+}
+
+/// The Generate screen: step-by-step decoding from a start window.
+struct GenerateState: Sendable {
+  /// The start window's ids (nil until the model is ready).
+  var start: [Int]?
+  /// Where the start came from, for the label.
+  var origin = ""
+  /// The Explore context version the start came from (-1: the meta start tokens).
+  var version = -2
+  /// The steps taken so far.
+  var steps: [GenerationStep] = []
+  /// Whether Space samples instead of taking the argmax.
+  var sampling = false
+  /// The sampling temperature.
+  var temperature = 1.0
+  /// The sampling seed.
+  var seed: UInt64 = 42
+  /// The sampling generator.
+  var rng = SplitMix64(seed: 42)
+
+  /// The tokens so far: the start window then every chosen token.
+  var ids: [Int] { (start ?? []) + steps.map(\.chosen) }
+
+  /// The window the next step reads.
+  var window: [Int] {
+    guard let start else { return [] }
+    return Array(ids.suffix(start.count))
+  }
+
+  /// Restarts from `start`.
+  mutating func reset(start: [Int], origin: String, version: Int) {
+    self.start = start
+    self.origin = origin
+    self.version = version
+    steps = []
+    rng = SplitMix64(seed: seed)
+  }
+
+  /// Takes one step with `model`: the argmax, or a sample when sampling.
+  mutating func step(model: NgramModel) {
+    guard start != nil else { return }
+    let w = window
+    let dist = model.distribution(context: w)
+    let before = rng
+    let chosen = sampling ? Sampler.sample(dist, temperature: temperature, rng: &rng) : dist.argmax
+    steps.append(GenerationStep(window: w, distribution: dist, chosen: chosen, sampled: sampling, rngBefore: before))
+  }
+
+  /// Undoes the last step (restoring the generator).
+  mutating func undo() {
+    guard let last = steps.popLast() else { return }
+    rng = last.rngBefore
+  }
+
+  /// The first window that appears twice (after the start or a step), if any.
+  var repeatedWindow: RepeatedWindow? {
+    guard let start else { return nil }
+    let n = start.count
+    let all = ids
+    var seen: [[Int]: Int] = [:]
+    for s in 0...steps.count {
+      let w = Array(all[s..<(s + n)])
+      if let j = seen[w] {
+        let greedy = steps[j..<s].allSatisfy { !$0.sampled }
+        return RepeatedWindow(first: j, again: s, greedy: greedy)
+      }
+      seen[w] = s
+    }
+    return nil
+  }
+}

@@ -1,0 +1,160 @@
+import Foundation
+import NgramEngine
+import Synchronization
+
+/// The explorer: trains on a corpus in the background and shows it live in the terminal.
+public enum Explorer {
+  /// What the explorer trains on and how it shows it.
+  public struct Options: Sendable {
+    /// Base directory holding `corpus/`; artifacts are written under it.
+    public var directory: String
+    /// A corpus file to use instead of the one in `directory/corpus`.
+    public var corpus: String?
+    /// The training settings.
+    public var config: TrainingConfig
+    /// How many predictions Explore and Generate list at first.
+    public var topK: Int
+    /// Use ASCII glyphs even in a UTF-8 locale.
+    public var ascii: Bool
+    /// Seconds over which the Train screen reveals the epochs (0: as they finish).
+    public var pace: Double
+    /// The weights format written after training.
+    public var weights: WeightsFormat
+    /// The seed of sampling mode on the Generate screen.
+    public var seed: UInt64
+
+    /// Creates options; the defaults are the CLI's.
+    public init(
+      directory: String = ".", corpus: String? = nil, config: TrainingConfig = TrainingConfig(), topK: Int = 5,
+      ascii: Bool = false, pace: Double = 2.0, weights: WeightsFormat = .auto, seed: UInt64 = 42
+    ) {
+      self.directory = directory
+      self.corpus = corpus
+      self.config = config
+      self.topK = topK
+      self.ascii = ascii
+      self.pace = pace
+      self.weights = weights
+      self.seed = seed
+    }
+  }
+
+  /// Runs the explorer with the default options; returns the process exit status.
+  public static func run() -> Int32 { run(options: Options()) }
+
+  /// Runs the explorer until the user quits; returns the process exit status.
+  ///
+  /// Problems found before the terminal is taken over (no corpus, bad UTF-8, too few tokens)
+  /// are printed to stderr as one line and give status 1.
+  public static func run(options: Options) -> Int32 {
+    let corpus: Corpus
+    let trainer: Trainer
+    do {
+      try options.config.validate()
+      let path = try Corpus.locate(directory: options.directory, corpusOverride: options.corpus)
+      corpus = try Corpus.load(path: path)
+      trainer = try Trainer(corpus: corpus, config: options.config)
+    } catch {
+      let text = (error as? NgramError)?.description ?? "\(error)"
+      FileHandle.standardError.write(Data("ngram-tui: error: \(text)\n".utf8))
+      return 1
+    }
+    let info = SessionInfo(
+      corpusName: (corpus.path as NSString).lastPathComponent, directory: options.directory,
+      tokens: corpus.tokenCount, vocabSize: corpus.vocabulary.count, pairs: trainer.pairCount,
+      contexts: trainer.rowCount, contextLength: options.config.contextLength,
+      learningRate: options.config.learningRate, epochs: options.config.epochs)
+
+    // Signals end the loop (and the terminal is restored) instead of killing the process mid-frame.
+    let signalled = Atomic<Int32>(0)
+    let sigQueue = DispatchQueue(label: "ngram-tui.signals")
+    var sources: [DispatchSourceSignal] = []
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
+      signal(sig, SIG_IGN)
+      let src = DispatchSource.makeSignalSource(signal: sig, queue: sigQueue)
+      src.setEventHandler { signalled.store(sig, ordering: .relaxed) }
+      src.resume()
+      sources.append(src)
+    }
+    defer { sources.forEach { $0.cancel() } }
+
+    let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    let terminal = NcursesTerminal(forceASCII: options.ascii, allowColor: !noColor)
+    defer { terminal.stop() }
+
+    var state = AppState(
+      info: info, vocabulary: corpus.vocabulary, tokenIDs: corpus.tokenIDs,
+      glyphs: terminal.supportsUnicode ? .unicodeSet : .asciiSet, topK: options.topK, pace: options.pace)
+    state.generate.seed = options.seed
+    state.generate.rng = SplitMix64(seed: options.seed)
+
+    let control = TrainingControl()
+    let monitor = TrainingMonitor()
+    monitor.start(
+      trainer: trainer, corpus: corpus, directory: options.directory, format: options.weights, control: control)
+
+    var loop = RunLoop(state: state, terminal: terminal, monitor: monitor, control: control)
+    let status = loop.run(signalled: signalled)
+    // Stop training (or writing) and give the thread a moment to clean up its temporary files.
+    control.cancel()
+    let deadline = Date().addingTimeInterval(3)
+    while !monitor.finished && Date() < deadline { usleep(10_000) }
+    terminal.stop()
+    return status
+  }
+}
+
+/// The UI loop: poll a key (about 30 ms), apply it, take the latest training status, redraw if anything changed.
+struct RunLoop {
+  var state: AppState
+  let terminal: TerminalDriver
+  let monitor: TrainingMonitor
+  let control: TrainingControl
+
+  /// Runs until quit; returns the exit status (128 + signal when a signal ended it).
+  mutating func run(signalled: borrowing Atomic<Int32>) -> Int32 {
+    var lastVersion = -1
+    var haveModel = false
+    var last = DispatchTime.now().uptimeNanoseconds
+    var lastSize = (width: -1, height: -1)
+    var dirty = true
+    while true {
+      let sig = signalled.load(ordering: .relaxed)
+      if sig != 0 { return 128 + sig }
+      if let key = terminal.readKey(timeoutMilliseconds: dirty ? 0 : 30) {
+        let commands = state.handle(key)
+        dirty = true
+        for c in commands {
+          switch c {
+          case .quit: return 0
+          case .pauseTraining: control.pause()
+          case .resumeTraining: control.resume()
+          case .stepEpoch: control.stepOneEpoch()
+          }
+        }
+      }
+      let now = DispatchTime.now().uptimeNanoseconds
+      if state.train.advance(by: Double(now - last) / 1e9) { dirty = true }
+      last = now
+      if monitor.version != lastVersion {
+        let snap = monitor.snapshot()
+        lastVersion = snap.version
+        state.update(status: snap.status)
+        if !haveModel, let m = snap.model {
+          haveModel = true
+          state.setModel(m)
+        }
+        dirty = true
+      }
+      let size = terminal.size
+      if size != lastSize {
+        lastSize = size
+        dirty = true
+      }
+      if dirty {
+        terminal.present(Render.frame(state, width: size.width, height: size.height))
+        dirty = false
+      }
+    }
+  }
+}

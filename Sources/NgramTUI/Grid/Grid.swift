@@ -1,0 +1,194 @@
+/// What a cell means, not how it looks: the terminal driver maps roles to colours and attributes.
+enum Style: UInt8, Sendable, Equatable, CaseIterable {
+  /// Plain text.
+  case normal
+  /// Secondary text (hints, axes).
+  case dim
+  /// Headings and labels.
+  case heading
+  /// The active tab or a selected row.
+  case selected
+  /// Filled part of a bar or chart.
+  case bar
+  /// The empty track of a bar.
+  case track
+  /// A highlighted bar (the chosen token).
+  case barChosen
+  /// Something to notice: the newest token, a chosen row.
+  case highlight
+  /// Warnings and errors.
+  case warning
+  /// Good news (artifacts saved).
+  case good
+  /// The text cursor.
+  case cursor
+  /// The sampling-mode label.
+  case sampling
+}
+
+/// One terminal cell: a grapheme (or nothing, for the right half of a wide one) and its style.
+struct Cell: Equatable, Sendable {
+  /// The grapheme drawn here; empty for the second column of a wide character.
+  var text: String
+  /// How it is drawn.
+  var style: Style
+
+  /// A blank cell.
+  static let blank = Cell(text: " ", style: .normal)
+  /// Whether this cell is the continuation of a wide character to its left.
+  var isContinuation: Bool { text.isEmpty }
+}
+
+/// An in-memory screen: views draw here; the terminal driver diffs frames and writes the changes.
+struct Grid: Equatable, Sendable {
+  /// Columns.
+  let width: Int
+  /// Rows.
+  let height: Int
+  /// Cells, row by row.
+  private(set) var cells: [Cell]
+
+  /// A blank grid of the given size.
+  init(width: Int, height: Int) {
+    self.width = max(0, width)
+    self.height = max(0, height)
+    cells = Array(repeating: .blank, count: self.width * self.height)
+  }
+
+  /// The cell at (x, y).
+  subscript(x: Int, y: Int) -> Cell {
+    get { cells[y * width + x] }
+    set { cells[y * width + x] = newValue }
+  }
+
+  /// Writes `text` from column `x` of row `y`, clipped to `maxWidth` columns (and the grid);
+  /// returns the column after the last one written.
+  @discardableResult
+  mutating func put(_ text: String, x: Int, y: Int, style: Style = .normal, maxWidth: Int? = nil) -> Int {
+    guard y >= 0, y < height else { return x }
+    let limit = min(width, maxWidth.map { x + max(0, $0) } ?? width)
+    var col = x
+    for ch in text {
+      let w = DisplayWidth.of(ch)
+      if w == 0 { continue }
+      if col + w > limit { break }
+      if col >= 0 {
+        clearWide(at: col, y: y)
+        self[col, y] = Cell(text: String(ch), style: style)
+        if w == 2 {
+          clearWide(at: col + 1, y: y)
+          self[col + 1, y] = Cell(text: "", style: style)
+        }
+      }
+      col += w
+    }
+    return col
+  }
+
+  /// Keeps wide characters whole when one of their halves is overwritten.
+  private mutating func clearWide(at x: Int, y: Int) {
+    guard x >= 0, x < width else { return }
+    let c = self[x, y]
+    if c.isContinuation, x > 0 {
+      self[x - 1, y] = .blank
+    } else if x + 1 < width, self[x + 1, y].isContinuation, DisplayWidth.of(c.text) == 2 {
+      self[x + 1, y] = .blank
+    }
+  }
+
+  /// Fills a rectangle with one character and style.
+  mutating func fill(x: Int, y: Int, width w: Int, height h: Int, char: Character = " ", style: Style = .normal) {
+    for row in max(0, y)..<min(height, y + h) {
+      for col in max(0, x)..<min(width, x + w) { self[col, row] = Cell(text: String(char), style: style) }
+    }
+  }
+
+  /// Sets the style of the cells of a row range without changing their text.
+  mutating func restyle(x: Int, y: Int, width w: Int, style: Style) {
+    guard y >= 0, y < height else { return }
+    for col in max(0, x)..<min(width, x + w) { self[col, y].style = style }
+  }
+
+  /// Row `y` as text, trailing blanks removed.
+  func line(_ y: Int) -> String {
+    var s = ""
+    for x in 0..<width { s += self[x, y].text }
+    while s.last == " " { s.removeLast() }
+    return s
+  }
+
+  /// The whole grid as text: one line per row, trailing blanks removed.
+  var text: String { (0..<height).map(line).joined(separator: "\n") }
+
+  /// A map of the styles: one letter per cell (`.` for normal), for style snapshots.
+  var styleMap: String {
+    let letters: [Style: Character] = [
+      .normal: ".", .dim: "d", .heading: "h", .selected: "S", .bar: "b", .track: "t", .barChosen: "B",
+      .highlight: "H", .warning: "W", .good: "g", .cursor: "C", .sampling: "s",
+    ]
+    return (0..<height).map { y in
+      var s = ""
+      for x in 0..<width { s.append(letters[self[x, y].style] ?? "?") }
+      return s
+    }.joined(separator: "\n")
+  }
+}
+
+/// Terminal column widths of characters, independent of the C locale (so tests and the driver agree).
+enum DisplayWidth {
+  /// Columns taken by a grapheme: 0 (combining or control), 1, or 2 (East Asian wide, emoji).
+  static func of(_ ch: Character) -> Int {
+    guard let first = ch.unicodeScalars.first else { return 0 }
+    return of(scalar: first)
+  }
+
+  /// Columns taken by the text.
+  static func of(_ s: String) -> Int { s.reduce(0) { $0 + of($1) } }
+
+  /// Columns of one scalar.
+  static func of(scalar u: Unicode.Scalar) -> Int {
+    let v = u.value
+    if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
+    if v < 0x300 { return 1 }
+    switch u.properties.generalCategory {
+    case .nonspacingMark, .enclosingMark, .format: return 0
+    default: break
+    }
+    if (0x1100...0x115F).contains(v) || (0x2E80...0x303E).contains(v) || (0x3041...0x33FF).contains(v)
+      || (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v)
+      || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v)
+      || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v)
+      || (0x1F900...0x1F9FF).contains(v) || (0x20000...0x3FFFD).contains(v)
+    {
+      return 2
+    }
+    return 1
+  }
+
+  /// `s` cut to at most `width` columns, ending with `…` (or `~`) when cut.
+  static func truncate(_ s: String, to width: Int, ellipsis: String = "…") -> String {
+    if of(s) <= width { return s }
+    guard width > 0 else { return "" }
+    var out = ""
+    var w = 0
+    let ew = of(ellipsis)
+    for ch in s {
+      let cw = of(ch)
+      if w + cw > width - ew { break }
+      out.append(ch)
+      w += cw
+    }
+    return out + ellipsis
+  }
+
+  /// `s` padded with spaces on the right to `width` columns (truncated first when longer).
+  static func pad(_ s: String, to width: Int, ellipsis: String = "…") -> String {
+    let t = truncate(s, to: width, ellipsis: ellipsis)
+    return t + String(repeating: " ", count: max(0, width - of(t)))
+  }
+
+  /// `s` padded with spaces on the left to `width` columns.
+  static func padLeft(_ s: String, to width: Int) -> String {
+    String(repeating: " ", count: max(0, width - of(s))) + s
+  }
+}

@@ -1,0 +1,69 @@
+import Foundation
+
+/// Helpers for splitting typed text the way the corpus is split.
+enum Tokens {
+  /// Whether `s` is one of the whitespace scalars Python's `str.split()` splits on.
+  static func isSeparator(_ s: Unicode.Scalar) -> Bool {
+    switch s.value {
+    case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
+      return true
+    default:
+      return false
+    }
+  }
+
+  /// Splits `text` on Python's whitespace, keeping every other scalar exactly as typed.
+  static func split(_ text: String) -> [String] {
+    var out: [String] = []
+    var cur = String.UnicodeScalarView()
+    for s in text.unicodeScalars {
+      if isSeparator(s) {
+        if !cur.isEmpty { out.append(String(cur)); cur = String.UnicodeScalarView() }
+      } else {
+        cur.append(s)
+      }
+    }
+    if !cur.isEmpty { out.append(String(cur)) }
+    return out
+  }
+}
+
+/// Number formatting shared by the views.
+enum Format {
+  /// `value` with `decimals` decimals (C `printf` rounding, like the CLI).
+  static func fixed(_ value: Double, _ decimals: Int) -> String {
+    if value.isNaN { return "NaN" }
+    if value.isInfinite { return value > 0 ? "inf" : "-inf" }
+    return String(format: "%.\(decimals)f", value)
+  }
+
+  /// A probability as a percentage with one decimal: `40.0%`.
+  static func percent(_ p: Double) -> String { fixed(p * 100, 1) + "%" }
+
+  /// A count with thousands separators: `12,345`.
+  static func count(_ n: Int) -> String {
+    let s = String(n.magnitude)
+    var out = ""
+    for (i, ch) in s.enumerated() {
+      if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
+      out.append(ch)
+    }
+    return (n < 0 ? "-" : "") + out
+  }
+
+  /// A duration for humans: `0.42 s`, `12 s`, `3 min 05 s`.
+  static func duration(_ seconds: Double) -> String {
+    guard seconds.isFinite, seconds >= 0 else { return "--" }
+    if seconds < 10 { return fixed(seconds, 2) + " s" }
+    if seconds < 60 { return fixed(seconds, 0) + " s" }
+    let m = Int(seconds) / 60
+    let s = Int(seconds) % 60
+    return "\(m) min \(s < 10 ? "0" : "")\(s) s"
+  }
+
+  /// A rate: `1,234,567 pairs/s`.
+  static func rate(_ perSecond: Double) -> String {
+    guard perSecond.isFinite, perSecond > 0 else { return "--" }
+    return count(Int(perSecond.rounded()))
+  }
+}

@@ -1,0 +1,141 @@
+import CNcursesw
+import Foundation
+import Synchronization
+
+/// Whether curses currently owns the terminal (read by the exit handler).
+private let cursesActive = Atomic<Bool>(false)
+
+/// Ends curses mode if it is still active; safe to call more than once, from `atexit` too.
+func restoreTerminalIfNeeded() {
+  if cursesActive.exchange(false, ordering: .sequentiallyConsistent) {
+    endwin()
+  }
+}
+
+/// The ncurses terminal: wide-character output, raw keys, colours unless `NO_COLOR`, and a
+/// frame differ that writes only changed cells.
+final class NcursesTerminal: TerminalDriver {
+  let supportsUnicode: Bool
+  private let colors: Bool
+  private var previous: Grid?
+  private var attrs: [Style: (attr_t, Int16)] = [:]
+
+  /// Initialises curses. Call once; `stop()` restores the terminal.
+  ///
+  /// - Parameters:
+  ///   - forceASCII: use the ASCII glyphs even in a UTF-8 locale.
+  ///   - allowColor: false when `NO_COLOR` is set; colours are also off on monochrome terminals.
+  init(forceASCII: Bool, allowColor: Bool) {
+    setenv("ESCDELAY", "25", 1)
+    setlocale(LC_ALL, "")
+    let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
+    supportsUnicode = !forceASCII && codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+    initscr()
+    cursesActive.store(true, ordering: .sequentiallyConsistent)
+    atexit { restoreTerminalIfNeeded() }
+    raw()
+    noecho()
+    nonl()
+    keypad(ngt_stdscr(), true)
+    intrflush(ngt_stdscr(), false)
+    curs_set(0)
+    set_escdelay(25)
+    leaveok(ngt_stdscr(), true)
+    colors = allowColor && has_colors()
+    if colors {
+      start_color()
+      use_default_colors()
+      init_pair(1, Int16(COLOR_CYAN), -1)
+      init_pair(2, Int16(COLOR_GREEN), -1)
+      init_pair(3, Int16(COLOR_YELLOW), -1)
+      init_pair(4, Int16(COLOR_RED), -1)
+      init_pair(5, Int16(COLOR_MAGENTA), -1)
+    }
+    let bold = ngt_a_bold()
+    let rev = ngt_a_reverse()
+    let dim = ngt_a_dim()
+    let under = ngt_a_underline()
+    let none = ngt_a_normal()
+    if colors {
+      attrs = [
+        .normal: (none, 0), .dim: (dim, 0), .heading: (bold, 1), .selected: (rev | bold, 0), .bar: (none, 2),
+        .track: (dim, 0), .barChosen: (bold, 3), .highlight: (bold, 3), .warning: (bold, 4), .good: (bold, 2),
+        .cursor: (rev, 0), .sampling: (rev | bold, 5),
+      ]
+    } else {
+      attrs = [
+        .normal: (none, 0), .dim: (dim, 0), .heading: (bold, 0), .selected: (rev | bold, 0), .bar: (none, 0),
+        .track: (dim, 0), .barChosen: (bold, 0), .highlight: (rev, 0), .warning: (bold | under, 0),
+        .good: (bold, 0), .cursor: (rev, 0), .sampling: (rev | bold, 0),
+      ]
+    }
+  }
+
+  var size: (width: Int, height: Int) {
+    (Int(ngt_getmaxx(ngt_stdscr())), Int(ngt_getmaxy(ngt_stdscr())))
+  }
+
+  func readKey(timeoutMilliseconds: Int32) -> Key? {
+    wtimeout(ngt_stdscr(), timeoutMilliseconds)
+    var wch: wint_t = 0
+    let r = wget_wch(ngt_stdscr(), &wch)
+    if r == ngt_key_code_yes() {
+      let code = Int32(bitPattern: UInt32(wch))
+      switch code {
+      case ngt_key_resize():
+        previous = nil
+        return .resize
+      case ngt_key_up(): return .up
+      case ngt_key_down(): return .down
+      case ngt_key_left(): return .left
+      case ngt_key_right(): return .right
+      case ngt_key_home(): return .home
+      case ngt_key_end(): return .end
+      case ngt_key_backspace(): return .backspace
+      case ngt_key_dc(): return .delete
+      case ngt_key_btab(): return .backTab
+      case ngt_key_f1(): return .f1
+      case ngt_key_enter(): return .enter
+      default: return nil
+      }
+    }
+    guard r == ngt_ok() else { return nil }
+    switch wch {
+    case 3: return .ctrlC
+    case 9: return .tab
+    case 10, 13: return .enter
+    case 21: return .ctrlU
+    case 27: return .escape
+    case 8, 127: return .backspace
+    default:
+      guard wch >= 32, let s = Unicode.Scalar(UInt32(wch)) else { return nil }
+      return .char(Character(s))
+    }
+  }
+
+  func present(_ grid: Grid) {
+    let full = previous.map { $0.width != grid.width || $0.height != grid.height } ?? true
+    if full { werase(ngt_stdscr()) }
+    for y in 0..<grid.height {
+      for x in 0..<grid.width {
+        let cell = grid[x, y]
+        if cell.isContinuation { continue }
+        if !full, let prev = previous {
+          let same = prev[x, y] == cell && (x + 1 >= grid.width || prev[x + 1, y] == grid[x + 1, y])
+          if same { continue }
+        }
+        var chars = cell.text.unicodeScalars.prefix(4).map { wchar_t(bitPattern: $0.value) }
+        chars.append(0)
+        let (a, p) = attrs[cell.style] ?? (ngt_a_normal(), 0)
+        _ = chars.withUnsafeBufferPointer { ngt_put_cell(Int32(y), Int32(x), $0.baseAddress, a, p) }
+      }
+    }
+    previous = grid
+    wrefresh(ngt_stdscr())
+  }
+
+  func stop() {
+    previous = nil
+    restoreTerminalIfNeeded()
+  }
+}

@@ -1,0 +1,121 @@
+import Foundation
+
+/// The Explore screen: the context prompt and, after Enter, the model's top-k beside the corpus counts.
+enum ExploreView {
+  /// Draws into `r`; returns the footer's key hints.
+  static func draw(_ state: AppState, in r: Rect, into g: inout Grid) -> String {
+    let e = state.explore
+    let n = state.info.contextLength
+    var y = r.y
+
+    // The prompt.
+    let prompt = "context> "
+    var x = g.put(prompt, x: r.x, y: y, style: e.focused ? .heading : .dim)
+    let room = r.width - DisplayWidth.of(prompt) - 1
+    let before = String(e.input[..<e.cursor])
+    let after = String(e.input[e.cursor...])
+    // Keep the cursor visible: drop leading text when the input is wider than the line.
+    var visibleBefore = before
+    while DisplayWidth.of(visibleBefore) > room - 1, !visibleBefore.isEmpty { visibleBefore.removeFirst() }
+    x = g.put(visibleBefore, x: x, y: y, maxWidth: room)
+    if e.focused {
+      if let c = after.first {
+        g.put(String(c), x: x, y: y, style: .cursor)
+        g.put(String(after.dropFirst()), x: x + DisplayWidth.of(c), y: y, maxWidth: r.x + r.width - x - 1)
+      } else {
+        g.put(" ", x: x, y: y, style: .cursor)
+      }
+    } else {
+      g.put(after, x: x, y: y, maxWidth: r.x + r.width - x)
+    }
+    y += 1
+    let hint: String
+    if let note = e.note {
+      hint = note
+    } else if e.focused {
+      hint =
+        "type \(n == 0 ? "anything (unigram model: no context)" : "\(n) token\(n == 1 ? "" : "s")") and Enter · Up/Down history · Tab completes a word · Esc leaves the prompt"
+    } else {
+      hint = "prompt inactive: Enter or / to type · Tab next screen · +/- change k · q quit"
+    }
+    g.put(hint, x: r.x, y: y, style: e.note != nil ? .highlight : .dim, maxWidth: r.width)
+    y += 2
+
+    switch e.result {
+    case nil:
+      Wrap.draw(
+        "Ask the model what comes next: type a context of \(n) token\(n == 1 ? "" : "s") from the corpus (for example the first ones, \(state.metaStart.map { state.vocabulary.tokens[$0] }.joined(separator: " "))) and press Enter. The bars show the model's probabilities for the next token; beside them, how often each actually followed that context in the corpus.",
+        x: r.x, y: y, width: min(r.width, 76), maxRows: r.bottom - y, style: .dim, into: &g)
+    case .needMore(let needed, let got)?:
+      g.put(
+        "this model reads \(needed) context token\(needed == 1 ? "" : "s"); you typed \(got). Type \(needed - got) more.",
+        x: r.x, y: y, style: .warning, maxWidth: r.width)
+    case .waiting(let ctx)?:
+      g.put(
+        "\"\(ctx.joined(separator: " "))\": the model is still training (epoch \(state.train.status.epochsDone)/\(state.info.epochs)); the answer appears when it finishes.",
+        x: r.x, y: y, style: .dim, maxWidth: r.width)
+    case .unknown(let list)?:
+      for item in list where y < r.bottom {
+        let s =
+          item.suggestions.isEmpty
+          ? "unknown token '\(item.token)': not in the vocabulary (no near entries)"
+          : "unknown token '\(item.token)': not in the vocabulary. Did you mean \(item.suggestions.map { "'\($0)'" }.joined(separator: ", "))?"
+        y += Wrap.draw(s, x: r.x, y: y, width: r.width, maxRows: 2, style: .warning, into: &g)
+      }
+      if y < r.bottom {
+        g.put("Tab completes a partial word from the vocabulary.", x: r.x, y: y + 1, style: .dim, maxWidth: r.width)
+      }
+    case .prediction(let p)?:
+      drawPrediction(p, state: state, r: Rect(x: r.x, y: y, width: r.width, height: r.bottom - y), into: &g)
+    }
+    return e.focused
+      ? "Enter predict  Up/Down history  Tab complete  Esc leave prompt  F1 help  Ctrl-C quit"
+      : "Enter/ edit prompt  +/- k  Tab generate  Shift-Tab train  ? help  q quit"
+  }
+
+  static func drawPrediction(_ p: ExplorePrediction, state: AppState, r: Rect, into g: inout Grid) {
+    let tokens = state.vocabulary.tokens
+    let f = p.followers
+    var y = r.y
+    let ctxText = p.context.isEmpty ? "(no context)" : "\"" + p.context.joined(separator: " ") + "\""
+    var x = g.put("next token after \(ctxText)", x: r.x, y: y, style: .heading, maxWidth: r.width)
+    let seen =
+      p.context.isEmpty
+      ? "  unigram: every token of the corpus counts"
+      : f.occurrences == 0
+        ? "  never seen in the corpus: the model's row is untrained, so all \(tokens.count) tokens are equally likely"
+        : "  seen \(Format.count(f.occurrences)) time\(f.occurrences == 1 ? "" : "s") in the corpus"
+    x = g.put(seen, x: x, y: y, style: f.occurrences == 0 ? .warning : .normal, maxWidth: r.x + r.width - x)
+    y += 2
+
+    let footerRows = 5
+    let k = state.topK
+    let top = p.distribution.top(k)
+    let maxRows = max(1, r.bottom - y - footerRows)
+    let used = Bars.draw(
+      top, tokens: tokens, glyphs: state.glyphs, extra: { id in
+        let c = f.count(of: id)
+        return c == 0 ? "-" : Format.count(c)
+      }, extraHeading: "in corpus", x: r.x, y: y, width: min(r.width, 100), maxRows: maxRows, into: &g)
+    y += used
+    if used - 1 < top.count {
+      g.put("(\(used - 1) of top \(k) shown: enlarge the terminal for more)", x: r.x, y: y, style: .dim, maxWidth: r.width)
+    }
+    y += 1
+
+    let h = p.distribution.entropyBits
+    let ppl = Foundation.pow(2.0, h)
+    let stats =
+      "entropy \(Format.fixed(h, 4)) bits   perplexity \(Format.fixed(ppl, 2))   top \(k) of \(Format.count(tokens.count)) tokens (+/- to change)"
+    g.put(stats, x: r.x, y: y, maxWidth: r.width)
+    y += 2
+    if !p.context.isEmpty && f.occurrences > 0 {
+      let list = f.counts.map { "\(tokens[$0.id]) \(Format.count($0.count))" }.joined(separator: "   ")
+      let distinct = f.counts.count
+      Wrap.draw(
+        "what followed in the corpus (\(distinct) distinct): " + list, x: r.x, y: y, width: r.width,
+        maxRows: max(0, r.bottom - y), style: .dim, into: &g)
+    }
+  }
+}
+

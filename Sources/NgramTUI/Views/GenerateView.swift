@@ -1,0 +1,95 @@
+import NgramEngine
+
+/// The Generate screen: greedy (or sampled) decoding one token per key, with each step's window and bars.
+enum GenerateView {
+  /// Draws into `r`; returns the footer's key hints.
+  static func draw(_ state: AppState, in r: Rect, into g: inout Grid) -> String {
+    let gen = state.generate
+    let tokens = state.vocabulary.tokens
+    let n = state.info.contextLength
+    var y = r.y
+    let hints = "Space step  Backspace undo  c restart  m greedy/sampling  [ ] temperature  r reseed  +/- k  q quit"
+    guard let start = gen.start, state.model != nil else {
+      g.put(
+        "The model is still training (epoch \(state.train.status.epochsDone)/\(state.info.epochs)); generation starts when it finishes.",
+        x: r.x, y: y, style: .dim, maxWidth: r.width)
+      return hints
+    }
+
+    // Mode.
+    if gen.sampling {
+      let label = " SAMPLING  temperature \(Format.fixed(gen.temperature, 1))  seed \(gen.seed) "
+      let x = g.put(label, x: r.x, y: y, style: .sampling)
+      g.put("  random draws from p^(1/T): not what greedy decoding gives (m switches back)", x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
+    } else {
+      let x = g.put(" GREEDY ", x: r.x, y: y, style: .selected)
+      g.put("  each step takes the most probable token (lowest id on ties); m switches to sampling", x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
+    }
+    y += 1
+    let startText = start.map { tokens[$0] }.joined(separator: " ")
+    g.put("start: \(startText.isEmpty ? "(no context)" : startText)   from \(gen.origin)", x: r.x, y: y, style: .dim, maxWidth: r.width)
+    y += 2
+
+    // The latest step (or the next one).
+    let windowName = n == 2 ? "(prev, curr)" : n == 1 ? "(curr)" : n == 0 ? "()" : "(window)"
+    func show(_ w: [Int]) -> String { "(" + w.map { tokens[$0] }.joined(separator: ", ") + ")" }
+    let dist: Distribution
+    var chosen: Int? = nil
+    if let last = gen.steps.last {
+      dist = last.distribution
+      chosen = last.chosen
+      let how = last.sampled ? "sampled" : "greedy"
+      g.put(
+        "step \(gen.steps.count): window \(windowName) = \(show(last.window)) \(state.glyphs.arrow) \(tokens[last.chosen])  (\(how))",
+        x: r.x, y: y, style: .heading, maxWidth: r.width)
+    } else {
+      dist = state.model!.distribution(context: gen.window)
+      g.put(
+        "next: window \(windowName) = \(show(gen.window))   press Space to take a step", x: r.x, y: y, style: .heading,
+        maxWidth: r.width)
+    }
+    y += 1
+    let reserve = 8
+    let k = state.topK
+    var top = dist.top(k)
+    if let c = chosen, !top.contains(where: { $0.id == c }) {
+      top.append((c, dist.probability(of: c)))  // a sampled token outside the top k still shows
+    }
+    let used = Bars.draw(
+      top, tokens: tokens, glyphs: state.glyphs, chosen: chosen, x: r.x, y: y, width: min(r.width, 100),
+      maxRows: max(1, r.bottom - y - reserve), into: &g)
+    y += used + 1
+
+    // The text so far, newest token marked.
+    let ids = gen.ids
+    g.put("text so far (\(gen.steps.count) generated):", x: r.x, y: y, style: .heading)
+    y += 1
+    let words = ids.map { tokens[$0] }
+    let lines = Wrap.lines(words, width: r.width)
+    let maxTextRows = max(1, r.bottom - y - 3)
+    let visible = lines.suffix(maxTextRows)
+    for line in visible {
+      var x = r.x
+      for i in line {
+        let style: Style = i == ids.count - 1 && !gen.steps.isEmpty ? .highlight : i < start.count ? .dim : .normal
+        x = g.put(words[i], x: x, y: y, style: style) + 1
+      }
+      y += 1
+    }
+    y += 1
+
+    // Cycle detection.
+    if let rep = gen.repeatedWindow {
+      let again = ids[rep.again..<(rep.again + n)]
+      let cycle = ids[(n + rep.first)..<(n + rep.again)].map { tokens[$0] }.joined(separator: " ")
+      let whereFirst = rep.first == 0 ? "the start" : "step \(rep.first)"
+      let msg =
+        rep.greedy
+        ? "cycle: window \(show(Array(again))) after step \(rep.again) repeats \(whereFirst). Greedy decoding of a fixed-context model always cycles: from here it repeats these \(rep.again - rep.first) tokens forever: \(cycle)"
+        : "window \(show(Array(again))) after step \(rep.again) repeats \(whereFirst); with sampling the text can still leave the loop."
+      Wrap.draw(msg, x: r.x, y: y, width: r.width, maxRows: max(0, r.bottom - y), style: rep.greedy ? .warning : .dim, into: &g)
+    }
+    return hints
+  }
+}
+

@@ -1,0 +1,199 @@
+/// The Train screen: corpus facts, progress, loss and accuracy charts, and the run's status.
+enum TrainView {
+  /// Draws into `r`; returns the footer's key hints.
+  static func draw(_ state: AppState, in r: Rect, into g: inout Grid) -> String {
+    let info = state.info
+    let t = state.train
+    let gl = state.glyphs
+    var y = r.y
+    let sep = "   "
+    let facts1 =
+      "corpus \(info.corpusName)" + sep + "tokens \(Format.count(info.tokens))" + sep
+      + "vocabulary \(Format.count(info.vocabSize))" + sep + "pairs \(Format.count(info.pairs))"
+    let facts2 =
+      "context length \(info.contextLength)" + sep + "learning rate \(lr(info.learningRate))" + sep
+      + "epochs \(info.epochs)" + sep + "contexts \(Format.count(info.contexts))"
+    g.put(facts1, x: r.x, y: y, maxWidth: r.width)
+    y += 1
+    g.put(facts2, x: r.x, y: y, style: .dim, maxWidth: r.width)
+    y += 2
+
+    // Progress bar and epoch counter.
+    let shown = t.shown
+    let label = "  epoch \(shown)/\(t.totalEpochs)"
+    let fraction = t.progressFraction(pairsPerEpoch: info.pairs)
+    let pct = "  " + DisplayWidth.padLeft(Format.fixed(fraction * 100, 0) + "%", to: 4)
+    let barWidth = max(10, r.width - DisplayWidth.of(label) - DisplayWidth.of(pct) - 2)
+    let (filled, track) = gl.bar(fraction: fraction, width: barWidth)
+    var x = g.put(gl.unicode ? "▕" : "[", x: r.x, y: y, style: .dim)
+    x = g.put(filled, x: x, y: y, style: .bar)
+    x = g.put(track, x: x, y: y, style: .track)
+    x = g.put(gl.unicode ? "▏" : "]", x: x, y: y, style: .dim)
+    x = g.put(label, x: x, y: y, style: .heading)
+    g.put(pct, x: x, y: y)
+    y += 1
+
+    // Throughput, time, state.
+    let st = t.status
+    let pairsSoFar = Double(st.epochsDone * info.pairs + (st.phase == .training ? st.pairsDone : 0))
+    let rate = st.elapsed > 0 ? pairsSoFar / st.elapsed : 0
+    var line = "\(Format.rate(rate)) pairs/s" + sep + "elapsed \(Format.duration(st.elapsed))"
+    if st.phase == .training {
+      let remaining = Double(t.totalEpochs * info.pairs) - pairsSoFar
+      line += sep + "ETA " + (rate > 0 ? Format.duration(remaining / rate) : "--")
+    } else if let rem = t.replayRemaining {
+      line += sep + "trained in \(Format.duration(st.elapsed)); replaying, \(Format.duration(rem)) left"
+    }
+    g.put(line, x: r.x, y: y, maxWidth: r.width)
+    let stateLabel: String
+    let stateStyle: Style
+    if t.paused {
+      stateLabel = "PAUSED"
+      stateStyle = .warning
+    } else if st.phase == .training || t.replaying {
+      stateLabel = "TRAINING"
+      stateStyle = .heading
+    } else {
+      stateLabel = "DONE"
+      stateStyle = .good
+    }
+    g.put(stateLabel, x: r.x + r.width - DisplayWidth.of(stateLabel), y: y, style: stateStyle)
+    y += 1
+
+    // Latest and best.
+    let hist = Array(t.visibleHistory)
+    if let last = hist.last {
+      var bestLoss = last
+      var bestLossEpoch = hist.count
+      var bestAcc = last
+      var bestAccEpoch = hist.count
+      for (i, p) in hist.enumerated() {
+        if p.loss < bestLoss.loss || bestLoss.loss.isNaN { bestLoss = p; bestLossEpoch = i + 1 }
+        if p.accuracy > bestAcc.accuracy { bestAcc = p; bestAccEpoch = i + 1 }
+      }
+      let s =
+        "loss \(Format.fixed(last.loss, 4))  (best \(Format.fixed(bestLoss.loss, 4)) at epoch \(bestLossEpoch))"
+        + sep + "accuracy \(Format.percent(last.accuracy))  (best \(Format.percent(bestAcc.accuracy)) at epoch \(bestAccEpoch))"
+      g.put(s, x: r.x, y: y, maxWidth: r.width)
+    } else {
+      g.put("loss --   accuracy --   (waiting for the first epoch)", x: r.x, y: y, style: .dim, maxWidth: r.width)
+    }
+    y += 1
+
+    // A warning for NaN or a diverging loss.
+    if let w = warning(hist) {
+      g.put(w, x: r.x, y: y, style: .warning, maxWidth: r.width)
+    }
+    y += 1
+
+    // Charts.
+    let statusRows = 2
+    let chartArea = r.bottom - y - statusRows
+    let each = max(2, chartArea / 2)
+    let plotRows = each - 1
+    let maxLoss = hist.map(\.loss).filter(\.isFinite).max() ?? 1
+    Chart.draw(
+      title: "loss per epoch", values: hist.map(\.loss), total: t.totalEpochs, maxValue: max(maxLoss, 1e-9),
+      topLabel: Format.fixed(max(maxLoss, 0), 4), bottomLabel: "0", glyphs: gl,
+      rect: Rect(x: r.x, y: y, width: r.width, height: plotRows + 1), into: &g)
+    y += each
+    Chart.draw(
+      title: "accuracy per epoch", values: hist.map(\.accuracy), total: t.totalEpochs, maxValue: 1, topLabel: "100%",
+      bottomLabel: "0%", glyphs: gl, rect: Rect(x: r.x, y: y, width: r.width, height: plotRows + 1), into: &g)
+
+    // Status line.
+    let sy = r.bottom - 1
+    switch st.phase {
+    case .training:
+      if t.paused {
+        g.put(
+          st.trainerPaused || t.replaying
+            ? "paused: press n to run one epoch, Space to resume"
+            : "pausing after the current epoch…", x: r.x, y: sy, style: .warning, maxWidth: r.width)
+      } else if t.replaying {
+        g.put("replaying the finished epochs (s skips)", x: r.x, y: sy, style: .dim, maxWidth: r.width)
+      }
+    case .writing:
+      g.put("training finished; writing artifacts…", x: r.x, y: sy, style: .dim, maxWidth: r.width)
+    case .saved(let msg):
+      if t.replaying {
+        g.put(
+          t.paused ? "paused replay: n shows one more epoch, Space resumes, s skips" : "replaying the finished epochs (s skips)",
+          x: r.x, y: sy, style: t.paused ? .warning : .dim, maxWidth: r.width)
+      } else {
+        g.put("artifacts saved: \(msg)", x: r.x, y: sy, style: .good, maxWidth: r.width)
+      }
+    case .failed(let msg):
+      g.put("failed: \(msg)", x: r.x, y: sy, style: .warning, maxWidth: r.width)
+    case .cancelled:
+      g.put("training cancelled", x: r.x, y: sy, style: .warning, maxWidth: r.width)
+    }
+    let pause = t.paused ? "Space resume  n step one epoch" : "Space pause"
+    return "\(pause)  s skip replay  Tab explore  ? help  q quit"
+  }
+
+  /// The learning rate as the meta writes it (shortest form).
+  static func lr(_ v: Double) -> String { "\(v)" }
+
+  /// A warning when the loss is not a number or is rising well above its best.
+  static func warning(_ hist: [EpochPoint]) -> String? {
+    guard let last = hist.last else { return nil }
+    if !last.loss.isFinite {
+      return "! loss is \(last.loss.isNaN ? "NaN" : "infinite"): training diverged; try a smaller --lr"
+    }
+    let finite = hist.map(\.loss).filter(\.isFinite)
+    if hist.count >= 3, let best = finite.min(), let first = finite.first, last.loss > first,
+      last.loss > best * 1.5 + 1e-9
+    {
+      return "! loss is rising (\(Format.fixed(best, 4)) -> \(Format.fixed(last.loss, 4))): diverging? try a smaller --lr"
+    }
+    return nil
+  }
+}
+
+/// A column chart of one value per epoch, growing left to right as epochs finish.
+enum Chart {
+  /// Draws a titled chart: `rect.height - 1` plot rows under a title row.
+  static func draw(
+    title: String, values: [Double], total: Int, maxValue: Double, topLabel: String, bottomLabel: String,
+    glyphs: Glyphs, rect: Rect, into g: inout Grid
+  ) {
+    let rows = rect.height - 1
+    guard rows > 0 else { return }
+    let labelWidth = max(DisplayWidth.of(topLabel), DisplayWidth.of(bottomLabel), 4)
+    let plotX = rect.x + labelWidth + 1
+    let plotW = rect.width - labelWidth - 1
+    guard plotW > 0 else { return }
+    let span = total > 0 ? "epochs 1-\(total)" : "no epochs"
+    g.put(title, x: rect.x, y: rect.y, style: .heading)
+    g.put(span, x: rect.x + rect.width - DisplayWidth.of(span), y: rect.y, style: .dim)
+    let top = rect.y + 1
+    g.put(DisplayWidth.padLeft(topLabel, to: labelWidth), x: rect.x, y: top, style: .dim)
+    g.put(DisplayWidth.padLeft(bottomLabel, to: labelWidth), x: rect.x, y: top + rows - 1, style: .dim)
+    for row in 0..<rows { g.put(String(glyphs.axis), x: plotX - 1, y: top + row, style: .dim) }
+    guard total > 0 else { return }
+    // Columns per epoch when epochs fit; else epochs per column (showing the last of each).
+    let perEpoch = max(1, plotW / total)
+    let columns = total <= plotW ? total * perEpoch : plotW
+    for c in 0..<columns {
+      let epochIndex = total <= plotW ? c / perEpoch : min(total - 1, ((c + 1) * total + plotW - 1) / plotW - 1)
+      guard epochIndex < values.count else { break }
+      let v = values[epochIndex]
+      let x = plotX + c
+      if !v.isFinite {
+        g.put("!", x: x, y: top, style: .warning)
+        continue
+      }
+      let eighths = Int((min(max(v / maxValue, 0), 1) * Double(rows * 8)).rounded())
+      for row in 0..<rows {
+        let level = min(max(eighths - row * 8, 0), 8)
+        let y = top + rows - 1 - row
+        if level > 0 {
+          g.put(String(glyphs.levels[level - 1]), x: x, y: y, style: .bar)
+        } else if row == 0 {
+          g.put(String(glyphs.baseline), x: x, y: y, style: .dim)
+        }
+      }
+    }
+  }
+}
