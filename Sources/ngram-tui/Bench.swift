@@ -67,7 +67,7 @@ struct Bench: ParsableCommand {
         facts = (c.tokenCount, c.vocabulary.count, trainer.pairCount, trainer.rowCount, cells)
       }
       var rusage = rusage()
-      getrusage(RUSAGE_SELF.rawValue == 0 ? 0 : 0, &rusage)
+      getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &rusage)
       let peakMB = Double(rusage.ru_maxrss) / 1024
       func stats(_ xs: [Double]) -> (Double, Double, Double) {
         let s = xs.sorted()

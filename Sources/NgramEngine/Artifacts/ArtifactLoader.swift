@@ -169,7 +169,6 @@ public enum ArtifactLoader {
   static func readDense(_ path: String, vocabulary: Vocabulary, contextLength n: Int) throws -> NgramModel {
     let v = vocabulary.count
     let expectedRows = ArtifactWriter.denseCellCount(vocabSize: v, contextLength: n) / v
-    let data = try readBytes(path)
     var rowContexts: [Int32] = []
     var rowDefault: [Double] = []
     var rowK: [Int32] = []
@@ -179,25 +178,8 @@ public enum ArtifactLoader {
     var values = [Double](repeating: 0, count: v)
     var rowNumber = 0
     var headerSeen = false
-    try data.withUnsafeBytes { raw in
-      let bytes = raw.bindMemory(to: UInt8.self)
-      let total = bytes.count
-      var start = 0
-      var lineNo = 1
-      while start < total {
-        var end = start
-        // memchr is much faster than a byte loop on these long lines.
-        if let q = memchr(bytes.baseAddress! + start, 0x0A, total - start) {
-          end = bytes.baseAddress!.distance(to: q.assumingMemoryBound(to: UInt8.self))
-        } else {
-          end = total
-        }
-        var stop = end
-        if stop > start && bytes[stop - 1] == 0x0D { stop -= 1 }
-        defer {
-          start = end + 1
-          lineNo += 1
-        }
+    // Streamed in chunks, so memory stays proportional to the trained rows, not to the file.
+    try ChunkedLines.forEach(path: path) { bytes, start, stop, lineNo in
         if !headerSeen {
           guard let f = CSV.fields(Array(bytes[start..<stop])[...]), f.first == "input_token" else {
             throw NgramError.malformed(file: path, line: lineNo, reason: "header must start with input_token")
@@ -206,9 +188,9 @@ public enum ArtifactLoader {
             throw NgramError.malformed(file: path, line: lineNo, reason: "header has \(f.count - 1) token columns, vocabulary has \(v)")
           }
           headerSeen = true
-          continue
+          return
         }
-        if stop == start && end >= total { break }
+        if stop == start { return }
         guard rowNumber < expectedRows else {
           throw NgramError.malformed(file: path, line: lineNo, reason: "more than \(expectedRows) rows (V^\(n) for V = \(v))")
         }
@@ -280,7 +262,6 @@ public enum ArtifactLoader {
           colOffsets.append(cols.count)
         }
         rowNumber += 1
-      }
     }
     guard headerSeen else { throw NgramError.malformed(file: path, line: 1, reason: "empty file (truncated?)") }
     guard rowNumber == expectedRows else {
@@ -395,13 +376,79 @@ struct LineScanner {
     while i < line.endIndex, line[i] != 0x20, line[i] != 0x09 { i += 1 }
     guard i > s else { return nil }
     return line[s..<i].withUnsafeBufferPointer { p in
-      ArtifactLoader.parseNumber(p.baseAddress!, p.count) ?? {
-        var buf = [CChar](repeating: 0, count: p.count + 1)
-        for j in 0..<p.count { buf[j] = CChar(bitPattern: p[j]) }
-        var end: UnsafeMutablePointer<CChar>?
-        let d = strtod(buf, &end)
-        return end == nil || end! - UnsafeMutablePointer(mutating: buf) != p.count ? nil : d
-      }()
+      ArtifactLoader.parseNumber(p.baseAddress!, p.count) ?? wholeFieldStrtod(p)
     }
+  }
+}
+
+/// Reads a file in large chunks and hands out its lines (without `\r\n`/`\n`) in place.
+enum ChunkedLines {
+  /// Calls `body(buffer, start, stop, lineNumber)` for each line; `buffer[start..<stop]` is the line.
+  static func forEach(
+    path: String, chunkSize: Int = 8 << 20,
+    _ body: (UnsafeBufferPointer<UInt8>, Int, Int, Int) throws -> Void
+  ) throws {
+    guard let f = fopen(path, "rb") else {
+      throw NgramError.unreadable(file: path, reason: "cannot open the file")
+    }
+    defer { fclose(f) }
+    var buf = [UInt8](repeating: 0, count: chunkSize)
+    var filled = 0
+    var lineNo = 1
+    var eof = false
+    while true {
+      if !eof && filled < buf.count {
+        let n = buf.withUnsafeMutableBytes { fread($0.baseAddress! + filled, 1, $0.count - filled, f) }
+        if n == 0 { eof = true }
+        filled += n
+      }
+      if filled == 0 { return }
+      var consumed = 0
+      try buf.withUnsafeBufferPointer { p in
+        var start = 0
+        while start < filled {
+          guard let q = memchr(p.baseAddress! + start, 0x0A, filled - start) else { break }
+          let end = p.baseAddress!.distance(to: q.assumingMemoryBound(to: UInt8.self))
+          var stop = end
+          if stop > start && p[stop - 1] == 0x0D { stop -= 1 }
+          try body(p, start, stop, lineNo)
+          lineNo += 1
+          start = end + 1
+        }
+        consumed = start
+        if eof && consumed < filled {
+          // The last line has no newline.
+          var stop = filled
+          if stop > consumed && p[stop - 1] == 0x0D { stop -= 1 }
+          try body(p, consumed, stop, lineNo)
+          lineNo += 1
+          consumed = filled
+        }
+      }
+      if consumed == 0 && !eof {
+        // A line longer than the buffer: grow it.
+        buf.append(contentsOf: [UInt8](repeating: 0, count: buf.count))
+        continue
+      }
+      if consumed > 0 {
+        buf.withUnsafeMutableBufferPointer { p in
+          _ = memmove(p.baseAddress!, p.baseAddress! + consumed, filled - consumed)
+        }
+        filled -= consumed
+      }
+      if eof && filled == 0 { return }
+    }
+  }
+}
+
+/// `strtod` over the whole field, or nil when it is not entirely a number.
+func wholeFieldStrtod(_ p: UnsafeBufferPointer<UInt8>) -> Double? {
+  var buf = [CChar](repeating: 0, count: p.count + 1)
+  for j in 0..<p.count { buf[j] = CChar(bitPattern: p[j]) }
+  return buf.withUnsafeMutableBufferPointer { b -> Double? in
+    var end: UnsafeMutablePointer<CChar>?
+    let d = Foundation.strtod(b.baseAddress!, &end)
+    guard let end, b.baseAddress!.distance(to: end) == p.count else { return nil }
+    return d
   }
 }
