@@ -99,10 +99,11 @@ func makeCorpusDir(_ dir: URL, name: String = "corpus.txt", bytes: [UInt8]) -> S
   let c = dir.appendingPathComponent("corpus")
   try! FileManager.default.createDirectory(at: c, withIntermediateDirectories: true)
   let p = c.appendingPathComponent(name).path
-  FileManager.default.createFile(atPath: p, contents: Data(bytes))
+  _ = FileManager.default.createFile(atPath: p, contents: Data(bytes))
   return p
 }
 
+@discardableResult
 func makeCorpusDir(_ dir: URL, name: String = "corpus.txt", text: String) -> String {
   makeCorpusDir(dir, name: name, bytes: Array(text.utf8))
 }
