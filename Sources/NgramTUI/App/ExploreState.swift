@@ -121,7 +121,7 @@ struct ExploreState: Sendable {
           ? vocabulary.frequencies[$0] > vocabulary.frequencies[$1] : $0 < $1
       }
       let shown = ranked.prefix(12).map { vocabulary.tokens[$0] }.joined(separator: "  ")
-      note = "\(matches.count) completions: \(shown)\(matches.count > 12 ? "  …" : "")"
+      note = "\(matches.count) completions: \(shown)\(matches.count > 12 ? "  ..." : "")"
     }
   }
 }

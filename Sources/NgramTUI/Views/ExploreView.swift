@@ -33,10 +33,13 @@ enum ExploreView {
     if let note = e.note {
       hint = note
     } else if e.focused {
+      let d = " \(state.glyphs.dot) "
       hint =
-        "type \(n == 0 ? "anything (unigram model: no context)" : "\(n) token\(n == 1 ? "" : "s")") and Enter · Up/Down history · Tab completes a word · Esc leaves the prompt"
+        "type \(n == 0 ? "anything (unigram: no context)" : "\(n) token\(n == 1 ? "" : "s")"), then Enter" + d
+        + "Tab completes a word" + d + "Up/Down history"
     } else {
-      hint = "prompt inactive: Enter or / to type · Tab next screen · +/- change k · q quit"
+      let d = " \(state.glyphs.dot) "
+      hint = "prompt inactive: Enter or / to type" + d + "Tab next screen" + d + "+/- change k" + d + "q quit"
     }
     g.put(hint, x: r.x, y: y, style: e.note != nil ? .highlight : .dim, maxWidth: r.width)
     y += 2
@@ -69,7 +72,7 @@ enum ExploreView {
       drawPrediction(p, state: state, r: Rect(x: r.x, y: y, width: r.width, height: r.bottom - y), into: &g)
     }
     return e.focused
-      ? "Enter predict  Up/Down history  Tab complete  Esc leave prompt  F1 help  Ctrl-C quit"
+      ? "Enter predict  Up/Down history  Tab complete  Esc leave prompt  Ctrl-C quit"
       : "Enter/ edit prompt  +/- k  Tab generate  Shift-Tab train  ? help  q quit"
   }
 
@@ -78,14 +81,15 @@ enum ExploreView {
     let f = p.followers
     var y = r.y
     let ctxText = p.context.isEmpty ? "(no context)" : "\"" + p.context.joined(separator: " ") + "\""
-    var x = g.put("next token after \(ctxText)", x: r.x, y: y, style: .heading, maxWidth: r.width)
+    g.put("next token after \(ctxText)", x: r.x, y: y, style: .heading, maxWidth: r.width)
+    y += 1
     let seen =
       p.context.isEmpty
-      ? "  unigram: every token of the corpus counts"
+      ? "unigram model: every token of the corpus counts"
       : f.occurrences == 0
-        ? "  never seen in the corpus: the model's row is untrained, so all \(tokens.count) tokens are equally likely"
-        : "  seen \(Format.count(f.occurrences)) time\(f.occurrences == 1 ? "" : "s") in the corpus"
-    x = g.put(seen, x: x, y: y, style: f.occurrences == 0 ? .warning : .normal, maxWidth: r.x + r.width - x)
+        ? "never seen in the corpus: an untrained row, all \(tokens.count) tokens equally likely"
+        : "seen \(Format.count(f.occurrences)) time\(f.occurrences == 1 ? "" : "s") in the corpus; the right column counts what followed"
+    g.put(seen, x: r.x, y: y, style: f.occurrences == 0 && !p.context.isEmpty ? .warning : .dim, maxWidth: r.width)
     y += 2
 
     let footerRows = 5

@@ -8,7 +8,7 @@ enum GenerateView {
     let tokens = state.vocabulary.tokens
     let n = state.info.contextLength
     var y = r.y
-    let hints = "Space step  Backspace undo  c restart  m greedy/sampling  [ ] temperature  r reseed  +/- k  q quit"
+    let hints = "Space step  Backspace undo  c restart  m mode  [ ] temperature  r seed  q quit"
     guard let start = gen.start, state.model != nil else {
       g.put(
         "The model is still training (epoch \(state.train.status.epochsDone)/\(state.info.epochs)); generation starts when it finishes.",
@@ -20,10 +20,10 @@ enum GenerateView {
     if gen.sampling {
       let label = " SAMPLING  temperature \(Format.fixed(gen.temperature, 1))  seed \(gen.seed) "
       let x = g.put(label, x: r.x, y: y, style: .sampling)
-      g.put("  random draws from p^(1/T): not what greedy decoding gives (m switches back)", x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
+      g.put("  draws from p^(1/T), not greedy ([ ] T, r seed, m greedy)", x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
     } else {
       let x = g.put(" GREEDY ", x: r.x, y: y, style: .selected)
-      g.put("  each step takes the most probable token (lowest id on ties); m switches to sampling", x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
+      g.put("  each step takes the most probable token (m: sampling)", x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
     }
     y += 1
     let startText = start.map { tokens[$0] }.joined(separator: " ")

@@ -24,9 +24,9 @@ enum HelpView {
       [
         ("Enter", "predict the next token after the last n tokens typed"),
         ("Up / Down", "previous / next entry of the history"),
-        ("Tab", "complete the word being typed (no partial word: next screen)"),
-        ("Left Right Home End", "move in the prompt; Backspace, Delete, Ctrl-U edit"),
-        ("Esc", "leave the prompt (then q quits; Enter or / comes back)"),
+        ("Tab", "complete the typed word (after a space: next screen)"),
+        ("Left/Right Home End", "move; Backspace, Delete and Ctrl-U edit"),
+        ("Esc", "leave the prompt (then q quits; Enter or / return)"),
         ("+ / -", "more / fewer predictions (when the prompt is empty)"),
       ]
     ),
@@ -36,7 +36,7 @@ enum HelpView {
         ("Space", "one step: greedy argmax (or a sample in sampling mode)"),
         ("Backspace", "undo the last step"),
         ("c", "restart from the start window"),
-        ("m", "switch greedy / sampling;  [ ] temperature -/+ 0.1;  r new seed"),
+        ("m  [  ]  r", "greedy/sampling; temperature -/+ 0.1; next seed"),
         ("+ / -", "more / fewer bars"),
       ]
     ),
@@ -45,12 +45,11 @@ enum HelpView {
   /// Draws into `r`; returns the footer's key hints.
   static func draw(_ state: AppState, in r: Rect, into g: inout Grid) -> String {
     var y = r.y
-    g.put("Keys", x: r.x, y: y, style: .heading)
-    y += 1
     let keyWidth = 22
+    let lines = sections.reduce(0) { $0 + 1 + $1.1.count }
+    let spaced = r.height >= lines + sections.count
     for (title, rows) in sections {
       if y >= r.bottom { break }
-      y += 1
       g.put(title, x: r.x, y: y, style: .heading)
       y += 1
       for (k, what) in rows where y < r.bottom {
@@ -58,6 +57,7 @@ enum HelpView {
         g.put(what, x: r.x + 2 + keyWidth, y: y, maxWidth: r.width - keyWidth - 2)
         y += 1
       }
+      if spaced { y += 1 }
     }
     return "Esc or ? back  Tab next screen  q quit"
   }

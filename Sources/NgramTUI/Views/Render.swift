@@ -40,7 +40,7 @@ enum Render {
     }
     if state.screen == .help { x = g.put(" Help ", x: x, y: 0, style: .selected) }
     var right = "? help  q quit "
-    if state.isTyping { right = "Esc leaves the prompt  F1 help  Ctrl-C quit " }
+    if state.isTyping { right = "Esc leaves prompt  F1 help " }
     let t = state.train
     if state.screen != .train {
       let status: String

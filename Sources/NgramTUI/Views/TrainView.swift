@@ -72,8 +72,8 @@ enum TrainView {
         if p.accuracy > bestAcc.accuracy { bestAcc = p; bestAccEpoch = i + 1 }
       }
       let s =
-        "loss \(Format.fixed(last.loss, 4))  (best \(Format.fixed(bestLoss.loss, 4)) at epoch \(bestLossEpoch))"
-        + sep + "accuracy \(Format.percent(last.accuracy))  (best \(Format.percent(bestAcc.accuracy)) at epoch \(bestAccEpoch))"
+        "loss \(Format.fixed(last.loss, 4)) (best \(Format.fixed(bestLoss.loss, 4)), epoch \(bestLossEpoch))" + sep
+        + "accuracy \(Format.percent(last.accuracy)) (best \(Format.percent(bestAcc.accuracy)), epoch \(bestAccEpoch))"
       g.put(s, x: r.x, y: y, maxWidth: r.width)
     } else {
       g.put("loss --   accuracy --   (waiting for the first epoch)", x: r.x, y: y, style: .dim, maxWidth: r.width)
@@ -92,14 +92,16 @@ enum TrainView {
     let each = max(2, chartArea / 2)
     let plotRows = each - 1
     let maxLoss = hist.map(\.loss).filter(\.isFinite).max() ?? 1
+    let lossLabel = Format.fixed(max(maxLoss, 0), 4)
+    let labelWidth = max(DisplayWidth.of(lossLabel), 4)
     Chart.draw(
       title: "loss per epoch", values: hist.map(\.loss), total: t.totalEpochs, maxValue: max(maxLoss, 1e-9),
-      topLabel: Format.fixed(max(maxLoss, 0), 4), bottomLabel: "0", glyphs: gl,
+      topLabel: lossLabel, bottomLabel: "0", labelWidth: labelWidth, glyphs: gl,
       rect: Rect(x: r.x, y: y, width: r.width, height: plotRows + 1), into: &g)
     y += each
     Chart.draw(
       title: "accuracy per epoch", values: hist.map(\.accuracy), total: t.totalEpochs, maxValue: 1, topLabel: "100%",
-      bottomLabel: "0%", glyphs: gl, rect: Rect(x: r.x, y: y, width: r.width, height: plotRows + 1), into: &g)
+      bottomLabel: "0%", labelWidth: labelWidth, glyphs: gl, rect: Rect(x: r.x, y: y, width: r.width, height: plotRows + 1), into: &g)
 
     // Status line.
     let sy = r.bottom - 1
@@ -109,12 +111,12 @@ enum TrainView {
         g.put(
           st.trainerPaused || t.replaying
             ? "paused: press n to run one epoch, Space to resume"
-            : "pausing after the current epoch…", x: r.x, y: sy, style: .warning, maxWidth: r.width)
+            : "pausing after the current epoch...", x: r.x, y: sy, style: .warning, maxWidth: r.width)
       } else if t.replaying {
         g.put("replaying the finished epochs (s skips)", x: r.x, y: sy, style: .dim, maxWidth: r.width)
       }
     case .writing:
-      g.put("training finished; writing artifacts…", x: r.x, y: sy, style: .dim, maxWidth: r.width)
+      g.put("training finished; writing artifacts...", x: r.x, y: sy, style: .dim, maxWidth: r.width)
     case .saved(let msg):
       if t.replaying {
         g.put(
@@ -156,11 +158,10 @@ enum Chart {
   /// Draws a titled chart: `rect.height - 1` plot rows under a title row.
   static func draw(
     title: String, values: [Double], total: Int, maxValue: Double, topLabel: String, bottomLabel: String,
-    glyphs: Glyphs, rect: Rect, into g: inout Grid
+    labelWidth: Int, glyphs: Glyphs, rect: Rect, into g: inout Grid
   ) {
     let rows = rect.height - 1
     guard rows > 0 else { return }
-    let labelWidth = max(DisplayWidth.of(topLabel), DisplayWidth.of(bottomLabel), 4)
     let plotX = rect.x + labelWidth + 1
     let plotW = rect.width - labelWidth - 1
     guard plotW > 0 else { return }
@@ -172,11 +173,10 @@ enum Chart {
     g.put(DisplayWidth.padLeft(bottomLabel, to: labelWidth), x: rect.x, y: top + rows - 1, style: .dim)
     for row in 0..<rows { g.put(String(glyphs.axis), x: plotX - 1, y: top + row, style: .dim) }
     guard total > 0 else { return }
-    // Columns per epoch when epochs fit; else epochs per column (showing the last of each).
-    let perEpoch = max(1, plotW / total)
-    let columns = total <= plotW ? total * perEpoch : plotW
-    for c in 0..<columns {
-      let epochIndex = total <= plotW ? c / perEpoch : min(total - 1, ((c + 1) * total + plotW - 1) / plotW - 1)
+    // The plot spans the whole run: a column per epoch slice (the last epoch of each slice when
+    // epochs outnumber columns, an epoch over one or two columns when they do not).
+    for c in 0..<plotW {
+      let epochIndex = min(total - 1, total <= plotW ? c * total / plotW : ((c + 1) * total + plotW - 1) / plotW - 1)
       guard epochIndex < values.count else { break }
       let v = values[epochIndex]
       let x = plotX + c

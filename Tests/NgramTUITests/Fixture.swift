@@ -1,0 +1,112 @@
+import Foundation
+import NgramEngine
+import Testing
+
+@testable import NgramTUI
+
+/// A small trained run (the cat/dog corpus) and helpers to build explorer states from it.
+enum Fixture {
+  static let text = """
+    the cat sat on the mat
+    the dog sat on the rug
+    the cat lay on the rug
+    the dog lay on the mat
+
+    """
+
+  struct Run: Sendable {
+    let corpus: Corpus
+    let trainer: Trainer
+    let model: NgramModel
+    let log: [EpochStats]
+  }
+
+  /// Trains once (50 epochs, lr 0.1, context 2) and shares the result.
+  static let run: Run = {
+    let corpus = try! Corpus(bytes: Array(text.utf8), path: "corpus/cat_dog.txt")
+    let trainer = try! Trainer(corpus: corpus, config: TrainingConfig())
+    let (model, log) = try! trainer.train(workers: 1)
+    return Run(corpus: corpus, trainer: trainer, model: model, log: log)
+  }()
+
+  static var info: SessionInfo {
+    let r = run
+    return SessionInfo(
+      corpusName: "cat_dog.txt", directory: ".", tokens: r.corpus.tokenCount, vocabSize: r.corpus.vocabulary.count,
+      pairs: r.trainer.pairCount, contexts: r.trainer.rowCount, contextLength: 2, learningRate: 0.1, epochs: 50)
+  }
+
+  /// A state with `epochs` epochs finished (all 50 by default) and, when finished, the model installed.
+  static func state(ascii: Bool = false, epochs: Int = 50, topK: Int = 5) -> AppState {
+    let r = run
+    var s = AppState(
+      info: info, vocabulary: r.corpus.vocabulary, tokenIDs: r.corpus.tokenIDs,
+      glyphs: ascii ? .asciiSet : .unicodeSet, topK: topK, pace: 0)
+    var status = TrainStatus()
+    status.epochsDone = epochs
+    status.history = r.log.prefix(epochs).map { EpochPoint(loss: $0.avgLoss, accuracy: $0.accuracy) }
+    status.elapsed = 0.5
+    if epochs == 50 {
+      status.phase = .saved("./artifacts (dense weights) and outputs/train_log.csv")
+      s.update(status: status)
+      s.setModel(r.model)
+    } else {
+      status.pairsDone = 11
+      s.update(status: status)
+    }
+    return s
+  }
+
+  /// Sends the keys of `text` one by one.
+  @discardableResult
+  static func type(_ text: String, into s: inout AppState) -> [Command] {
+    var out: [Command] = []
+    for c in text { out += s.handle(.char(c)) }
+    return out
+  }
+}
+
+/// Compares rendered grids with the text files in `Snapshots/`; `UPDATE_SNAPSHOTS=1` rewrites them.
+enum Snapshot {
+  static let sourceDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Snapshots")
+
+  static func expected(_ name: String) -> String? {
+    let candidates = [
+      Bundle.module.url(forResource: "Snapshots", withExtension: nil)?.appendingPathComponent(name + ".txt"),
+      sourceDirectory.appendingPathComponent(name + ".txt"),
+    ]
+    for case let url? in candidates {
+      if let s = try? String(contentsOf: url, encoding: .utf8) { return s }
+    }
+    return nil
+  }
+
+  /// Checks `grid` against the snapshot `name` (text, a line of size first).
+  static func check(_ grid: Grid, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+    let actual = "size \(grid.width)x\(grid.height)\n\(grid.text)\n"
+    let update = ProcessInfo.processInfo.environment["UPDATE_SNAPSHOTS"] == "1"
+    if update || expected(name) == nil {
+      try? FileManager.default.createDirectory(at: sourceDirectory, withIntermediateDirectories: true)
+      try? actual.write(to: sourceDirectory.appendingPathComponent(name + ".txt"), atomically: true, encoding: .utf8)
+      if !update {
+        Issue.record("snapshot \(name) was missing and has been recorded; check it and rerun", sourceLocation: sourceLocation)
+      }
+      return
+    }
+    let want = expected(name)!
+    if want != actual {
+      let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+      let w = want.split(separator: "\n", omittingEmptySubsequences: false)
+      var diff: [String] = []
+      for i in 0..<max(a.count, w.count) {
+        let al = i < a.count ? String(a[i]) : "<none>"
+        let wl = i < w.count ? String(w[i]) : "<none>"
+        if al != wl { diff.append("line \(i): expected |\(wl)|\n          actual   |\(al)|") }
+      }
+      Issue.record(
+        "snapshot \(name) differs (UPDATE_SNAPSHOTS=1 to accept):\n\(diff.prefix(8).joined(separator: "\n"))",
+        sourceLocation: sourceLocation)
+    }
+  }
+}

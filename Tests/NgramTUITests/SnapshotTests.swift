@@ -1,0 +1,118 @@
+import NgramEngine
+import Testing
+
+@testable import NgramTUI
+
+/// Every screen rendered into the grid at several sizes, in Unicode and ASCII, against text snapshots.
+@Suite("Snapshots")
+struct SnapshotTests {
+  @Test(arguments: [(80, 24, false), (120, 40, false), (80, 24, true), (100, 30, true)])
+  func trainFinished(width: Int, height: Int, ascii: Bool) {
+    let s = Fixture.state(ascii: ascii)
+    Snapshot.check(Render.frame(s, width: width, height: height), "train_done_\(width)x\(height)_\(ascii ? "ascii" : "unicode")")
+  }
+
+  @Test(arguments: [false, true])
+  func trainMidRun(ascii: Bool) {
+    var s = Fixture.state(ascii: ascii, epochs: 20)
+    Snapshot.check(Render.frame(s, width: 80, height: 24), "train_epoch20_80x24_\(ascii ? "ascii" : "unicode")")
+    _ = s.handle(.char(" "))
+    s.train.status.trainerPaused = true
+    Snapshot.check(Render.frame(s, width: 80, height: 24), "train_paused_80x24_\(ascii ? "ascii" : "unicode")")
+  }
+
+  @Test func trainDiverging() {
+    var s = Fixture.state(epochs: 20)
+    s.train.status.history[19].loss = .nan
+    Snapshot.check(Render.frame(s, width: 80, height: 24), "train_nan_80x24_unicode")
+  }
+
+  @Test func exploreEmpty() {
+    var s = Fixture.state()
+    s.cycle(+1)
+    Snapshot.check(Render.frame(s, width: 80, height: 24), "explore_empty_80x24_unicode")
+  }
+
+  @Test(arguments: [(80, 24, false), (120, 40, false), (80, 24, true), (100, 30, true)])
+  func explorePrediction(width: Int, height: Int, ascii: Bool) {
+    var s = Fixture.state(ascii: ascii)
+    s.cycle(+1)
+    Fixture.type("the cat", into: &s)
+    _ = s.handle(.enter)
+    Snapshot.check(
+      Render.frame(s, width: width, height: height), "explore_the_cat_\(width)x\(height)_\(ascii ? "ascii" : "unicode")")
+  }
+
+  @Test func exploreUnknownToken() {
+    var s = Fixture.state()
+    s.cycle(+1)
+    Fixture.type("the kat", into: &s)
+    _ = s.handle(.enter)
+    Snapshot.check(Render.frame(s, width: 80, height: 24), "explore_unknown_80x24_unicode")
+  }
+
+  @Test func exploreUnseenContext() {
+    var s = Fixture.state()
+    s.cycle(+1)
+    Fixture.type("mat mat", into: &s)
+    _ = s.handle(.enter)
+    _ = s.handle(.escape)
+    Snapshot.check(Render.frame(s, width: 80, height: 24), "explore_unseen_80x24_unicode")
+  }
+
+  @Test(arguments: [(80, 24, false), (100, 30, true)])
+  func generateCycle(width: Int, height: Int, ascii: Bool) {
+    var s = Fixture.state(ascii: ascii)
+    s.cycle(+1)
+    Fixture.type("the cat", into: &s)
+    _ = s.handle(.enter)
+    s.cycle(+1)
+    for _ in 0..<9 { _ = s.handle(.char(" ")) }
+    Snapshot.check(
+      Render.frame(s, width: width, height: height), "generate_cycle_\(width)x\(height)_\(ascii ? "ascii" : "unicode")")
+  }
+
+  @Test func generateStartAndSampling() {
+    var s = Fixture.state()
+    s.show(.generate)
+    Snapshot.check(Render.frame(s, width: 80, height: 24), "generate_start_80x24_unicode")
+    _ = s.handle(.char("m"))
+    _ = s.handle(.char("]"))
+    for _ in 0..<4 { _ = s.handle(.char(" ")) }
+    Snapshot.check(Render.frame(s, width: 80, height: 24), "generate_sampling_80x24_unicode")
+  }
+
+  @Test(arguments: [false, true])
+  func help(ascii: Bool) {
+    var s = Fixture.state(ascii: ascii)
+    _ = s.handle(.char("?"))
+    Snapshot.check(Render.frame(s, width: 80, height: 24), "help_80x24_\(ascii ? "ascii" : "unicode")")
+  }
+
+  @Test(arguments: [(50, 12), (79, 24), (20, 5)])
+  func tooSmall(width: Int, height: Int) {
+    let s = Fixture.state()
+    Snapshot.check(Render.frame(s, width: width, height: height), "too_small_\(width)x\(height)")
+  }
+
+  @Test func chosenRowIsHighlighted() {
+    var s = Fixture.state()
+    s.show(.generate)
+    _ = s.handle(.char(" "))
+    let g = Render.frame(s, width: 80, height: 24)
+    let row = (0..<g.height).first { g.line($0).contains("▶") }
+    #expect(row != nil)
+    if let row {
+      #expect(g.line(row).contains("lay"))
+      let styled = (0..<g.width).contains { g[$0, row].style == .barChosen }
+      #expect(styled)
+    }
+    // The newest token of the text is marked.
+    let text = (0..<g.height).first { g.line($0).hasPrefix(" the cat lay") }
+    #expect(text != nil)
+    if let text {
+      let marked = (0..<g.width).contains { g[$0, text].style == .highlight }
+      #expect(marked)
+    }
+  }
+}
