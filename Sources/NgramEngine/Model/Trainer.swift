@@ -272,7 +272,6 @@ final class SparseRun: @unchecked Sendable {
     let next = Atomic<Int>(0)
     let cancelled = Atomic<Bool>(false)
     let progressLock = Mutex((done: 0, loss: 0.0, correct: 0, lastReport: UInt64(0)))
-    let firstEpoch = epochNumber == 0
     let threads = max(1, min(workers, chunks))
     let parts = ChunkSums(loss: lossParts.baseAddress!, correct: correctParts.baseAddress!)
     DispatchQueue.concurrentPerform(iterations: threads) { _ in
@@ -291,7 +290,7 @@ final class SparseRun: @unchecked Sendable {
         var correct = 0
         var pairs = 0
         for c in self.chunkBounds[ch]..<self.chunkBounds[ch + 1] {
-          let (l, cor, pr) = self.trainClassEpoch(c, scratch: scratch, events: &events, firstEpoch: firstEpoch)
+          let (l, cor, pr) = self.trainClassEpoch(c, scratch: scratch, events: &events)
           loss += l
           correct += cor
           pairs += pr
@@ -344,7 +343,7 @@ final class SparseRun: @unchecked Sendable {
 
   /// One epoch of one class: every step of its representative; sums scaled by the member count.
   func trainClassEpoch(
-    _ c: Int, scratch: UnsafeMutablePointer<Double>, events: inout [TieEvent], firstEpoch: Bool
+    _ c: Int, scratch: UnsafeMutablePointer<Double>, events: inout [TieEvent]
   ) -> (Double, Int, Int) {
     let rep = Int(index.classRep[c])
     let pStart = index.pairOffsets[rep]
@@ -353,52 +352,10 @@ final class SparseRun: @unchecked Sendable {
     let memberCount = index.memberOffsets[c + 1] - index.memberOffsets[c]
     var kk = k[c]
     var ww0 = w0[c]
-    var loss = 0.0
-    var correct = 0
-    events.removeAll(keepingCapacity: true)
-    let lr = self.lr
-    let vv = v
-    do {
-      index.localTargets.withUnsafeBufferPointer { ltb in
-        let w = weights + cStart
-        let s = scratch
-        // The largest explicit weight, kept up to date by the update pass.
-        var maxW = RowKernel.max(w, kk, start: -Double.infinity)
-        for q in pStart..<pEnd {
-          let t = Int(ltb[q])
-          let nd = vv - kk
-          let m = nd > 0 && ww0 > maxW ? ww0 : maxW
-          let e0 = nd > 0 ? FastExp.exp1(ww0 - m) : 0
-          let z = Double(nd) * e0 + RowKernel.expSum(w, s, kk, m)
-          let p0 = e0 / z
-          let pt = t < kk ? s[t] / z : p0
-          loss += -Foundation.log(pt > 1e-12 ? pt : 1e-12)
-          let wtOld = t < kk ? w[t] : 0
-          let (maxP, newMaxW) = RowKernel.update(w, s, kk, z, lr, start: nd > 0 ? p0 : -1.0)
-          maxW = newMaxW
-          if t < kk {
-            w[t] = wtOld - lr * (s[t] - 1.0)
-            if w[t] > maxW { maxW = w[t] }
-          }
-          let defaultTied = nd > 0 && p0 == maxP
-          let ties = (defaultTied ? 1 : 0) + RowKernel.count(s, kk, equalTo: maxP)
-          if ties == 1 && !defaultTied {
-            if pt == maxP && t < kk { correct += 1 }
-          } else if ties == 1 && t < kk {
-            // The shared weight wins alone and the target is explicit: wrong for every member.
-          } else {
-            var tied: [Int32] = []
-            if ties > 1 { for j in 0..<kk where s[j] == maxP { tied.append(Int32(j)) } }
-            events.append(TieEvent(localTarget: Int32(t), kAtStep: Int32(kk), defaultTied: defaultTied, tied: tied))
-          }
-          if t == kk {
-            w[kk] = ww0 - lr * (p0 - 1.0)
-            if w[kk] > maxW { maxW = w[kk] }
-            kk += 1
-          }
-          ww0 -= lr * p0
-        }
-      }
+    let (loss, correct) = index.localTargets.withUnsafeBufferPointer { ltb in
+      SparseRun.rowEpoch(
+        weights: weights + cStart, k: &kk, w0: &ww0, localTargets: ltb.baseAddress! + pStart, count: pEnd - pStart,
+        vocabSize: v, lr: lr, scratch: scratch, events: &events)
     }
     k[c] = kk
     w0[c] = ww0
@@ -418,6 +375,61 @@ final class SparseRun: @unchecked Sendable {
       }
     }
     return (loss * Double(memberCount), total, (pEnd - pStart) * memberCount)
+  }
+
+  /// One epoch of one row: every step of the reference's SGD on the row's explicit weights `w`,
+  /// its explicit count `k` and shared weight `w0`. Returns the loss sum and the steps whose
+  /// argmax was the target for certain; steps whose winner depends on the row's actual token ids
+  /// are appended to `events`.
+  @inline(__always)
+  static func rowEpoch(
+    weights w: UnsafeMutablePointer<Double>, k: inout Int, w0: inout Double, localTargets: UnsafePointer<Int32>,
+    count: Int, vocabSize vv: Int, lr: Double, scratch s: UnsafeMutablePointer<Double>, events: inout [TieEvent]
+  ) -> (loss: Double, correct: Int) {
+    var kk = k
+    var ww0 = w0
+    var loss = 0.0
+    var correct = 0
+    events.removeAll(keepingCapacity: true)
+    // The largest explicit weight, kept up to date by the update pass.
+    var maxW = RowKernel.max(w, kk, start: -Double.infinity)
+    for q in 0..<count {
+      let t = Int(localTargets[q])
+      let nd = vv - kk
+      let m = nd > 0 && ww0 > maxW ? ww0 : maxW
+      let e0 = nd > 0 ? FastExp.exp1(ww0 - m) : 0
+      let z = Double(nd) * e0 + RowKernel.expSum(w, s, kk, m)
+      let p0 = e0 / z
+      let pt = t < kk ? s[t] / z : p0
+      loss += -Foundation.log(pt > 1e-12 ? pt : 1e-12)
+      let wtOld = t < kk ? w[t] : 0
+      let (maxP, newMaxW) = RowKernel.update(w, s, kk, z, lr, start: nd > 0 ? p0 : -1.0)
+      maxW = newMaxW
+      if t < kk {
+        w[t] = wtOld - lr * (s[t] - 1.0)
+        if w[t] > maxW { maxW = w[t] }
+      }
+      let defaultTied = nd > 0 && p0 == maxP
+      let ties = (defaultTied ? 1 : 0) + RowKernel.count(s, kk, equalTo: maxP)
+      if ties == 1 && !defaultTied {
+        if pt == maxP && t < kk { correct += 1 }
+      } else if ties == 1 && t < kk {
+        // The shared weight wins alone and the target is explicit: wrong for every member.
+      } else {
+        var tied: [Int32] = []
+        if ties > 1 { for j in 0..<kk where s[j] == maxP { tied.append(Int32(j)) } }
+        events.append(TieEvent(localTarget: Int32(t), kAtStep: Int32(kk), defaultTied: defaultTied, tied: tied))
+      }
+      if t == kk {
+        w[kk] = ww0 - lr * (p0 - 1.0)
+        if w[kk] > maxW { maxW = w[kk] }
+        kk += 1
+      }
+      ww0 -= lr * p0
+    }
+    k = kk
+    w0 = ww0
+    return (loss, correct)
   }
 
   /// The lowest token id not among the first `k` explicit columns of a row.
