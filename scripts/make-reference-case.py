@@ -242,6 +242,16 @@ EXTRA_CASES += [
     ("random_v12_ctx3", "r.txt", _random_text(5, 12, 2000), {"context": 3, "lr": 0.2, "epochs": 15}),
 ]
 
+EXTRA_CASES += [
+    ("random_v30_ctx1_lr1000", "r.txt", _random_text(6, 30, 1500), {"context": 1, "lr": 1000.0, "epochs": 5}),
+    ("random_v30_ctx2_lr50", "r.txt", _random_text(7, 30, 1500), {"lr": 50.0, "epochs": 8}),
+    ("random_v40_ctx0_lr7", "r.txt", _random_text(8, 40, 1500), {"context": 0, "lr": 7.0, "epochs": 6}),
+    ("one_token_type_ctx0", "x.txt", "x x x x x\n", {"context": 0}),
+    ("one_token_type_ctx3", "x.txt", "x x x x x\n", {"context": 3}),
+    ("unicode_filename", "r\u00e9sum\u00e9 \U0001F600,x.txt", "caf\u00e9 a b caf\u00e9 a c\n", {"epochs": 4}),
+    ("many_successors_ctx1", "m.txt", " ".join(f"h t{i % 23} h t{(i * 7) % 23}" for i in range(60)) + "\n", {"context": 1, "lr": 0.3, "epochs": 30}),
+]
+
 
 def make_all_extra(ref_root: str, out: str) -> None:
     """Regenerate every case of EXTRA_CASES into `out` (one subprocess per case: one package each)."""
