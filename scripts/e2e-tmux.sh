@@ -1,0 +1,138 @@
+#!/usr/bin/env bash
+# End-to-end test of the explorer in a real terminal (tmux): training, Explore, Generate,
+# resizing and quitting, with the numbers on screen checked against the CLI's.
+#
+# Usage: scripts/e2e-tmux.sh PATH/TO/ngram-tui [CORPUS_FILE]
+#
+# Builds nothing. CORPUS_FILE defaults to the single file in corpus/ at the repository top
+# (falling back to the cat/dog conformance corpus). Needs tmux and jq. Polls the screen
+# (capture-pane) instead of sleeping fixed times; every wait has a timeout (E2E_TIMEOUT
+# seconds, default 30). Exits 0 when every check passes, else 1 with a message and the screen.
+set -euo pipefail
+export LC_ALL=C.UTF-8 LANG=C.UTF-8
+
+fail() {
+  echo "e2e-tmux: FAIL: $*" >&2
+  if [[ -n "${SOCK:-}" ]] && tmux -L "$SOCK" has-session -t e2e 2>/dev/null; then
+    echo "---- screen ----" >&2
+    tmux -L "$SOCK" capture-pane -p -t e2e >&2 || true
+    echo "----------------" >&2
+  fi
+  exit 1
+}
+
+[[ $# -ge 1 ]] || { echo "usage: $0 PATH/TO/ngram-tui [CORPUS_FILE]" >&2; exit 2; }
+command -v tmux >/dev/null || fail "tmux is not installed"
+command -v jq >/dev/null || fail "jq is not installed"
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+[[ -x "$BIN" ]] || fail "not an executable: $1"
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CORPUS=${2:-}
+if [[ -z "$CORPUS" ]]; then
+  shopt -s nullglob
+  files=("$ROOT"/corpus/*)
+  shopt -u nullglob
+  if [[ ${#files[@]} -eq 1 ]]; then
+    CORPUS=${files[0]}
+  else
+    CORPUS=$ROOT/Tests/NgramEngineTests/Fixtures/conformance/cat_dog/corpus/cat_dog.txt
+  fi
+fi
+[[ -f "$CORPUS" ]] || fail "corpus file not found: $CORPUS"
+
+TIMEOUT=${E2E_TIMEOUT:-30}
+TOPK=5
+EPOCHS=50
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ngram-e2e.XXXXXX")
+SOCK="ngram-e2e-$$"
+cleanup() {
+  tmux -L "$SOCK" kill-server 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+mkdir "$WORK/corpus"
+cp "$CORPUS" "$WORK/corpus/"
+
+T() { tmux -L "$SOCK" "$@"; }
+screen() { T capture-pane -p -t e2e; }
+
+# wait_for TEXT [DESCRIPTION]: poll the screen until TEXT (fixed string) appears.
+wait_for() {
+  local deadline=$((SECONDS + TIMEOUT))
+  while ((SECONDS < deadline)); do
+    if screen 2>/dev/null | grep -qF -- "$1"; then return 0; fi
+    sleep 0.1
+  done
+  fail "timed out after ${TIMEOUT}s waiting for '$1'${2:+ ($2)}"
+}
+
+# wait_gone TEXT: poll until TEXT is no longer on the screen.
+wait_gone() {
+  local deadline=$((SECONDS + TIMEOUT))
+  while ((SECONDS < deadline)); do
+    if ! screen 2>/dev/null | grep -qF -- "$1"; then return 0; fi
+    sleep 0.1
+  done
+  fail "timed out after ${TIMEOUT}s waiting for '$1' to disappear"
+}
+
+echo "e2e-tmux: $BIN on $(basename "$CORPUS") in $WORK"
+T -f /dev/null new-session -d -s e2e -x 100 -y 30 \
+  "cd '$WORK' && '$BIN' --topk $TOPK --epochs $EPOCHS; echo \$? > '$WORK/exit_status'; echo E2E-SHELL-BACK; sleep 600"
+
+# 1. Training reaches the last epoch and the artifacts are written.
+wait_for "epoch $EPOCHS/$EPOCHS" "training progress"
+wait_for "artifacts saved" "artifacts written after training"
+echo "ok: training reached epoch $EPOCHS/$EPOCHS and saved the artifacts"
+
+# 2. Explore: the bars equal `ngram-tui predict --json the cat`.
+T send-keys -t e2e Tab
+wait_for "context>" "the Explore prompt"
+T send-keys -t e2e -l "the cat"
+T send-keys -t e2e Enter
+wait_for 'next token after "the cat"' "the prediction"
+got=$(screen | awk '/^ *token +model/ {on=1; next} on && NF==0 {exit} on && $3 ~ /^[0-9]+\.[0-9]%$/ {print $1, $3}')
+want=$("$BIN" predict --dir "$WORK" --topk $TOPK --json the cat |
+  jq -r '.topk[] | "\(.token) \(.probability)"' | awk '{printf "%s %.1f%%\n", $1, $2 * 100}')
+[[ -n "$want" ]] || fail "ngram-tui predict printed no predictions"
+if [[ "$got" != "$want" ]]; then
+  fail "Explore bars differ from 'ngram-tui predict --json the cat':
+  screen: $(echo "$got" | tr '\n' ';')
+  cli:    $(echo "$want" | tr '\n' ';')"
+fi
+echo "ok: Explore bars match predict: $(echo "$got" | tr '\n' ';')"
+
+# 3. Generate: five Spaces give the tokens `ngram-tui infer --json` generates from the same start.
+T send-keys -t e2e Tab
+wait_for "text so far (0 generated)" "the Generate screen"
+for _ in 1 2 3 4 5; do T send-keys -t e2e Space; done
+wait_for "text so far (5 generated)" "five greedy steps"
+got=$(screen | awk '/text so far \(5 generated\)/ {getline; $1=$1; print; exit}')
+want=$("$BIN" infer --dir "$WORK" --json --num-tokens 5 --start-tokens the cat | jq -r '.generated | join(" ")')
+[[ "$got" == "$want" ]] || fail "generated text differs from 'ngram-tui infer --json':
+  screen: $got
+  cli:    $want"
+echo "ok: Generate matches infer: $got"
+
+# 4. Too small below 80x24, and back.
+T resize-window -t e2e -x 50 -y 12
+wait_for "terminal too small" "the minimum-size notice at 50x12"
+T resize-window -t e2e -x 100 -y 30
+wait_gone "terminal too small"
+wait_for "text so far (5 generated)" "the Generate screen after resizing back"
+echo "ok: 50x12 shows the too-small notice; 100x30 restores the screen"
+
+# 5. Back to the prompt, Esc leaves it, q quits with status 0 and the terminal restored.
+T send-keys -t e2e BTab
+wait_for "context>" "the Explore prompt"
+T send-keys -t e2e Escape
+wait_for "prompt inactive" "Esc leaving the prompt"
+T send-keys -t e2e q
+wait_for "E2E-SHELL-BACK" "the program to exit"
+status=$(cat "$WORK/exit_status")
+[[ "$status" == 0 ]] || fail "exit status $status, expected 0"
+[[ "$(T display-message -p -t e2e '#{alternate_on}')" == 0 ]] || fail "terminal left in the alternate screen"
+[[ "$(T display-message -p -t e2e '#{cursor_flag}')" == 1 ]] || fail "cursor left hidden"
+screen | grep -qF "ngram-tui   Train" && fail "explorer screen left behind after exit"
+echo "ok: Esc, q: exit status 0, terminal restored"
+echo "e2e-tmux: PASS"
