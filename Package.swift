@@ -52,6 +52,6 @@ let package = Package(
     ),
     .testTarget(name: "NgramEngineTests", dependencies: ["NgramEngine"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NgramTUITests", dependencies: ["NgramTUI", "NgramEngine"], resources: [.copy("Snapshots")]),
-    .testTarget(name: "NgramCLITests", dependencies: ["NgramEngine"]),
+    .testTarget(name: "NgramCLITests", dependencies: ["NgramEngine", "ngram-tui"]),
   ]
 )
