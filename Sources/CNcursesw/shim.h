@@ -36,6 +36,14 @@ static inline int ngt_key_ppage(void) { return KEY_PPAGE; }
 static inline int ngt_key_npage(void) { return KEY_NPAGE; }
 static inline int ngt_ok(void) { return OK; }
 static inline int ngt_key_code_yes(void) { return KEY_CODE_YES; }
+/* Start curses on stdin/stdout; NULL (instead of exiting, as initscr does) when the terminal
+   type is unknown or unusable. */
+static inline SCREEN *ngt_newterm(void) { return newterm(NULL, stdout, stdin); }
+/* Whether the terminal can move the cursor (a "dumb" terminal cannot show the explorer). */
+static inline int ngt_has_cursor_addressing(void) {
+  char *cup = tigetstr("cup");
+  return cup != NULL && cup != (char *)-1;
+}
 /* Draw one wide character cell with attributes and a color pair. */
 static inline int ngt_put_cell(int y, int x, const wchar_t *wch, attr_t attrs, short pair) {
   cchar_t c;

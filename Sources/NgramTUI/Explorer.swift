@@ -79,7 +79,14 @@ public enum Explorer {
     defer { sources.forEach { $0.cancel() } }
 
     let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-    let terminal = NcursesTerminal(forceASCII: options.ascii, allowColor: !noColor)
+    guard let terminal = NcursesTerminal(forceASCII: options.ascii, allowColor: !noColor) else {
+      let term = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
+      FileHandle.standardError.write(
+        Data(
+          "ngram-tui: error: cannot drive terminal type '\(term)' (set TERM, e.g. TERM=xterm-256color, or use `ngram-tui repl`)\n"
+            .utf8))
+      return 1
+    }
     defer { terminal.stop() }
 
     var state = AppState(

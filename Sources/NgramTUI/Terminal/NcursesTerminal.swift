@@ -20,17 +20,22 @@ final class NcursesTerminal: TerminalDriver {
   private var previous: Grid?
   private var attrs: [Style: (attr_t, Int16)] = [:]
 
-  /// Initialises curses. Call once; `stop()` restores the terminal.
+  /// Initialises curses (after `setlocale(LC_ALL, "")`, with a short `ESCDELAY`); nil when the
+  /// terminal type is unusable. Call once; `stop()` restores the terminal.
   ///
   /// - Parameters:
   ///   - forceASCII: use the ASCII glyphs even in a UTF-8 locale.
   ///   - allowColor: false when `NO_COLOR` is set; colours are also off on monochrome terminals.
-  init(forceASCII: Bool, allowColor: Bool) {
+  init?(forceASCII: Bool, allowColor: Bool) {
     setenv("ESCDELAY", "25", 1)
     setlocale(LC_ALL, "")
     let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
     supportsUnicode = !forceASCII && codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
-    initscr()
+    guard ngt_newterm() != nil else { return nil }
+    guard ngt_has_cursor_addressing() != 0 else {
+      endwin()
+      return nil
+    }
     cursesActive.store(true, ordering: .sequentiallyConsistent)
     atexit { restoreTerminalIfNeeded() }
     raw()

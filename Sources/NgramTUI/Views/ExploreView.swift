@@ -114,10 +114,9 @@ enum ExploreView {
     g.put(stats, x: r.x, y: y, maxWidth: r.width)
     y += 2
     if !p.context.isEmpty && f.occurrences > 0 {
-      let list = f.counts.map { "\(tokens[$0.id]) \(Format.count($0.count))" }.joined(separator: "   ")
-      let distinct = f.counts.count
-      Wrap.draw(
-        "what followed in the corpus (\(distinct) distinct): " + list, x: r.x, y: y, width: r.width,
+      let list = f.counts.map { "\(tokens[$0.id]) \(Format.count($0.count))" }
+      Wrap.items(
+        list, prefix: "what followed in the corpus (\(f.counts.count) distinct): ", x: r.x, y: y, width: r.width,
         maxRows: max(0, r.bottom - y), style: .dim, into: &g)
     }
   }

@@ -82,11 +82,11 @@ enum GenerateView {
     if let rep = gen.repeatedWindow {
       let again = ids[rep.again..<(rep.again + n)]
       let cycle = ids[(n + rep.first)..<(n + rep.again)].map { tokens[$0] }.joined(separator: " ")
-      let whereFirst = rep.first == 0 ? "the start" : "step \(rep.first)"
+      let whereFirst = rep.first == 0 ? "the start window" : "the one after step \(rep.first)"
       let msg =
         rep.greedy
-        ? "cycle: window \(show(Array(again))) after step \(rep.again) repeats \(whereFirst). Greedy decoding of a fixed-context model always cycles: from here it repeats these \(rep.again - rep.first) tokens forever: \(cycle)"
-        : "window \(show(Array(again))) after step \(rep.again) repeats \(whereFirst); with sampling the text can still leave the loop."
+        ? "cycle: after step \(rep.again) the window \(show(Array(again))) is \(whereFirst). Greedy decoding of a fixed-context model always cycles; from here it repeats these \(rep.again - rep.first) tokens forever: \(cycle)"
+        : "after step \(rep.again) the window \(show(Array(again))) is \(whereFirst); with sampling the text can still leave the loop."
       Wrap.draw(msg, x: r.x, y: y, width: r.width, maxRows: max(0, r.bottom - y), style: rep.greedy ? .warning : .dim, into: &g)
     }
     return hints

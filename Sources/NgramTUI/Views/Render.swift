@@ -136,6 +136,33 @@ enum Wrap {
     return out
   }
 
+  /// Draws `items` separated by `gap` spaces, wrapped between items (never inside one); the
+  /// first line starts with `prefix`. Returns the rows used.
+  @discardableResult
+  static func items(
+    _ items: [String], prefix: String, gap: Int = 3, x: Int, y: Int, width: Int, maxRows: Int, style: Style,
+    into g: inout Grid
+  ) -> Int {
+    guard maxRows > 0 else { return 0 }
+    var row = 0
+    var col = x
+    col = g.put(prefix, x: col, y: y, style: style, maxWidth: width)
+    var first = true
+    for item in items {
+      let w = DisplayWidth.of(item)
+      let need = (first ? 0 : gap) + w
+      if col + need > x + width && !first {
+        row += 1
+        if row >= maxRows { return row }
+        col = x
+        first = true
+      }
+      col = g.put(item, x: col + (first ? 0 : gap), y: y + row, style: style, maxWidth: x + width - col)
+      first = false
+    }
+    return row + 1
+  }
+
   /// Draws `text` word-wrapped at `width`, at most `maxRows` rows; returns the rows used.
   @discardableResult
   static func draw(_ text: String, x: Int, y: Int, width: Int, maxRows: Int, style: Style, into g: inout Grid) -> Int {
