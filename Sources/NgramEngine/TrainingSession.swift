@@ -10,6 +10,8 @@ public enum TrainingSession {
     public let model: NgramModel
     /// The training log.
     public let log: [EpochStats]
+    /// Held-out scores per epoch (empty without holdout).
+    public let validation: [ValidationStats]
     /// Training pairs per epoch.
     public let pairs: Int
     /// What was written.
@@ -27,14 +29,16 @@ public enum TrainingSession {
     let trainer = try Trainer(corpus: corpus, config: config)
     let total = config.epochs
     let box = EpochPrinter(onEpoch)
-    let (model, log) = try trainer.train(control: control) { p in
+    let outcome = try trainer.run(control: control) { p in
       if p.pairsDone == p.pairsPerEpoch, let last = p.history.last { box.emit(last, total) }
     }
     if control.isCancelled { throw NgramError.cancelled }
     let written = try ArtifactWriter.write(
-      directory: directory, corpus: corpus, config: config, model: model, log: log, format: format,
-      denseCellLimit: denseLimit, isCancelled: { control.isCancelled })
-    return Result(corpus: corpus, model: model, log: log, pairs: trainer.pairCount, written: written)
+      directory: directory, corpus: corpus, config: config, model: outcome.model, log: outcome.log, format: format,
+      denseCellLimit: denseLimit, validation: outcome.validation, isCancelled: { control.isCancelled })
+    return Result(
+      corpus: corpus, model: outcome.model, log: outcome.log, validation: outcome.validation, pairs: trainer.pairCount,
+      written: written)
   }
 }
 

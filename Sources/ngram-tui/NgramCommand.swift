@@ -9,7 +9,7 @@ struct NgramCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ngram-tui",
     abstract: "Train and explore the toy-gpt context-2 next-token model (exact re-implementation).",
-    subcommands: [Explore.self, Train.self, Infer.self, Predict.self, Repl.self, Bench.self],
+    subcommands: [Explore.self, Train.self, Infer.self, Predict.self, Repl.self, Compare.self, Bench.self],
     defaultSubcommand: Explore.self
   )
 }
@@ -26,8 +26,12 @@ struct TrainingOptions: ParsableArguments {
   var lr: Double = 0.1
   @Option(help: "Training epochs.")
   var epochs: Int = 50
+  @Option(help: "Keep the last fraction of tokens out of training and score them each epoch (outputs/eval_log.csv).")
+  var holdout: Double = 0
 
-  var config: TrainingConfig { TrainingConfig(contextLength: context, learningRate: lr, epochs: epochs) }
+  var config: TrainingConfig {
+    TrainingConfig(contextLength: context, learningRate: lr, epochs: epochs, holdout: holdout)
+  }
 }
 
 /// Prints a one-line error and exits non-zero, instead of a backtrace.
@@ -114,7 +118,7 @@ struct Train: ParsableCommand {
             ("trained_rows", .int(result.model.trainedRowCount)),
             ("weights_format", .string(result.written.format.rawValue)),
             ("elapsed_seconds", .double((elapsed * 1000).rounded() / 1000)),
-          ]))
+          ] + validationJSON(result.validation)))
       } else if !quiet {
         print(
           "trained \(result.corpus.tokenCount) tokens, vocabulary \(result.corpus.vocabulary.count), \(result.pairs) pairs in \(String(format: "%.2f", elapsed)) s; wrote \(options.dir)/artifacts (\(result.written.format.rawValue) weights) and \(options.dir)/outputs/train_log.csv"
@@ -147,6 +151,16 @@ struct Infer: ParsableCommand {
   var topk: Int = 3
   @Flag(help: "Print one JSON document.")
   var json = false
+  @Flag(help: "Sample instead of greedy decoding (beyond the reference).")
+  var sample = false
+  @Option(help: "Sampling temperature (0 = greedy).")
+  var temperature: Double = 1.0
+  @Option(name: .customLong("top-k"), help: "Sample only among the k most probable tokens.")
+  var sampleTopK: Int?
+  @Option(name: .customLong("top-p"), help: "Sample only among the most probable tokens reaching this probability mass.")
+  var sampleTopP: Double?
+  @Option(help: "Seed of the sampler (same seed, same text on every machine).")
+  var seed: UInt64 = 0
 
   func run() throws {
     do {
@@ -165,18 +179,31 @@ struct Infer: ParsableCommand {
       }
       let ids = try model.ids(for: start)
       let top = model.topK(context: ids, k: topk)
-      let gen = model.generate(start: ids, count: numTokens).map { model.vocabulary.tokens[$0] }
+      let options = SamplingOptions(temperature: temperature, topK: sampleTopK, topP: sampleTopP, seed: seed)
+      if sample { try options.validate() }
+      let genIDs = sample ? model.sample(start: ids, count: numTokens, options: options) : model.generate(start: ids, count: numTokens)
+      let gen = genIDs.map { model.vocabulary.tokens[$0] }
       if json {
-        printJSON(
-          .object([
-            ("start_tokens", .array(start.map { .string($0) })),
-            ("topk", predictionsJSON(top)),
-            ("generated", .array((start + gen).map { .string($0) })),
-          ]))
+        var members: [(String, JSONValue)] = [
+          ("start_tokens", .array(start.map { .string($0) })),
+          ("topk", predictionsJSON(top)),
+          ("generated", .array((start + gen).map { .string($0) })),
+        ]
+        if sample {
+          members.append(
+            (
+              "sampling",
+              .object([
+                ("temperature", .double(temperature)), ("top_k", sampleTopK.map { .int($0) } ?? .null),
+                ("top_p", sampleTopP.map { .double($0) } ?? .null), ("seed", .int(Int(truncatingIfNeeded: seed))),
+              ])
+            ))
+        }
+        printJSON(.object(members))
       } else {
         print("Top next-token predictions after \(start.joined(separator: "|")):")
         for p in top { print("  \(p.token) (ID \(p.id)): \(String(format: "%.4f", p.probability))") }
-        print("Generated sequence:")
+        print(sample ? "Sampled sequence (temperature \(temperature), seed \(seed); beyond the reference):" : "Generated sequence:")
         print("  " + (start + gen).joined(separator: " "))
       }
     } catch {
@@ -203,12 +230,17 @@ struct Predict: ParsableCommand {
   var topk: Int = 5
   @Flag(help: "Print one JSON document.")
   var json = false
+  @Option(help: "Answer as the model stood after this many epochs (replays the context's own training).")
+  var epoch: Int?
+  @Flag(help: "For a context never seen in training, back off to shorter contexts (beyond the reference).")
+  var backoff = false
   @Argument(help: "Context tokens; the last n are used.")
   var tokens: [String] = []
 
   func run() throws {
     do {
       guard topk >= 0 else { throw NgramError.invalidOption("invalid --topk \(topk): use a whole number >= 0") }
+      if let e = epoch, e < 0 { throw NgramError.invalidOption("invalid --epoch \(e): use a whole number >= 0") }
       let loaded = try ArtifactLoader.load(directory: dir)
       let model = loaded.model
       let n = model.contextLength
@@ -218,11 +250,16 @@ struct Predict: ParsableCommand {
       }
       let ctx = Array(words.suffix(n))
       let ids = try model.ids(for: ctx)
-      let top = model.topK(context: ids, k: topk)
+      let insight = try PredictionInsight(
+        dir: dir, loaded: loaded, context: ids, epoch: epoch, backoff: backoff, needCorpus: epoch != nil || backoff)
+      let top = insight.distribution.top(topk).map {
+        Prediction(token: model.vocabulary.tokens[$0.id], id: $0.id, probability: $0.probability)
+      }
       if json {
-        printJSON(.object([("context", .array(ctx.map { .string($0) })), ("topk", predictionsJSON(top))]))
+        printJSON(.object([("context", .array(ctx.map { .string($0) })), ("topk", predictionsJSON(top))] + insight.json(model)))
       } else {
         print(describe(top, context: ctx, seen: model.isTrained(context: ids)))
+        for line in insight.lines(model) { print(line) }
       }
     } catch {
       fail(error)

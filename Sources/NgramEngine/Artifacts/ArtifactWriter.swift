@@ -45,7 +45,7 @@ public enum ArtifactWriter {
   ///   removed, nothing is renamed, and `NgramError.cancelled` is thrown.
   public static func write(
     directory: String, corpus: Corpus, config: TrainingConfig, model: NgramModel, log: [EpochStats],
-    format requested: WeightsFormat, denseCellLimit: Int = defaultDenseCellLimit,
+    format requested: WeightsFormat, denseCellLimit: Int = defaultDenseCellLimit, validation: [ValidationStats] = [],
     isCancelled: @Sendable () -> Bool = { false }
   ) throws -> WrittenArtifacts {
     let v = model.vocabulary.count
@@ -76,6 +76,9 @@ public enum ArtifactWriter {
     let weightsName = format == .dense ? denseWeightsFile : compactWeightsFile
     let files = ["00_meta.json", "01_vocabulary.csv", weightsName, "03_token_embeddings.csv"]
     try writeTrainLog(log, to: (tmp as NSString).appendingPathComponent("train_log.csv"))
+    if !validation.isEmpty {
+      try writeEvalLog(validation, to: (tmp as NSString).appendingPathComponent("eval_log.csv"))
+    }
     try writeVocabulary(model.vocabulary, to: (tmp as NSString).appendingPathComponent("01_vocabulary.csv"))
     try check()
     if format == .dense {
@@ -103,6 +106,12 @@ public enum ArtifactWriter {
       try rename((tmp as NSString).appendingPathComponent(name), (artifacts as NSString).appendingPathComponent(name))
     }
     try rename((tmp as NSString).appendingPathComponent("train_log.csv"), (outputs as NSString).appendingPathComponent("train_log.csv"))
+    let evalLog = (outputs as NSString).appendingPathComponent("eval_log.csv")
+    if validation.isEmpty {
+      try? fm.removeItem(atPath: evalLog)  // from an earlier run with --holdout; it no longer applies
+    } else {
+      try rename((tmp as NSString).appendingPathComponent("eval_log.csv"), evalLog)
+    }
     // The other weights format, left from an earlier run, no longer describes this model.
     let stale = format == .dense ? compactWeightsFile : denseWeightsFile
     try? fm.removeItem(atPath: (artifacts as NSString).appendingPathComponent(stale))
@@ -122,6 +131,18 @@ public enum ArtifactWriter {
     w.append("epoch,avg_loss,accuracy\r\n")
     for e in log {
       w.append("\(e.epoch),\(CSV.fixed(e.avgLoss, decimals: 8)),\(CSV.fixed(e.accuracy, decimals: 6))\r\n")
+    }
+    try w.close()
+  }
+
+  /// `epoch,val_loss,val_perplexity,unseen_contexts`, one line per epoch (CRLF, like the train log).
+  static func writeEvalLog(_ log: [ValidationStats], to path: String) throws {
+    let w = try ByteWriter(path: path)
+    w.append("epoch,val_loss,val_perplexity,unseen_contexts\r\n")
+    for e in log {
+      w.append(
+        "\(e.epoch),\(CSV.fixed(e.valLoss, decimals: 8)),\(CSV.fixed(e.valPerplexity, decimals: 6)),\(CSV.fixed(e.unseenContexts, decimals: 6))\r\n"
+      )
     }
     try w.close()
   }
@@ -307,6 +328,7 @@ public enum ArtifactWriter {
             "epoch_definition",
             .string("One epoch is a complete pass through all training pairs. Each pair contributes one gradient update.")
           ),
+          ("holdout", .double(config.holdout)),
           ("trainer", .string("ngram-tui exact sparse trainer (same arithmetic as the reference, rows trained in parallel)")),
         ])
       ),

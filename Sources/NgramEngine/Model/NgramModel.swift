@@ -71,24 +71,11 @@ public struct NgramModel: Sendable {
   }
 
   func distribution(row r: Int) -> Distribution {
-    let v = vocabulary.count
-    let k = Int(rowExplicitCount[r])
     let start = colOffsets[r]
-    let w0 = rowDefault[r]
-    let nd = v - k
-    var m = nd > 0 ? w0 : -Double.infinity
-    for j in 0..<k where weights[start + j] > m { m = weights[start + j] }
-    let e0 = nd > 0 ? exp(w0 - m) : 0
-    var z = Double(nd) * e0
-    var ex = [Double](repeating: 0, count: k)
-    for j in 0..<k {
-      ex[j] = exp(weights[start + j] - m)
-      z += ex[j]
-    }
-    var explicit: [(id: Int, probability: Double)] = []
-    explicit.reserveCapacity(k)
-    for j in 0..<k { explicit.append((Int(cols[start + j]), ex[j] / z)) }
-    return Distribution(vocabSize: v, defaultProbability: nd > 0 ? e0 / z : 0, explicit: explicit)
+    let k = Int(rowExplicitCount[r])
+    return Distribution.softmax(
+      vocabSize: vocabulary.count, sharedWeight: rowDefault[r], columns: cols[start..<(start + k)],
+      weights: weights[start..<(start + k)])
   }
 
   /// The `k` most probable next tokens, ties broken by lower id.
@@ -149,6 +136,13 @@ public struct Prediction: Sendable, Equatable {
   public let id: Int
   /// Its probability under the model.
   public let probability: Double
+
+  /// Creates a prediction.
+  public init(token: String, id: Int, probability: Double) {
+    self.token = token
+    self.id = id
+    self.probability = probability
+  }
 }
 
 /// A next-token distribution in sparse form: one probability shared by all columns not listed.
@@ -159,6 +153,27 @@ public struct Distribution: Sendable {
   public let defaultProbability: Double
   /// Columns with their own probability.
   public let explicit: [(id: Int, probability: Double)]
+
+  /// The softmax of a sparse row: `weights[j]` for `columns[j]`, `sharedWeight` for every other column.
+  static func softmax(
+    vocabSize v: Int, sharedWeight w0: Double, columns: ArraySlice<Int32>, weights: ArraySlice<Double>
+  ) -> Distribution {
+    let k = columns.count
+    let nd = v - k
+    var m = nd > 0 ? w0 : -Double.infinity
+    for x in weights where x > m { m = x }
+    let e0 = nd > 0 ? exp(w0 - m) : 0
+    var z = Double(nd) * e0
+    var ex = [Double](repeating: 0, count: k)
+    for (j, x) in weights.enumerated() {
+      ex[j] = exp(x - m)
+      z += ex[j]
+    }
+    var explicit: [(id: Int, probability: Double)] = []
+    explicit.reserveCapacity(k)
+    for (j, c) in columns.enumerated() { explicit.append((Int(c), ex[j] / z)) }
+    return Distribution(vocabSize: v, defaultProbability: nd > 0 ? e0 / z : 0, explicit: explicit)
+  }
 
   /// The probability of token `id`.
   public func probability(of id: Int) -> Double {

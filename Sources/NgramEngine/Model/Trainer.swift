@@ -9,12 +9,15 @@ public struct TrainingConfig: Sendable, Equatable {
   public var learningRate: Double
   /// Passes over all training pairs.
   public var epochs: Int
+  /// The last fraction of the tokens kept out of training and scored after every epoch (0: none).
+  public var holdout: Double
 
   /// Creates a configuration; the defaults are the reference's.
-  public init(contextLength: Int = 2, learningRate: Double = 0.1, epochs: Int = 50) {
+  public init(contextLength: Int = 2, learningRate: Double = 0.1, epochs: Int = 50, holdout: Double = 0) {
     self.contextLength = contextLength
     self.learningRate = learningRate
     self.epochs = epochs
+    self.holdout = holdout
   }
 
   /// Checks the values, with a message saying what is accepted.
@@ -28,6 +31,9 @@ public struct TrainingConfig: Sendable, Equatable {
     }
     guard epochs >= 0 else {
       throw NgramError.invalidOption("invalid epochs \(epochs): use a whole number >= 0, e.g. --epochs 50")
+    }
+    guard holdout.isFinite, holdout >= 0, holdout < 1 else {
+      throw NgramError.invalidOption("invalid holdout \(holdout): use a fraction in [0, 1), e.g. --holdout 0.1")
     }
   }
 
@@ -65,6 +71,30 @@ public struct TrainingProgress: Sendable {
   public var elapsed: Double
   /// Whether the run is paused.
   public var paused: Bool
+  /// Held-out scores after each finished epoch (empty without `holdout`).
+  public var validation: [ValidationStats] = []
+}
+
+/// One line of `outputs/eval_log.csv`: the model after an epoch, scored on the held-out tokens.
+public struct ValidationStats: Sendable, Equatable {
+  /// 1-based epoch number.
+  public let epoch: Int
+  /// Mean cross-entropy (nats) of the held-out pairs.
+  public let valLoss: Double
+  /// e^valLoss.
+  public var valPerplexity: Double { Foundation.exp(valLoss) }
+  /// Share of held-out pairs whose context never occurred in training.
+  public let unseenContexts: Double
+}
+
+/// Everything a run produced.
+public struct TrainingOutcome: Sendable {
+  /// The trained model.
+  public let model: NgramModel
+  /// The training log (reference format).
+  public let log: [EpochStats]
+  /// Held-out scores per epoch (empty without `holdout`).
+  public let validation: [ValidationStats]
 }
 
 /// Pause, resume, single-step and cancel for a running trainer; safe to use from any thread.
@@ -129,9 +159,52 @@ public struct Trainer: Sendable {
     }
     self.config = config
     self.vocabulary = corpus.vocabulary
-    self.index = ContextIndex(
-      tokenIDs: corpus.tokenIDs, vocabSize: corpus.vocabulary.count, contextLength: config.contextLength)
+    let n = config.contextLength
+    let total = corpus.tokenCount
+    let held = Int((Double(total) * config.holdout).rounded(.down))
+    let cut = total - held
+    if held > 0 && cut < need {
+      throw NgramError.invalidOption(
+        "holdout \(config.holdout) leaves \(cut) training tokens; this context length needs at least \(need)")
+    }
+    let training = held > 0 ? Array(corpus.tokenIDs[0..<cut]) : corpus.tokenIDs
+    let idx = ContextIndex(tokenIDs: training, vocabSize: corpus.vocabulary.count, contextLength: n)
+    self.index = idx
+    var heldOut: [HeldOutPair] = []
+    if held > 0 {
+      var rowOf: [UInt64: Int32] = [:]
+      rowOf.reserveCapacity(idx.rowCount)
+      let v = corpus.vocabulary.count
+      idx.rowContexts.withUnsafeBufferPointer { p in
+        for r in 0..<idx.rowCount { rowOf[ContextIndex.key(p.baseAddress! + r * n, n, v)] = Int32(r) }
+      }
+      corpus.tokenIDs.withUnsafeBufferPointer { t in
+        for i in max(0, cut - n)..<(total - n) {
+          let key = ContextIndex.key(t.baseAddress! + i, n, v)
+          let target = t[i + n]
+          var pair = HeldOutPair(row: -1, local: -1)
+          if let r = rowOf[key] {
+            pair.row = r
+            let a = idx.colOffsets[Int(r)], b = idx.colOffsets[Int(r) + 1]
+            for q in a..<b where idx.cols[q] == target { pair.local = Int32(q - a) }
+          }
+          heldOut.append(pair)
+        }
+      }
+    }
+    self.heldOut = heldOut
   }
+
+  /// A held-out pair: its training row (−1 if the context never occurred in training) and the
+  /// target's position among that row's columns (−1 if it never followed the context).
+  struct HeldOutPair: Sendable {
+    var row: Int32
+    var local: Int32
+  }
+  let heldOut: [HeldOutPair]
+
+  /// Held-out pairs scored after each epoch.
+  public var heldOutPairCount: Int { heldOut.count }
 
   /// Training pairs per epoch.
   public var pairCount: Int { index.pairCount }
@@ -150,8 +223,18 @@ public struct Trainer: Sendable {
     control: TrainingControl = TrainingControl(), workers: Int = ProcessInfo.processInfo.activeProcessorCount,
     observer: (@Sendable (TrainingProgress) -> Void)? = nil
   ) throws -> (model: NgramModel, log: [EpochStats]) {
+    let outcome = try run(control: control, workers: workers, observer: observer)
+    return (outcome.model, outcome.log)
+  }
+
+  /// Trains all epochs, scoring the held-out tokens after each one when `holdout` is set.
+  public func run(
+    control: TrainingControl = TrainingControl(), workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+    observer: (@Sendable (TrainingProgress) -> Void)? = nil
+  ) throws -> TrainingOutcome {
     let run = SparseRun(index: index, lr: config.learningRate)
     var log: [EpochStats] = []
+    var validation: [ValidationStats] = []
     let start = DispatchTime.now().uptimeNanoseconds
     var pausedNanos: UInt64 = 0
     func progress(_ done: Int, _ loss: Double, _ correct: Int, paused: Bool = false) -> TrainingProgress {
@@ -160,7 +243,7 @@ public struct Trainer: Sendable {
         epochsDone: log.count, totalEpochs: config.epochs, pairsDone: done, pairsPerEpoch: index.pairCount,
         runningLoss: done > 0 ? loss / Double(done) : .nan,
         runningAccuracy: done > 0 ? Double(correct) / Double(done) : 0, history: log, elapsed: el,
-        paused: paused)
+        paused: paused, validation: validation)
     }
     for e in 0..<config.epochs {
       if control.isPaused {
@@ -173,6 +256,7 @@ public struct Trainer: Sendable {
       let partial: (@Sendable (Int, Double, Int) -> Void)?
       if let observer {
         let logSoFar = log
+        let validationSoFar = validation
         let epochs = config.epochs
         let pairs = index.pairCount
         let s0 = start
@@ -184,7 +268,7 @@ public struct Trainer: Sendable {
               epochsDone: logSoFar.count, totalEpochs: epochs, pairsDone: done, pairsPerEpoch: pairs,
               runningLoss: done > 0 ? loss / Double(done) : .nan,
               runningAccuracy: done > 0 ? Double(correct) / Double(done) : 0, history: logSoFar, elapsed: el,
-              paused: false))
+              paused: false, validation: validationSoFar))
         }
       } else {
         partial = nil
@@ -194,9 +278,13 @@ public struct Trainer: Sendable {
       }
       let p = Double(index.pairCount)
       log.append(EpochStats(epoch: e + 1, avgLoss: loss / p, accuracy: Double(correct) / p))
+      if !heldOut.isEmpty {
+        let (vl, unseen) = run.score(heldOut)
+        validation.append(ValidationStats(epoch: e + 1, valLoss: vl, unseenContexts: unseen))
+      }
       observer?(progress(index.pairCount, loss, correct))
     }
-    return (run.model(vocabulary: vocabulary), log)
+    return TrainingOutcome(model: run.model(vocabulary: vocabulary), log: log, validation: validation)
   }
 }
 
@@ -430,6 +518,35 @@ final class SparseRun: @unchecked Sendable {
     k = kk
     w0 = ww0
     return (loss, correct)
+  }
+
+  /// Mean held-out loss (nats, probabilities clamped at 1e-12 as in training) and the share of
+  /// held-out pairs with a context never seen in training (scored as uniform).
+  func score(_ pairs: [Trainer.HeldOutPair]) -> (Double, Double) {
+    guard !pairs.isEmpty else { return (0, 0) }
+    var loss = 0.0
+    var unseen = 0
+    for pair in pairs {
+      let p: Double
+      if pair.row < 0 {
+        unseen += 1
+        p = 1 / Double(v)
+      } else {
+        let c = Int(index.classOf[Int(pair.row)])
+        let w = weights + index.colOffsets[Int(index.classRep[c])]
+        let kk = k[c]
+        let nd = v - kk
+        var m = nd > 0 ? w0[c] : -Double.infinity
+        for j in 0..<kk where w[j] > m { m = w[j] }
+        let e0 = nd > 0 ? Foundation.exp(w0[c] - m) : 0
+        var z = Double(nd) * e0
+        for j in 0..<kk { z += Foundation.exp(w[j] - m) }
+        let local = Int(pair.local)
+        p = (local >= 0 && local < kk ? Foundation.exp(w[local] - m) : e0) / z
+      }
+      loss += -Foundation.log(p > 1e-12 ? p : 1e-12)
+    }
+    return (loss / Double(pairs.count), Double(unseen) / Double(pairs.count))
   }
 
   /// The lowest token id not among the first `k` explicit columns of a row.
