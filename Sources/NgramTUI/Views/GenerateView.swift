@@ -31,8 +31,10 @@ enum GenerateView {
     y += 2
 
     // The latest step (or the next one).
-    let windowName = n == 2 ? "(prev, curr)" : n == 1 ? "(curr)" : n == 0 ? "()" : "(window)"
-    func show(_ w: [Int]) -> String { "(" + w.map { tokens[$0] }.joined(separator: ", ") + ")" }
+    let windowName = n == 2 ? " (prev, curr) =" : n == 1 ? " (curr) =" : n == 0 ? "" : " ="
+    func show(_ w: [Int]) -> String {
+      n == 0 ? "(none: unigram)" : "(" + w.map { tokens[$0] }.joined(separator: ", ") + ")"
+    }
     let dist: Distribution
     var chosen: Int? = nil
     if let last = gen.steps.last {
@@ -40,12 +42,12 @@ enum GenerateView {
       chosen = last.chosen
       let how = last.sampled ? "sampled" : "greedy"
       g.put(
-        "step \(gen.steps.count): window \(windowName) = \(show(last.window)) \(state.glyphs.arrow) \(tokens[last.chosen])  (\(how))",
+        "step \(gen.steps.count): window\(windowName) \(show(last.window)) \(state.glyphs.arrow) \(tokens[last.chosen])  (\(how))",
         x: r.x, y: y, style: .heading, maxWidth: r.width)
     } else {
       dist = state.model!.distribution(context: gen.window)
       g.put(
-        "next: window \(windowName) = \(show(gen.window))   press Space to take a step", x: r.x, y: y, style: .heading,
+        "next: window\(windowName) \(show(gen.window))   press Space to take a step", x: r.x, y: y, style: .heading,
         maxWidth: r.width)
     }
     y += 1
@@ -84,7 +86,9 @@ enum GenerateView {
       let cycle = ids[(n + rep.first)..<(n + rep.again)].map { tokens[$0] }.joined(separator: " ")
       let whereFirst = rep.first == 0 ? "the start window" : "the one after step \(rep.first)"
       let msg =
-        rep.greedy
+        n == 0 && rep.greedy
+        ? "cycle: a unigram model has no context, so greedy decoding repeats its most probable token forever: \(cycle)"
+        : rep.greedy
         ? "cycle: after step \(rep.again) the window \(show(Array(again))) is \(whereFirst). Greedy decoding of a fixed-context model always cycles; from here it repeats these \(rep.again - rep.first) tokens forever: \(cycle)"
         : "after step \(rep.again) the window \(show(Array(again))) is \(whereFirst); with sampling the text can still leave the loop."
       Wrap.draw(msg, x: r.x, y: y, width: r.width, maxRows: max(0, r.bottom - y), style: rep.greedy ? .warning : .dim, into: &g)
