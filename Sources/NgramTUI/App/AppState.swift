@@ -154,6 +154,8 @@ struct AppState: Sendable {
   private mutating func handleTrain(_ key: Key) -> [Command] {
     switch key {
     case .char(" "):
+      // Nothing left to pause once every epoch is on screen and training is over.
+      if train.complete && !train.paused { return [] }
       train.paused.toggle()
       return [train.paused ? .pauseTraining : .resumeTraining]
     case .char("n"):

@@ -38,6 +38,15 @@ final class NcursesTerminal: TerminalDriver {
     }
     cursesActive.store(true, ordering: .sequentiallyConsistent)
     atexit { restoreTerminalIfNeeded() }
+    // A crash (a trap, abort or bad access) must not leave the terminal raw: restore it, then
+    // let the signal do what it would have done.
+    for sig in [SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE] {
+      signal(sig) { s in
+        restoreTerminalIfNeeded()
+        signal(s, SIG_DFL)
+        raise(s)
+      }
+    }
     raw()
     noecho()
     nonl()

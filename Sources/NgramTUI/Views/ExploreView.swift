@@ -73,7 +73,7 @@ enum ExploreView {
     }
     return e.focused
       ? "Enter predict  Up/Down history  Tab complete  Esc leave prompt  Ctrl-C quit"
-      : "Enter/ edit prompt  +/- k  Tab generate  Shift-Tab train  ? help  q quit"
+      : "Enter or / edit prompt  +/- k  Tab generate  Shift-Tab train  ? help  q quit"
   }
 
   static func drawPrediction(_ p: ExplorePrediction, state: AppState, r: Rect, into g: inout Grid) {
