@@ -128,6 +128,8 @@ struct RunLoop {
     while true {
       let sig = signalled.load(ordering: .relaxed)
       if sig != 0 { return 128 + sig }
+      let current = terminal.size
+      state.tooSmall = current.width < Render.minWidth || current.height < Render.minHeight
       if let key = terminal.readKey(timeoutMilliseconds: dirty ? 0 : 30) {
         let commands = state.handle(key)
         dirty = true

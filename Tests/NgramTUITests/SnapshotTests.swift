@@ -95,6 +95,17 @@ struct SnapshotTests {
     Snapshot.check(Render.frame(s, width: width, height: height), "too_small_\(width)x\(height)")
   }
 
+  @Test(arguments: [(0, 0), (1, 1), (5, 2), (300, 100), (80, 24)])
+  func everyScreenRendersAtAnySize(width: Int, height: Int) {
+    var s = Fixture.state()
+    for screen in Screen.allCases {
+      s.show(screen)
+      _ = s.handle(.char(" "))
+      let g = Render.frame(s, width: width, height: height)
+      #expect(g.width == width && g.height == height)
+    }
+  }
+
   @Test func chosenRowIsHighlighted() {
     var s = Fixture.state()
     s.show(.generate)

@@ -31,6 +31,16 @@ struct StateMachineTests {
     #expect(s.handle(.char("q")) == [.quit])
   }
 
+  @Test func qQuitsATooSmallTerminalEvenWhileTyping() {
+    var s = Fixture.state()
+    _ = s.handle(.tab)
+    #expect(s.isTyping)
+    s.tooSmall = true
+    #expect(s.handle(.char("x")).isEmpty)
+    #expect(s.explore.text.isEmpty)
+    #expect(s.handle(.char("q")) == [.quit])
+  }
+
   @Test func ctrlCAlwaysQuits() {
     var s = Fixture.state()
     #expect(s.handle(.ctrlC) == [.quit])

@@ -55,6 +55,8 @@ struct AppState: Sendable {
   var lastContext: [Int]?
   /// Bumped on each successful Explore query.
   var contextVersion = 0
+  /// Whether the terminal is below the minimum size (only the notice is shown; `q` quits).
+  var tooSmall = false
 
   /// The largest k.
   static let maxK = 50
@@ -93,6 +95,10 @@ struct AppState: Sendable {
   mutating func handle(_ key: Key) -> [Command] {
     if key == .ctrlC { return [.quit] }
     if key == .resize { return [] }
+    if tooSmall {
+      // Only the size notice is on screen: q quits even while the prompt has focus.
+      return key == .char("q") || key == .char("Q") ? [.quit] : []
+    }
     if key == .f1 {
       toggleHelp()
       return []
