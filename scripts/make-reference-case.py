@@ -253,6 +253,24 @@ EXTRA_CASES += [
 ]
 
 
+def _uniform_text(seed: int) -> tuple[str, float, int]:
+    """The random context-3 corpus that scripts searched with: returns (text, lr, epochs)."""
+    import random
+
+    rng = random.Random(seed)
+    v, n, epochs = rng.randint(5, 9), rng.randint(300, 900), rng.randint(3, 12)
+    lr = rng.choice([0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 1.5])
+    words = [f"w{i}" for i in range(v)]
+    return " ".join(rng.choice(words) for _ in range(n)) + "\n", lr, epochs
+
+
+# The 400 (context-3) reference writes weights with 8 decimals; SPEC asks for 4. Seed 8 trains a
+# weight 0.2153499979... that the reference writes 0.21535000 and 4 decimals write 0.2153: the
+# difference is 5e-5 plus float noise, just over check-conformance.py's 5e-5 tolerance.
+_t, _lr, _e = _uniform_text(8)
+EXTRA_CASES += [("ctx3_rounding_boundary", "u.txt", _t, {"context": 3, "lr": _lr, "epochs": _e})]
+
+
 def make_all_extra(ref_root: str, out: str) -> None:
     """Regenerate every case of EXTRA_CASES into `out` (one subprocess per case: one package each)."""
     import subprocess
