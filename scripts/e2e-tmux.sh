@@ -5,7 +5,7 @@
 # Usage: scripts/e2e-tmux.sh PATH/TO/ngram-tui [CORPUS_FILE]
 #
 # Builds nothing. CORPUS_FILE defaults to the single file in corpus/ at the repository top
-# (falling back to the cat/dog conformance corpus). Needs tmux and jq. Polls the screen
+# (falling back to the cat/dog conformance corpus). Needs tmux, and jq or python3. Polls the screen
 # (capture-pane) instead of sleeping fixed times; every wait has a timeout (E2E_TIMEOUT
 # seconds, default 30). Exits 0 when every check passes, else 1 with a message and the screen.
 set -euo pipefail
@@ -23,7 +23,16 @@ fail() {
 
 [[ $# -ge 1 ]] || { echo "usage: $0 PATH/TO/ngram-tui [CORPUS_FILE]" >&2; exit 2; }
 command -v tmux >/dev/null || fail "tmux is not installed"
-command -v jq >/dev/null || fail "jq is not installed"
+# JSON readers: jq, else python3.
+if command -v jq >/dev/null; then
+  topk_lines() { jq -r '.topk[] | "\(.token) \(.probability)"'; }
+  generated_line() { jq -r '.generated | join(" ")'; }
+elif command -v python3 >/dev/null; then
+  topk_lines() { python3 -c 'import json,sys; [print(p["token"], repr(p["probability"])) for p in json.load(sys.stdin)["topk"]]'; }
+  generated_line() { python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["generated"]))'; }
+else
+  fail "needs jq or python3 to read the CLI's JSON"
+fi
 BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 [[ -x "$BIN" ]] || fail "not an executable: $1"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -92,8 +101,8 @@ T send-keys -t e2e -l "the cat"
 T send-keys -t e2e Enter
 wait_for 'next token after "the cat"' "the prediction"
 got=$(screen | awk '/^ *token +model/ {on=1; next} on && NF==0 {exit} on && $3 ~ /^[0-9]+\.[0-9]%$/ {print $1, $3}')
-want=$("$BIN" predict --dir "$WORK" --topk $TOPK --json the cat |
-  jq -r '.topk[] | "\(.token) \(.probability)"' | awk '{printf "%s %.1f%%\n", $1, $2 * 100}')
+want=$("$BIN" predict --dir "$WORK" --topk $TOPK --json the cat | topk_lines |
+  awk '{printf "%s %.1f%%\n", $1, $2 * 100}')
 [[ -n "$want" ]] || fail "ngram-tui predict printed no predictions"
 if [[ "$got" != "$want" ]]; then
   fail "Explore bars differ from 'ngram-tui predict --json the cat':
@@ -108,7 +117,7 @@ wait_for "text so far (0 generated)" "the Generate screen"
 for _ in 1 2 3 4 5; do T send-keys -t e2e Space; done
 wait_for "text so far (5 generated)" "five greedy steps"
 got=$(screen | awk '/text so far \(5 generated\)/ {getline; $1=$1; print; exit}')
-want=$("$BIN" infer --dir "$WORK" --json --num-tokens 5 --start-tokens the cat | jq -r '.generated | join(" ")')
+want=$("$BIN" infer --dir "$WORK" --json --num-tokens 5 --start-tokens the cat | generated_line)
 [[ "$got" == "$want" ]] || fail "generated text differs from 'ngram-tui infer --json':
   screen: $got
   cli:    $want"
