@@ -90,7 +90,8 @@ enum Snapshot {
       try? FileManager.default.createDirectory(at: sourceDirectory, withIntermediateDirectories: true)
       try? actual.write(to: sourceDirectory.appendingPathComponent(name + ".txt"), atomically: true, encoding: .utf8)
       if !update {
-        Issue.record("snapshot \(name) was missing and has been recorded; check it and rerun", sourceLocation: sourceLocation)
+        Issue.record(
+          "snapshot \(name) was missing and has been recorded; check it and rerun", sourceLocation: sourceLocation)
       }
       return
     }

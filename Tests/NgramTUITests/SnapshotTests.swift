@@ -9,7 +9,8 @@ struct SnapshotTests {
   @Test(arguments: [(80, 24, false), (120, 40, false), (80, 24, true), (100, 30, true)])
   func trainFinished(width: Int, height: Int, ascii: Bool) {
     let s = Fixture.state(ascii: ascii)
-    Snapshot.check(Render.frame(s, width: width, height: height), "train_done_\(width)x\(height)_\(ascii ? "ascii" : "unicode")")
+    Snapshot.check(
+      Render.frame(s, width: width, height: height), "train_done_\(width)x\(height)_\(ascii ? "ascii" : "unicode")")
   }
 
   @Test(arguments: [false, true])
@@ -40,7 +41,8 @@ struct SnapshotTests {
     Fixture.type("the cat", into: &s)
     _ = s.handle(.enter)
     Snapshot.check(
-      Render.frame(s, width: width, height: height), "explore_the_cat_\(width)x\(height)_\(ascii ? "ascii" : "unicode")")
+      Render.frame(s, width: width, height: height), "explore_the_cat_\(width)x\(height)_\(ascii ? "ascii" : "unicode")"
+    )
   }
 
   @Test func exploreUnknownToken() {

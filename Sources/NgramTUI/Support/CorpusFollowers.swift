@@ -31,7 +31,9 @@ struct CorpusFollowers: Sendable, Equatable {
       }
     }
     occurrences = occ
-    counts = tally.map { (id: $0.key, count: $0.value) }.sorted { $0.count != $1.count ? $0.count > $1.count : $0.id < $1.id }
+    counts = tally.map { (id: $0.key, count: $0.value) }.sorted {
+      $0.count != $1.count ? $0.count > $1.count : $0.id < $1.id
+    }
   }
 }
 
@@ -43,7 +45,9 @@ enum Sampler {
     let explicitIDs = Set(dist.explicit.map(\.id))
     let others = dist.vocabSize - explicitIDs.count
     // Work in log space relative to the largest probability so small temperatures do not underflow.
-    var logs: [(id: Int, logp: Double)] = dist.explicit.map { ($0.id, $0.probability > 0 ? log($0.probability) : -.infinity) }
+    var logs: [(id: Int, logp: Double)] = dist.explicit.map {
+      ($0.id, $0.probability > 0 ? log($0.probability) : -.infinity)
+    }
     let logDefault = dist.defaultProbability > 0 ? log(dist.defaultProbability) : -Double.infinity
     let m = max(logs.map(\.logp).max() ?? -.infinity, others > 0 ? logDefault : -.infinity)
     var weights: [Double] = []

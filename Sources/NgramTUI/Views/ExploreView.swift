@@ -97,13 +97,15 @@ enum ExploreView {
     let top = p.distribution.top(k)
     let maxRows = max(1, r.bottom - y - footerRows)
     let used = Bars.draw(
-      top, tokens: tokens, glyphs: state.glyphs, extra: { id in
+      top, tokens: tokens, glyphs: state.glyphs,
+      extra: { id in
         let c = f.count(of: id)
         return c == 0 ? "-" : Format.count(c)
       }, extraHeading: "in corpus", x: r.x, y: y, width: min(r.width, 100), maxRows: maxRows, into: &g)
     y += used
     if used - 1 < top.count {
-      g.put("(\(used - 1) of top \(k) shown: enlarge the terminal for more)", x: r.x, y: y, style: .dim, maxWidth: r.width)
+      g.put(
+        "(\(used - 1) of top \(k) shown: enlarge the terminal for more)", x: r.x, y: y, style: .dim, maxWidth: r.width)
     }
     y += 1
 
@@ -121,4 +123,3 @@ enum ExploreView {
     }
   }
 }
-

@@ -20,14 +20,19 @@ enum GenerateView {
     if gen.sampling {
       let label = " SAMPLING  temperature \(Format.fixed(gen.temperature, 1))  seed \(gen.seed) "
       let x = g.put(label, x: r.x, y: y, style: .sampling)
-      g.put("  draws from p^(1/T), not greedy ([ ] T, r seed, m greedy)", x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
+      g.put(
+        "  draws from p^(1/T), not greedy ([ ] T, r seed, m greedy)", x: x, y: y, style: .dim,
+        maxWidth: r.x + r.width - x)
     } else {
       let x = g.put(" GREEDY ", x: r.x, y: y, style: .selected)
-      g.put("  each step takes the most probable token (m: sampling)", x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
+      g.put(
+        "  each step takes the most probable token (m: sampling)", x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
     }
     y += 1
     let startText = start.map { tokens[$0] }.joined(separator: " ")
-    g.put("start: \(startText.isEmpty ? "(no context)" : startText)   from \(gen.origin)", x: r.x, y: y, style: .dim, maxWidth: r.width)
+    g.put(
+      "start: \(startText.isEmpty ? "(no context)" : startText)   from \(gen.origin)", x: r.x, y: y, style: .dim,
+      maxWidth: r.width)
     y += 2
 
     // The latest step (or the next one).
@@ -89,11 +94,11 @@ enum GenerateView {
         n == 0 && rep.greedy
         ? "cycle: a unigram model has no context, so greedy decoding repeats its most probable token forever: \(cycle)"
         : rep.greedy
-        ? "cycle: after step \(rep.again) the window \(show(Array(again))) is \(whereFirst). Greedy decoding of a fixed-context model always cycles; from here it repeats these \(rep.again - rep.first) tokens forever: \(cycle)"
-        : "after step \(rep.again) the window \(show(Array(again))) is \(whereFirst); with sampling the text can still leave the loop."
-      Wrap.draw(msg, x: r.x, y: y, width: r.width, maxRows: max(0, r.bottom - y), style: rep.greedy ? .warning : .dim, into: &g)
+          ? "cycle: after step \(rep.again) the window \(show(Array(again))) is \(whereFirst). Greedy decoding of a fixed-context model always cycles; from here it repeats these \(rep.again - rep.first) tokens forever: \(cycle)"
+          : "after step \(rep.again) the window \(show(Array(again))) is \(whereFirst); with sampling the text can still leave the loop."
+      Wrap.draw(
+        msg, x: r.x, y: y, width: r.width, maxRows: max(0, r.bottom - y), style: rep.greedy ? .warning : .dim, into: &g)
     }
     return hints
   }
 }
-

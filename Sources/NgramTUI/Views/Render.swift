@@ -45,7 +45,11 @@ enum Render {
     if state.screen != .train {
       let status: String
       switch t.status.phase {
-      case .training: status = t.paused ? "training paused \(t.status.epochsDone)/\(t.totalEpochs)" : "training \(t.status.epochsDone)/\(t.totalEpochs)"
+      case .training:
+        status =
+          t.paused
+          ? "training paused \(t.status.epochsDone)/\(t.totalEpochs)"
+          : "training \(t.status.epochsDone)/\(t.totalEpochs)"
       case .writing: status = "saving artifacts"
       case .saved: status = "trained"
       case .failed: status = "training failed"
@@ -106,7 +110,9 @@ enum Bars {
       let after = g.put(filled, x: cx, y: row, style: isChosen ? .barChosen : .bar)
       g.put(track, x: after, y: row, style: .track)
       cx += barWidth + 1
-      g.put(DisplayWidth.padLeft(Format.percent(p.probability), to: 6), x: cx, y: row, style: isChosen ? .highlight : .normal)
+      g.put(
+        DisplayWidth.padLeft(Format.percent(p.probability), to: 6), x: cx, y: row,
+        style: isChosen ? .highlight : .normal)
       cx += 6 + 3
       if let extra {
         g.put(DisplayWidth.padLeft(extra(p.id), to: extraWidth), x: cx, y: row, style: .dim)
@@ -187,7 +193,9 @@ enum TooSmallView {
     var lines: [String] = []
     for t in text {
       let words = t.split(separator: " ").map(String.init)
-      for idx in Wrap.lines(words, width: max(1, g.width)) { lines.append(idx.map { words[$0] }.joined(separator: " ")) }
+      for idx in Wrap.lines(words, width: max(1, g.width)) {
+        lines.append(idx.map { words[$0] }.joined(separator: " "))
+      }
     }
     let top = max(0, (g.height - lines.count) / 2)
     for (i, l) in lines.enumerated() where top + i < g.height {

@@ -101,7 +101,8 @@ enum TrainView {
     y += each
     Chart.draw(
       title: "accuracy per epoch", values: hist.map(\.accuracy), total: t.totalEpochs, maxValue: 1, topLabel: "100%",
-      bottomLabel: "0%", labelWidth: labelWidth, glyphs: gl, rect: Rect(x: r.x, y: y, width: r.width, height: plotRows + 1), into: &g)
+      bottomLabel: "0%", labelWidth: labelWidth, glyphs: gl,
+      rect: Rect(x: r.x, y: y, width: r.width, height: plotRows + 1), into: &g)
 
     // Status line.
     let sy = r.bottom - 1
@@ -120,7 +121,9 @@ enum TrainView {
     case .saved(let msg):
       if t.replaying {
         g.put(
-          t.paused ? "paused replay: n shows one more epoch, Space resumes, s skips" : "replaying the finished epochs (s skips)",
+          t.paused
+            ? "paused replay: n shows one more epoch, Space resumes, s skips"
+            : "replaying the finished epochs (s skips)",
           x: r.x, y: sy, style: t.paused ? .warning : .dim, maxWidth: r.width)
       } else {
         g.put("artifacts saved: \(msg)", x: r.x, y: sy, style: .good, maxWidth: r.width)
@@ -147,7 +150,8 @@ enum TrainView {
     if hist.count >= 3, let best = finite.min(), let first = finite.first, last.loss > first,
       last.loss > best * 1.5 + 1e-9
     {
-      return "! loss is rising (\(Format.fixed(best, 4)) -> \(Format.fixed(last.loss, 4))): diverging? try a smaller --lr"
+      return
+        "! loss is rising (\(Format.fixed(best, 4)) -> \(Format.fixed(last.loss, 4))): diverging? try a smaller --lr"
     }
     return nil
   }
