@@ -20,13 +20,13 @@ struct TrainingOptions: ParsableArguments {
   var dir: String = "."
   @Option(help: "Corpus file to use instead of the single file in DIR/corpus.")
   var corpus: String?
-  @Option(help: "Context length: 0 unigram, 1 bigram, 2 context-2, 3 context-3.")
+  @Option(parsing: .unconditional, help: "Context length: 0 unigram, 1 bigram, 2 context-2, 3 context-3.")
   var context: Int = 2
-  @Option(help: "Learning rate.")
+  @Option(parsing: .unconditional, help: "Learning rate.")
   var lr: Double = 0.1
-  @Option(help: "Training epochs.")
+  @Option(parsing: .unconditional, help: "Training epochs.")
   var epochs: Int = 50
-  @Option(help: "Keep the last fraction of tokens out of training and score them each epoch (outputs/eval_log.csv).")
+  @Option(parsing: .unconditional, help: "Keep the last fraction of tokens out of training and score them each epoch (outputs/eval_log.csv).")
   var holdout: Double = 0
 
   var config: TrainingConfig {

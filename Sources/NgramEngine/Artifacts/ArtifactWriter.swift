@@ -188,9 +188,15 @@ public enum ArtifactWriter {
       w.appendField(t)
     }
     w.append("\r\n")
+    let style = CSV.WeightStyle.forContextLength(model.contextLength)
+    var zero: [UInt8] = []
+    CSV.appendWeight(0, style: style, to: &zero)
     var zeros = [UInt8]()
-    zeros.reserveCapacity(2 * v + 2)
-    for _ in 0..<v { zeros.append(0x2C); zeros.append(0x30) }
+    zeros.reserveCapacity((zero.count + 1) * v + 2)
+    for _ in 0..<v {
+      zeros.append(0x2C)
+      zeros.append(contentsOf: zero)
+    }
     zeros.append(0x0D)
     zeros.append(0x0A)
     let trained = rowsByReferenceIndex(model)
@@ -209,12 +215,16 @@ public enum ArtifactWriter {
           values[c] = model.weights[start + q]
         }
         var defaultText: [UInt8] = []
-        CSV.appendWeight(model.rowDefault[r], to: &defaultText)
+        CSV.appendWeight(model.rowDefault[r], style: style, to: &defaultText)
         var line: [UInt8] = []
         line.reserveCapacity(8 * v)
         for c in 0..<v {
           line.append(0x2C)
-          if stamp[c] == Int32(r) { CSV.appendWeight(values[c], to: &line) } else { line.append(contentsOf: defaultText) }
+          if stamp[c] == Int32(r) {
+            CSV.appendWeight(values[c], style: style, to: &line)
+          } else {
+            line.append(contentsOf: defaultText)
+          }
         }
         line.append(0x0D)
         line.append(0x0A)
@@ -270,14 +280,15 @@ public enum ArtifactWriter {
     let w = try ByteWriter(path: path)
     w.append("row,label,x,y\r\n")
     let v = model.vocabulary.count
+    let style = CSV.WeightStyle.forContextLength(model.contextLength)
     let trained = rowsByReferenceIndex(model)
     func emit(_ idx: Int, _ row: Int?) {
       w.append("\(idx),")
       w.appendField(label(referenceRow: idx, model: model))
       w.append(byte: 0x2C)
-      w.appendWeight(row.map { model.weight(row: $0, column: 0) } ?? 0)
+      w.appendWeight(row.map { model.weight(row: $0, column: 0) } ?? 0, style: style)
       w.append(byte: 0x2C)
-      w.appendWeight(v >= 2 ? (row.map { model.weight(row: $0, column: 1) } ?? 0) : 0)
+      w.appendWeight(v >= 2 ? (row.map { model.weight(row: $0, column: 1) } ?? 0) : 0, style: style)
       w.append("\r\n")
     }
     if dense {

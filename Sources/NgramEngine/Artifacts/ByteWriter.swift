@@ -50,7 +50,7 @@ final class ByteWriter {
   func appendField(_ s: String) { buffer.append(contentsOf: CSV.quoted(s).utf8) }
 
   /// Appends a weight the reference's way: `0` for ±0, else `%.4f`.
-  func appendWeight(_ v: Double) { CSV.appendWeight(v, to: &buffer) }
+  func appendWeight(_ v: Double, style: CSV.WeightStyle) { CSV.appendWeight(v, style: style, to: &buffer) }
 
   func flushIfLarge() throws { if buffer.count >= 1 << 20 { try flush() } }
 
@@ -83,6 +83,23 @@ enum CSV {
   }
 
   /// `0` for ±0, else the value with exactly four decimals (correctly rounded, like Python).
+  /// How weights are written: the context-2 reference (and unigram/bigram) write `0` or `%.4f`;
+  /// the context-3 reference (train-400) writes every weight with `%.8f`.
+  enum WeightStyle {
+    case zeroOrFourDecimals
+    case eightDecimals
+
+    static func forContextLength(_ n: Int) -> WeightStyle { n == 3 ? .eightDecimals : .zeroOrFourDecimals }
+  }
+
+  /// Appends a weight in the given style.
+  static func appendWeight(_ v: Double, style: WeightStyle, to buffer: inout [UInt8]) {
+    switch style {
+    case .zeroOrFourDecimals: appendWeight(v, to: &buffer)
+    case .eightDecimals: appendFixed(v, decimals: 8, to: &buffer)
+    }
+  }
+
   static func appendWeight(_ v: Double, to buffer: inout [UInt8]) {
     if v == 0 {
       buffer.append(0x30)
