@@ -57,6 +57,10 @@ struct TrainStatus: Equatable, Sendable {
   var epochsDone = 0
   /// Pairs processed within the running epoch.
   var pairsDone = 0
+  /// Mean loss over the running epoch's pairs so far.
+  var runningLoss = Double.nan
+  /// Accuracy over the running epoch's pairs so far.
+  var runningAccuracy = 0.0
   /// The finished epochs.
   var history: [EpochPoint] = []
   /// Seconds of training so far (pauses excluded).

@@ -17,6 +17,8 @@ final class TrainingMonitor: Sendable {
     shared.withLock { s in
       s.status.epochsDone = p.epochsDone
       s.status.pairsDone = p.pairsDone
+      s.status.runningLoss = p.runningLoss
+      s.status.runningAccuracy = p.runningAccuracy
       if s.status.history.count != p.history.count {
         s.status.history = p.history.map { EpochPoint(loss: $0.avgLoss, accuracy: $0.accuracy) }
       }

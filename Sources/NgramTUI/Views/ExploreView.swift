@@ -88,7 +88,7 @@ enum ExploreView {
       ? "unigram model: every token of the corpus counts"
       : f.occurrences == 0
         ? "never seen in the corpus: an untrained row, all \(tokens.count) tokens equally likely"
-        : "seen \(Format.count(f.occurrences)) time\(f.occurrences == 1 ? "" : "s") in the corpus; the right column counts what followed"
+        : "seen \(Format.count(f.occurrences)) time\(f.occurrences == 1 ? "" : "s") in the corpus; on the right, how often each token followed"
     g.put(seen, x: r.x, y: y, style: f.occurrences == 0 && !p.context.isEmpty ? .warning : .dim, maxWidth: r.width)
     y += 2
 
@@ -100,7 +100,9 @@ enum ExploreView {
       top, tokens: tokens, glyphs: state.glyphs,
       extra: { id in
         let c = f.count(of: id)
-        return c == 0 ? "-" : Format.count(c)
+        guard c > 0, f.occurrences > 0 else { return "-" }
+        let share = DisplayWidth.padLeft(Format.percent(Double(c) / Double(f.occurrences)), to: 6)
+        return "\(Format.count(c)) \(share)"
       }, extraHeading: "in corpus", x: r.x, y: y, width: min(r.width, 100), maxRows: maxRows, into: &g)
     y += used
     if used - 1 < top.count {

@@ -84,7 +84,7 @@ enum Bars {
   ) -> Int {
     guard maxRows > 0 else { return 0 }
     let tokenWidth = min(max(rows.map { DisplayWidth.of(tokens[$0.id]) }.max() ?? 1, 5), 24)
-    let extraWidth = extra == nil ? 0 : max(8, DisplayWidth.of(extraHeading ?? ""))
+    let extraWidth = extra == nil ? 0 : max(12, DisplayWidth.of(extraHeading ?? ""))
     let markerWidth = DisplayWidth.of(glyphs.chosen) + 1
     let barWidth = max(8, width - markerWidth - tokenWidth - 2 - 1 - 6 - (extraWidth > 0 ? extraWidth + 3 : 0))
     var row = y

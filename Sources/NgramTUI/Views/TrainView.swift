@@ -115,6 +115,11 @@ enum TrainView {
             : "pausing after the current epoch...", x: r.x, y: sy, style: .warning, maxWidth: r.width)
       } else if t.replaying {
         g.put("replaying the finished epochs (s skips)", x: r.x, y: sy, style: .dim, maxWidth: r.width)
+      } else if st.pairsDone > 0, st.pairsDone < info.pairs {
+        let share = Format.fixed(Double(st.pairsDone) / Double(max(info.pairs, 1)) * 100, 0)
+        g.put(
+          "epoch \(st.epochsDone + 1) running: \(share)% of pairs, loss so far \(Format.fixed(st.runningLoss, 4)), "
+            + "accuracy so far \(Format.percent(st.runningAccuracy))", x: r.x, y: sy, style: .dim, maxWidth: r.width)
       }
     case .writing:
       g.put("training finished; writing artifacts...", x: r.x, y: sy, style: .dim, maxWidth: r.width)
