@@ -22,6 +22,22 @@ struct SnapshotTests {
     Snapshot.check(Render.frame(s, width: 80, height: 24), "train_paused_80x24_\(ascii ? "ascii" : "unicode")")
   }
 
+  @Test func trainManyEpochsAveragesEachColumn() {
+    var s = Fixture.state()
+    var info = Fixture.info
+    info.epochs = 200
+    s = AppState(
+      info: info, vocabulary: s.vocabulary, tokenIDs: s.tokenIDs, glyphs: .unicodeSet, topK: 5, pace: 0)
+    var status = TrainStatus()
+    status.epochsDone = 150
+    status.history = (0..<150).map { e in
+      EpochPoint(loss: 4 / (1 + Double(e) / 10), accuracy: min(0.9, Double(e) / 100))
+    }
+    status.elapsed = 3
+    s.update(status: status)
+    Snapshot.check(Render.frame(s, width: 80, height: 24), "train_epoch150of200_80x24_unicode")
+  }
+
   @Test func trainDiverging() {
     var s = Fixture.state(epochs: 20)
     s.train.status.history[19].loss = .nan

@@ -15,6 +15,12 @@ final class TrainingMonitor: Sendable {
   /// Records a progress report from the trainer.
   func publish(_ p: TrainingProgress) {
     shared.withLock { s in
+      // Workers report from several threads: never let the running epoch's count go backwards.
+      if p.epochsDone == s.status.epochsDone && p.pairsDone < s.status.pairsDone && !p.paused
+        && p.pairsDone < p.pairsPerEpoch
+      {
+        return
+      }
       s.status.epochsDone = p.epochsDone
       s.status.pairsDone = p.pairsDone
       s.status.runningLoss = p.runningLoss

@@ -182,12 +182,21 @@ enum Chart {
     g.put(DisplayWidth.padLeft(bottomLabel, to: labelWidth), x: rect.x, y: top + rows - 1, style: .dim)
     for row in 0..<rows { g.put(String(glyphs.axis), x: plotX - 1, y: top + row, style: .dim) }
     guard total > 0 else { return }
-    // The plot spans the whole run: a column per epoch slice (the last epoch of each slice when
-    // epochs outnumber columns, an epoch over one or two columns when they do not).
+    // The plot spans the whole run. With fewer epochs than columns an epoch covers one or two
+    // columns; with more, a column shows the mean of its slice of epochs (finished ones only).
     for c in 0..<plotW {
-      let epochIndex = min(total - 1, total <= plotW ? c * total / plotW : ((c + 1) * total + plotW - 1) / plotW - 1)
-      guard epochIndex < values.count else { break }
-      let v = values[epochIndex]
+      let v: Double
+      if total <= plotW {
+        let e = c * total / plotW
+        guard e < values.count else { break }
+        v = values[e]
+      } else {
+        let lo = c * total / plotW
+        let hi = max(lo + 1, (c + 1) * total / plotW)
+        guard lo < values.count else { break }
+        let slice = values[lo..<min(hi, values.count)]
+        v = slice.reduce(0, +) / Double(slice.count)
+      }
       let x = plotX + c
       if !v.isFinite {
         g.put("!", x: x, y: top, style: .warning)
