@@ -153,7 +153,10 @@ struct Compare: ParsableCommand {
           print(
             "context \(r.contextLength) (\(r.context.joined(separator: " "))): training loss \(String(format: "%.4f", r.trainingLoss)), \(r.contexts) contexts, held-out perplexity \(ppl), unseen held-out contexts \(unseen)"
           )
-          for p in r.topK { print(String(format: "    %@  %5.1f%%", p.token, 100 * p.probability)) }
+          let width = r.topK.map(\.token.count).max() ?? 0
+          for p in r.topK {
+            print("    \(p.token.padding(toLength: width, withPad: " ", startingAt: 0))  \(String(format: "%5.1f%%", 100 * p.probability))")
+          }
         }
       }
     } catch {
