@@ -124,6 +124,19 @@ struct SnapshotTests {
     }
   }
 
+  @Test func greedyCycleIsUnderlinedInTheText() {
+    var s = Fixture.state()
+    s.show(.generate)
+    for _ in 0..<12 { _ = s.handle(.char(" ")) }
+    let g = Render.frame(s, width: 80, height: 24)
+    let row = (0..<g.height).first { g.line($0).hasPrefix(" the cat ") }
+    #expect(row != nil)
+    if let row {
+      let cycled = (0..<g.width).filter { g[$0, row].style == .cycle }.count
+      #expect(cycled > 0)
+    }
+  }
+
   @Test func chosenRowIsHighlighted() {
     var s = Fixture.state()
     s.show(.generate)

@@ -24,6 +24,8 @@ enum Style: UInt8, Sendable, Equatable, CaseIterable {
   case cursor
   /// The sampling-mode label.
   case sampling
+  /// Tokens of a greedy cycle.
+  case cycle
 }
 
 /// One terminal cell: a grapheme (or nothing, for the right half of a wide one) and its style.
@@ -124,7 +126,7 @@ struct Grid: Equatable, Sendable {
   var styleMap: String {
     let letters: [Style: Character] = [
       .normal: ".", .dim: "d", .heading: "h", .selected: "S", .bar: "b", .track: "t", .barChosen: "B",
-      .highlight: "H", .warning: "W", .good: "g", .cursor: "C", .sampling: "s",
+      .highlight: "H", .warning: "W", .good: "g", .cursor: "C", .sampling: "s", .cycle: "c",
     ]
     return (0..<height).map { y in
       var s = ""

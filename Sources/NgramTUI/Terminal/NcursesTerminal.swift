@@ -74,13 +74,13 @@ final class NcursesTerminal: TerminalDriver {
       attrs = [
         .normal: (none, 0), .dim: (dim, 0), .heading: (bold, 1), .selected: (rev | bold, 0), .bar: (none, 2),
         .track: (dim, 0), .barChosen: (bold, 3), .highlight: (bold, 3), .warning: (bold, 4), .good: (bold, 2),
-        .cursor: (rev, 0), .sampling: (rev | bold, 5),
+        .cursor: (rev, 0), .sampling: (rev | bold, 5), .cycle: (under, 4),
       ]
     } else {
       attrs = [
         .normal: (none, 0), .dim: (dim, 0), .heading: (bold, 0), .selected: (rev | bold, 0), .bar: (none, 0),
         .track: (dim, 0), .barChosen: (bold, 0), .highlight: (rev, 0), .warning: (bold | under, 0),
-        .good: (bold, 0), .cursor: (rev, 0), .sampling: (rev | bold, 0),
+        .good: (bold, 0), .cursor: (rev, 0), .sampling: (rev | bold, 0), .cycle: (under, 0),
       ]
     }
   }

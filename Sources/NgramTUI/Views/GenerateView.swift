@@ -67,8 +67,10 @@ enum GenerateView {
       maxRows: max(1, r.bottom - y - reserve), into: &g)
     y += used + 1
 
-    // The text so far, newest token marked.
+    // The text so far, newest token marked, a greedy cycle underlined.
     let ids = gen.ids
+    let repeated = gen.repeatedWindow
+    let cycleRange = repeated.map { ($0.first + start.count)..<($0.again + start.count) }
     g.put("text so far (\(gen.steps.count) generated):", x: r.x, y: y, style: .heading)
     y += 1
     let words = ids.map { tokens[$0] }
@@ -78,7 +80,14 @@ enum GenerateView {
     for line in visible {
       var x = r.x
       for i in line {
-        let style: Style = i == ids.count - 1 && !gen.steps.isEmpty ? .highlight : i < start.count ? .dim : .normal
+        let style: Style
+        if i == ids.count - 1 && !gen.steps.isEmpty {
+          style = .highlight
+        } else if let c = cycleRange, c.contains(i), repeated?.greedy == true {
+          style = .cycle
+        } else {
+          style = i < start.count ? .dim : .normal
+        }
         x = g.put(words[i], x: x, y: y, style: style) + 1
       }
       y += 1
@@ -86,7 +95,7 @@ enum GenerateView {
     y += 1
 
     // Cycle detection.
-    if let rep = gen.repeatedWindow {
+    if let rep = repeated {
       let again = ids[rep.again..<(rep.again + n)]
       let cycle = ids[(n + rep.first)..<(n + rep.again)].map { tokens[$0] }.joined(separator: " ")
       let whereFirst = rep.first == 0 ? "the start window" : "the one after step \(rep.first)"
