@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How the model weights are written.
 public enum WeightsFormat: String, Sendable, CaseIterable {
@@ -81,13 +82,25 @@ public enum ArtifactWriter {
     }
     try writeVocabulary(model.vocabulary, to: (tmp as NSString).appendingPathComponent("01_vocabulary.csv"))
     try check()
-    if format == .dense {
-      try writeDenseWeights(model, to: (tmp as NSString).appendingPathComponent(weightsName), isCancelled: isCancelled)
-    } else {
-      try writeCompactWeights(model, to: (tmp as NSString).appendingPathComponent(weightsName))
+    // The weights and the embeddings are the two large files: write them on two threads.
+    let failures = Mutex<[Error]>([])
+    let tmpDir = tmp
+    DispatchQueue.concurrentPerform(iterations: 2) { i in
+      do {
+        if i == 0 {
+          if format == .dense {
+            try writeDenseWeights(model, to: (tmpDir as NSString).appendingPathComponent(weightsName), isCancelled: isCancelled)
+          } else {
+            try writeCompactWeights(model, to: (tmpDir as NSString).appendingPathComponent(weightsName))
+          }
+        } else {
+          try writeEmbeddings(model, dense: format == .dense, to: (tmpDir as NSString).appendingPathComponent("03_token_embeddings.csv"))
+        }
+      } catch {
+        failures.withLock { $0.append(error) }
+      }
     }
-    try check()
-    try writeEmbeddings(model, dense: format == .dense, to: (tmp as NSString).appendingPathComponent("03_token_embeddings.csv"))
+    if let first = failures.withLock({ $0.first }) { throw first }
     try check()
     let meta = metaJSON(directory: directory, corpus: corpus, config: config, format: format, files: files, model: model)
     try Data(meta.rendered().appending("\n").utf8).write(to: URL(fileURLWithPath: (tmp as NSString).appendingPathComponent("00_meta.json")))

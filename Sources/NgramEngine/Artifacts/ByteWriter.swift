@@ -47,7 +47,7 @@ final class ByteWriter {
   }
 
   /// Appends one CSV field with minimal quoting (Python's `csv.QUOTE_MINIMAL`).
-  func appendField(_ s: String) { buffer.append(contentsOf: CSV.quoted(s).utf8) }
+  func appendField(_ s: String) { CSV.appendQuoted(s, to: &buffer) }
 
   /// Appends a weight the reference's way: `0` for ±0, else `%.4f`.
   func appendWeight(_ v: Double, style: CSV.WeightStyle) { CSV.appendWeight(v, style: style, to: &buffer) }
@@ -80,6 +80,28 @@ enum CSV {
     }
     if !needs { return s }
     return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+
+  /// Appends `s` with minimal quoting, without building intermediate strings.
+  static func appendQuoted(_ s: String, to buffer: inout [UInt8]) {
+    var s = s
+    s.withUTF8 { u in
+      var needs = false
+      for b in u where b == 0x2C || b == 0x22 || b == 0x0D || b == 0x0A {
+        needs = true
+        break
+      }
+      if !needs {
+        buffer.append(contentsOf: u)
+        return
+      }
+      buffer.append(0x22)
+      for b in u {
+        if b == 0x22 { buffer.append(0x22) }
+        buffer.append(b)
+      }
+      buffer.append(0x22)
+    }
   }
 
   /// `0` for ±0, else the value with exactly four decimals (correctly rounded, like Python).
