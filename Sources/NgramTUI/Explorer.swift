@@ -26,7 +26,7 @@ public enum Explorer {
     /// Creates options; the defaults are the CLI's.
     public init(
       directory: String = ".", corpus: String? = nil, config: TrainingConfig = TrainingConfig(), topK: Int = 5,
-      ascii: Bool = false, pace: Double = 2.0, weights: WeightsFormat = .auto, seed: UInt64 = 42
+      ascii: Bool = false, pace: Double = 2.0, weights: WeightsFormat = .auto, seed: UInt64 = 0
     ) {
       self.directory = directory
       self.corpus = corpus
@@ -93,7 +93,7 @@ public enum Explorer {
       info: info, vocabulary: corpus.vocabulary, tokenIDs: corpus.tokenIDs,
       glyphs: terminal.supportsUnicode ? .unicodeSet : .asciiSet, topK: options.topK, pace: options.pace)
     state.generate.seed = options.seed
-    state.generate.rng = SplitMix64(seed: options.seed)
+    state.generate.rng = SeededGenerator(seed: options.seed)
 
     let control = TrainingControl()
     let monitor = TrainingMonitor()

@@ -329,8 +329,8 @@ struct Explore: ParsableCommand {
   var pace: Double = 2.0
   @Option(help: "Weights file format written after training: dense, compact or auto.")
   var weights: String = "auto"
-  @Option(help: "Seed for sampling mode on the Generate screen.")
-  var seed: UInt64 = 42
+  @Option(help: "Seed for sampling mode on the Generate screen (as `infer --sample --seed`).")
+  var seed: UInt64 = 0
 
   func run() throws {
     if isatty(0) != 1 || isatty(1) != 1 {

@@ -287,29 +287,31 @@ struct StateMachineTests {
 /// Small pieces: the generator, bars, formatting, the grid.
 @Suite("Pieces")
 struct PieceTests {
-  @Test func splitMix64MatchesTheReferenceSequence() {
-    var r = SplitMix64(seed: 0)
-    #expect(r.next() == 0xE220_A839_7B1D_CDAF)
-    #expect(r.next() == 0x6E78_9E6A_A1B9_65F4)
+  @Test func sampledStepsEqualTheEnginesSampledGeneration() {
+    var s = Fixture.state()
+    s.show(.generate)
+    _ = s.handle(.char("m"))
+    _ = s.handle(.char("]"))  // temperature 1.1
+    for _ in 0..<10 { _ = s.handle(.char(" ")) }
+    let m = Fixture.run.model
+    let start = Array(Fixture.run.corpus.tokenIDs.prefix(2).map(Int.init))
+    let options = SamplingOptions(temperature: 1.1, seed: 0)
+    #expect(s.generate.steps.map(\.chosen) == m.sample(start: start, count: 10, options: options))
+    #expect(s.generate.cliEquivalent == "--sample --temperature 1.1 --seed 0")
+    // A new seed restarts the run; mixing greedy and sampled steps has no CLI equivalent.
+    _ = s.handle(.char("r"))
+    #expect(s.generate.steps.isEmpty && s.generate.seed == 1)
+    _ = s.handle(.char(" "))
+    _ = s.handle(.char("m"))
+    _ = s.handle(.char(" "))
+    #expect(s.generate.cliEquivalent == nil)
   }
 
-  @Test func samplingAtLowTemperatureIsGreedy() {
-    let m = Fixture.run.model
-    let d = m.distribution(context: try! m.ids(for: ["the", "cat"]))
-    var rng = SplitMix64(seed: 7)
-    for _ in 0..<50 { #expect(Sampler.sample(d, temperature: 0.01, rng: &rng) == d.argmax) }
-  }
-
-  @Test func samplingFollowsTheDistribution() {
-    let m = Fixture.run.model
-    let d = m.distribution(context: try! m.ids(for: ["the", "cat"]))
-    var rng = SplitMix64(seed: 1)
-    var counts = [Int](repeating: 0, count: d.vocabSize)
-    let n = 20_000
-    for _ in 0..<n { counts[Sampler.sample(d, temperature: 1, rng: &rng)] += 1 }
-    for id in 0..<d.vocabSize {
-      #expect(abs(Double(counts[id]) / Double(n) - d.probability(of: id)) < 0.02)
-    }
+  @Test func shellQuotingKeepsPlainWordsAndQuotesTheRest() {
+    #expect(Shell.quote("cat") == "cat")
+    #expect(Shell.quote("résumé") == "résumé")
+    #expect(Shell.quote("\"hi\",") == "'\"hi\",'")
+    #expect(Shell.quote("it's") == "'it'\\''s'")
   }
 
   @Test func percentagesHaveOneDecimal() {

@@ -300,8 +300,9 @@ struct AppState: Sendable {
     case .char("["): generate.temperature = max(0.1, ((generate.temperature - 0.1) * 10).rounded() / 10)
     case .char("]"): generate.temperature = min(5.0, ((generate.temperature + 0.1) * 10).rounded() / 10)
     case .char("r"):
+      // A new seed restarts the run, so every step of it comes from one seed.
       generate.seed &+= 1
-      generate.rng = SplitMix64(seed: generate.seed)
+      if let s = generate.start { generate.reset(start: s, origin: generate.origin, version: generate.version) }
     case .char("+"): adjustK(1)
     case .char("-"): adjustK(-1)
     case .escape: break

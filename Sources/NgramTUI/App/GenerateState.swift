@@ -10,8 +10,10 @@ struct GenerationStep: Sendable {
   let chosen: Int
   /// Whether the token was sampled (else greedy argmax).
   let sampled: Bool
+  /// The temperature of a sampled step.
+  let temperature: Double
   /// The generator state before the step, restored on undo.
-  let rngBefore: SplitMix64
+  let rngBefore: SeededGenerator
 }
 
 /// A repeated window found in the generated text.
@@ -38,10 +40,10 @@ struct GenerateState: Sendable {
   var sampling = false
   /// The sampling temperature.
   var temperature = 1.0
-  /// The sampling seed.
-  var seed: UInt64 = 42
-  /// The sampling generator.
-  var rng = SplitMix64(seed: 42)
+  /// The sampling seed (the CLI's default too).
+  var seed: UInt64 = 0
+  /// The sampling generator: the engine's, so `ngram-tui infer --sample` reproduces a run.
+  var rng = SeededGenerator(seed: 0)
 
   /// The tokens so far: the start window then every chosen token.
   var ids: [Int] { (start ?? []) + steps.map(\.chosen) }
@@ -58,7 +60,7 @@ struct GenerateState: Sendable {
     self.origin = origin
     self.version = version
     steps = []
-    rng = SplitMix64(seed: seed)
+    rng = SeededGenerator(seed: seed)
   }
 
   /// Takes one step with `model`: the argmax, or a sample when sampling.
@@ -67,14 +69,26 @@ struct GenerateState: Sendable {
     let w = window
     let dist = model.distribution(context: w)
     let before = rng
-    let chosen = sampling ? Sampler.sample(dist, temperature: temperature, rng: &rng) : dist.argmax
-    steps.append(GenerationStep(window: w, distribution: dist, chosen: chosen, sampled: sampling, rngBefore: before))
+    let chosen =
+      sampling ? dist.sample(SamplingOptions(temperature: temperature, seed: seed), using: &rng) : dist.argmax
+    steps.append(
+      GenerationStep(
+        window: w, distribution: dist, chosen: chosen, sampled: sampling, temperature: temperature, rngBefore: before))
   }
 
   /// Undoes the last step (restoring the generator).
   mutating func undo() {
     guard let last = steps.popLast() else { return }
     rng = last.rngBefore
+  }
+
+  /// The `ngram-tui infer` options that generate the same text, when every step was sampled at
+  /// one temperature (greedy runs are plain `infer`).
+  var cliEquivalent: String? {
+    guard let first = steps.first else { return nil }
+    if steps.allSatisfy({ !$0.sampled }) { return "" }
+    guard steps.allSatisfy({ $0.sampled && $0.temperature == first.temperature }) else { return nil }
+    return "--sample --temperature \(first.temperature) --seed \(seed)"
   }
 
   /// The first window that appears twice (after the start or a step), if any.

@@ -67,3 +67,17 @@ enum Format {
     return count(Int(perSecond.rounded()))
   }
 }
+
+/// Quoting for the command lines the views suggest.
+enum Shell {
+  /// `s` as one POSIX shell word: unchanged when plain, else single-quoted.
+  static func quote(_ s: String) -> String {
+    let plain =
+      !s.isEmpty
+      && s.unicodeScalars.allSatisfy { u in
+        (u.value >= 0x30 && u.value <= 0x39) || (u.value >= 0x41 && u.value <= 0x5A)
+          || (u.value >= 0x61 && u.value <= 0x7A) || "._-/+:,=@%".unicodeScalars.contains(u) || u.value >= 0x80
+      }
+    return plain ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+  }
+}

@@ -92,6 +92,13 @@ enum GenerateView {
       }
       y += 1
     }
+    if n > 0, let options = gen.cliEquivalent {
+      let startArgs = start.map { Shell.quote(tokens[$0]) }.joined(separator: " ")
+      let cmd =
+        "same as: ngram-tui infer --start-tokens \(startArgs) --num-tokens \(gen.steps.count)"
+        + (options.isEmpty ? "" : " " + options)
+      y += Wrap.draw(cmd, x: r.x, y: y, width: r.width, maxRows: 2, style: .dim, into: &g)
+    }
     y += 1
 
     // Cycle detection.
