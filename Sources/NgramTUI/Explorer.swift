@@ -90,7 +90,7 @@ public enum Explorer {
     defer { terminal.stop() }
 
     var state = AppState(
-      info: info, vocabulary: corpus.vocabulary, tokenIDs: corpus.tokenIDs,
+      info: info, corpus: corpus,
       glyphs: terminal.supportsUnicode ? .unicodeSet : .asciiSet, topK: options.topK, pace: options.pace)
     state.generate.seed = options.seed
     state.generate.rng = SeededGenerator(seed: options.seed)

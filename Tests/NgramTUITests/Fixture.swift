@@ -40,7 +40,7 @@ enum Fixture {
   static func state(ascii: Bool = false, epochs: Int = 50, topK: Int = 5) -> AppState {
     let r = run
     var s = AppState(
-      info: info, vocabulary: r.corpus.vocabulary, tokenIDs: r.corpus.tokenIDs,
+      info: info, corpus: r.corpus,
       glyphs: ascii ? .asciiSet : .unicodeSet, topK: topK, pace: 0)
     var status = TrainStatus()
     status.epochsDone = epochs

@@ -44,7 +44,7 @@ struct RunLoopTests {
     defer { try? FileManager.default.removeItem(at: dir) }
     let r = Fixture.run
     var state = AppState(
-      info: Fixture.info, vocabulary: r.corpus.vocabulary, tokenIDs: r.corpus.tokenIDs, glyphs: .unicodeSet, topK: 5,
+      info: Fixture.info, corpus: r.corpus, glyphs: .unicodeSet, topK: 5,
       pace: 0)
     state.generate.seed = 42
     let terminal = FakeTerminal(script: [

@@ -27,7 +27,7 @@ struct SnapshotTests {
     var info = Fixture.info
     info.epochs = 200
     s = AppState(
-      info: info, vocabulary: s.vocabulary, tokenIDs: s.tokenIDs, glyphs: .unicodeSet, topK: 5, pace: 0)
+      info: info, corpus: s.corpus, glyphs: .unicodeSet, topK: 5, pace: 0)
     var status = TrainStatus()
     status.epochsDone = 150
     status.history = (0..<150).map { e in

@@ -342,12 +342,19 @@ struct PieceTests {
     #expect(Tokens.split(" a\u{00A0}b\u{200B}c\u{3000}d ") == ["a", "b\u{200B}c", "d"])
   }
 
-  @Test func followersCountWhatCameNext() {
-    let r = Fixture.run
-    let ids = try! r.model.ids(for: ["on", "the"])
-    let f = CorpusFollowers(tokenIDs: r.corpus.tokenIDs, context: ids)
-    #expect(f.occurrences == 4)
-    #expect(f.counts.map { r.corpus.vocabulary.tokens[$0.id] }.sorted() == ["mat", "rug"])
-    #expect(f.counts.allSatisfy { $0.count == 2 })
+  @Test func theLearningCurveEndsAtTheModelsProbability() {
+    var s = Fixture.state()
+    _ = s.handle(.tab)
+    Fixture.type("the cat", into: &s)
+    _ = s.handle(.enter)
+    guard case .prediction(let p)? = s.explore.result else {
+      Issue.record("expected a prediction")
+      return
+    }
+    #expect(p.history.count == 51)
+    let top = p.distribution.argmax
+    #expect(abs(p.history[50].probability(of: top) - p.distribution.probability(of: top)) < 1e-12)
+    #expect(abs(p.history[0].probability(of: top) - 1.0 / 8) < 1e-12)
   }
+
 }

@@ -31,10 +31,12 @@ enum Command: Equatable, Sendable {
 struct AppState: Sendable {
   /// Facts about the corpus and run.
   let info: SessionInfo
+  /// The corpus trained on (for what-followed counts and per-context learning curves).
+  let corpus: Corpus
   /// The vocabulary (for completion and lookups before the model exists).
-  let vocabulary: Vocabulary
-  /// The corpus as token ids (for what-followed counts).
-  let tokenIDs: [Int32]
+  var vocabulary: Vocabulary { corpus.vocabulary }
+  /// The corpus as token ids.
+  var tokenIDs: [Int32] { corpus.tokenIDs }
   /// Bars and charts glyphs.
   var glyphs: Glyphs
   /// The screen on top.
@@ -60,12 +62,13 @@ struct AppState: Sendable {
 
   /// The largest k.
   static let maxK = 50
+  /// The most row-update steps spent on one context's learning curve (a few tens of milliseconds).
+  static let learningCurveBudget = 30_000_000.0
 
   /// Creates the state for a run.
-  init(info: SessionInfo, vocabulary: Vocabulary, tokenIDs: [Int32], glyphs: Glyphs, topK: Int, pace: Double) {
+  init(info: SessionInfo, corpus: Corpus, glyphs: Glyphs, topK: Int, pace: Double) {
     self.info = info
-    self.vocabulary = vocabulary
-    self.tokenIDs = tokenIDs
+    self.corpus = corpus
     self.glyphs = glyphs
     self.topK = min(max(topK, 1), Self.maxK)
     self.train = TrainDisplay(totalEpochs: info.epochs, pace: pace)
@@ -267,10 +270,17 @@ struct AppState: Sendable {
       explore.result = .waiting(context: ctx)
       return
     }
+    let followers = corpus.successors(of: ids)
+    // Replaying the row costs about epochs × occurrences × distinct successors steps: skip the
+    // learning curve for contexts so frequent that it would stall the screen.
+    let cost = Double(info.epochs) * Double(followers.occurrences) * Double(max(followers.counts.count, 1))
+    let history =
+      cost <= Self.learningCurveBudget
+      ? TimeTravel.history(corpus: corpus, context: ids, learningRate: info.learningRate, epochs: info.epochs) : []
     explore.result = .prediction(
       ExplorePrediction(
         context: ctx, ids: ids, distribution: model.distribution(context: ids), trained: model.isTrained(context: ids),
-        followers: CorpusFollowers(tokenIDs: tokenIDs, context: ids)))
+        followers: followers, history: history))
     lastContext = ids
     contextVersion += 1
   }

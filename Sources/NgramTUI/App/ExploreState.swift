@@ -23,7 +23,9 @@ struct ExplorePrediction: Sendable {
   /// Whether the model has a trained row for the context.
   let trained: Bool
   /// What followed the context in the corpus.
-  let followers: CorpusFollowers
+  let followers: SuccessorCounts
+  /// The context's distribution after each epoch 0…E (replayed exactly from its own targets).
+  let history: [Distribution]
 }
 
 /// The Explore screen: a prompt with history and completion, and the latest result.

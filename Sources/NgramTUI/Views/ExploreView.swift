@@ -92,16 +92,16 @@ enum ExploreView {
     g.put(seen, x: r.x, y: y, style: f.occurrences == 0 && !p.context.isEmpty ? .warning : .dim, maxWidth: r.width)
     y += 2
 
-    let footerRows = 5
+    let footerRows = 6
     let k = state.topK
     let top = p.distribution.top(k)
     let maxRows = max(1, r.bottom - y - footerRows)
     let used = Bars.draw(
       top, tokens: tokens, glyphs: state.glyphs,
       extra: { id in
-        let c = f.count(of: id)
-        guard c > 0, f.occurrences > 0 else { return "-" }
-        let share = DisplayWidth.padLeft(Format.percent(Double(c) / Double(f.occurrences)), to: 6)
+        let c = f.counts.first { $0.id == id }?.count ?? 0
+        guard c > 0 else { return "-" }
+        let share = DisplayWidth.padLeft(Format.percent(f.frequency(of: id)), to: 6)
         return "\(Format.count(c)) \(share)"
       }, extraHeading: "in corpus", x: r.x, y: y, width: min(r.width, 100), maxRows: maxRows, into: &g)
     y += used
@@ -113,9 +113,26 @@ enum ExploreView {
 
     let h = p.distribution.entropyBits
     let ppl = Foundation.pow(2.0, h)
-    let stats =
-      "entropy \(Format.fixed(h, 4)) bits   perplexity \(Format.fixed(ppl, 2))   top \(k) of \(Format.count(tokens.count)) tokens (+/- to change)"
+    var stats = "entropy \(Format.fixed(h, 4)) bits  perplexity \(Format.fixed(ppl, 2))"
+    if f.occurrences > 0 {
+      stats += "  KL(corpus||model) \(Format.fixed(f.klDivergenceBits(from: p.distribution), 4)) bits"
+    }
+    stats += "  k=\(k)"
     g.put(stats, x: r.x, y: y, maxWidth: r.width)
+    y += 1
+    if let best = top.first, p.history.count > 1 {
+      let curve = p.history.map { $0.probability(of: best.id) }
+      let label = "p(\(DisplayWidth.truncate(tokens[best.id], to: 16, ellipsis: state.glyphs.ellipsis))) by epoch  "
+      let first = Format.percent(curve[0])
+      let last = Format.percent(curve[curve.count - 1])
+      var x = g.put(label, x: r.x, y: y, style: .dim)
+      x = g.put("0: \(first) ", x: x, y: y, style: .dim)
+      let room = r.x + r.width - x - DisplayWidth.of(" \(curve.count - 1): \(last)")
+      x = Sparkline.draw(curve, x: x, y: y, width: min(room, 60), glyphs: state.glyphs, into: &g)
+      g.put(" \(curve.count - 1): \(last)", x: x, y: y, style: .dim)
+    } else if p.history.isEmpty && f.occurrences > 0 {
+      g.put("(no learning curve: this context is too frequent to replay quickly)", x: r.x, y: y, style: .dim)
+    }
     y += 2
     if !p.context.isEmpty && f.occurrences > 0 {
       let list = f.counts.map { "\(tokens[$0.id]) \(Format.count($0.count))" }
@@ -123,5 +140,24 @@ enum ExploreView {
         list, prefix: "what followed in the corpus (\(f.counts.count) distinct): ", x: r.x, y: y, width: r.width,
         maxRows: max(0, r.bottom - y), style: .dim, into: &g)
     }
+  }
+}
+
+/// A one-row chart of non-negative values scaled to their maximum, sampled to fit `width`.
+enum Sparkline {
+  /// Draws the sparkline; returns the column after it.
+  static func draw(_ values: [Double], x: Int, y: Int, width: Int, glyphs: Glyphs, into g: inout Grid) -> Int {
+    guard width > 0, !values.isEmpty else { return x }
+    let n = min(width, values.count)
+    let top = values.filter(\.isFinite).max() ?? 1
+    let scale = top > 0 ? top : 1
+    var col = x
+    for i in 0..<n {
+      let v = values[n == 1 ? values.count - 1 : i * (values.count - 1) / (n - 1)]
+      let level = v.isFinite ? Int((min(max(v / scale, 0), 1) * 8).rounded()) : 8
+      let ch = level == 0 ? glyphs.baseline : glyphs.levels[min(level, 8) - 1]
+      col = g.put(String(ch), x: col, y: y, style: .bar)
+    }
+    return col
   }
 }
