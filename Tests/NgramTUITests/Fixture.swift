@@ -33,7 +33,8 @@ enum Fixture {
     let r = run
     return SessionInfo(
       corpusName: "cat_dog.txt", directory: ".", tokens: r.corpus.tokenCount, vocabSize: r.corpus.vocabulary.count,
-      pairs: r.trainer.pairCount, contexts: r.trainer.rowCount, contextLength: 2, learningRate: 0.1, epochs: 50)
+      pairs: r.trainer.pairCount, contexts: r.trainer.rowCount, contextLength: 2, learningRate: 0.1, epochs: 50,
+      lossFloor: r.trainer.countOptimumLoss)
   }
 
   /// A state with `epochs` epochs finished (all 50 by default) and, when finished, the model installed.

@@ -18,6 +18,9 @@ struct SessionInfo: Sendable, Equatable {
   var learningRate: Double
   /// Epochs requested.
   var epochs: Int
+  /// The lowest average loss this model form can reach: the entropy of the observed successor
+  /// counts (nats), which training approaches.
+  var lossFloor: Double? = nil
 }
 
 /// One finished epoch, as charted.

@@ -95,7 +95,8 @@ enum TrainView {
     let lossLabel = Format.fixed(max(maxLoss, 0), 4)
     let labelWidth = max(DisplayWidth.of(lossLabel), 4)
     Chart.draw(
-      title: "loss per epoch", values: hist.map(\.loss), total: t.totalEpochs, maxValue: max(maxLoss, 1e-9),
+      title: "loss per epoch" + (info.lossFloor.map { "  (floor \(Format.fixed($0, 4)): the count optimum)" } ?? ""),
+      values: hist.map(\.loss), total: t.totalEpochs, maxValue: max(maxLoss, 1e-9),
       topLabel: lossLabel, bottomLabel: "0", labelWidth: labelWidth, glyphs: gl,
       rect: Rect(x: r.x, y: y, width: r.width, height: plotRows + 1), into: &g)
     y += each
