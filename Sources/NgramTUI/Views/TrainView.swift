@@ -97,7 +97,7 @@ enum TrainView {
     Chart.draw(
       title: "loss per epoch" + (info.lossFloor.map { "  (floor \(Format.fixed($0, 4)): the count optimum)" } ?? ""),
       values: hist.map(\.loss), total: t.totalEpochs, maxValue: max(maxLoss, 1e-9),
-      topLabel: lossLabel, bottomLabel: "0", labelWidth: labelWidth, glyphs: gl,
+      topLabel: lossLabel, bottomLabel: "0", labelWidth: labelWidth, reference: info.lossFloor, glyphs: gl,
       rect: Rect(x: r.x, y: y, width: r.width, height: plotRows + 1), into: &g)
     y += each
     Chart.draw(
@@ -168,10 +168,15 @@ enum Chart {
   /// Draws a titled chart: `rect.height - 1` plot rows under a title row.
   static func draw(
     title: String, values: [Double], total: Int, maxValue: Double, topLabel: String, bottomLabel: String,
-    labelWidth: Int, glyphs: Glyphs, rect: Rect, into g: inout Grid
+    labelWidth: Int, reference: Double? = nil, glyphs: Glyphs, rect: Rect, into g: inout Grid
   ) {
     let rows = rect.height - 1
     guard rows > 0 else { return }
+    // A dashed reference line (the loss floor) in the cells the bars leave empty.
+    let referenceRow = reference.flatMap { v -> Int? in
+      guard v.isFinite, v > 0, v < maxValue else { return nil }
+      return min(rows - 1, Int(v / maxValue * Double(rows)))
+    }
     let plotX = rect.x + labelWidth + 1
     let plotW = rect.width - labelWidth - 1
     guard plotW > 0 else { return }
@@ -182,6 +187,10 @@ enum Chart {
     g.put(DisplayWidth.padLeft(topLabel, to: labelWidth), x: rect.x, y: top, style: .dim)
     g.put(DisplayWidth.padLeft(bottomLabel, to: labelWidth), x: rect.x, y: top + rows - 1, style: .dim)
     for row in 0..<rows { g.put(String(glyphs.axis), x: plotX - 1, y: top + row, style: .dim) }
+    if let rr = referenceRow, let v = reference, rr > 0, rr < rows - 1 {
+      let label = DisplayWidth.padLeft(Format.fixed(v, 4), to: labelWidth)
+      g.put(label, x: rect.x, y: top + rows - 1 - rr, style: .warning, maxWidth: labelWidth)
+    }
     guard total > 0 else { return }
     // The plot spans the whole run. With fewer epochs than columns an epoch covers one or two
     // columns; with more, a column shows the mean of its slice of epochs (finished ones only).
@@ -209,6 +218,8 @@ enum Chart {
         let y = top + rows - 1 - row
         if level > 0 {
           g.put(String(glyphs.levels[level - 1]), x: x, y: y, style: .bar)
+        } else if row == referenceRow && row > 0 {
+          g.put(glyphs.unicode ? "╌" : "-", x: x, y: y, style: .warning)
         } else if row == 0 {
           g.put(String(glyphs.baseline), x: x, y: y, style: .dim)
         }
