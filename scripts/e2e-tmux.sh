@@ -21,6 +21,8 @@ fail() {
   exit 1
 }
 
+trap 'echo "e2e-tmux: FAIL: unexpected error at line $LINENO (exit status $?)" >&2' ERR
+
 [[ $# -ge 1 ]] || { echo "usage: $0 PATH/TO/ngram-tui [CORPUS_FILE]" >&2; exit 2; }
 command -v tmux >/dev/null || fail "tmux is not installed"
 # JSON readers: jq, else python3.
@@ -102,7 +104,7 @@ T send-keys -t e2e Enter
 wait_for 'next token after "the cat"' "the prediction"
 got=$(screen | awk '/^ *token +model/ {on=1; next} on && NF==0 {exit} on && $3 ~ /^[0-9]+\.[0-9]%$/ {print $1, $3}')
 want=$("$BIN" predict --dir "$WORK" --topk $TOPK --json the cat | topk_lines |
-  awk '{printf "%s %.1f%%\n", $1, $2 * 100}')
+  awk '{printf "%s %.1f%%\n", $1, $2 * 100}') || fail "'ngram-tui predict --json the cat' failed (or its JSON could not be read)"
 [[ -n "$want" ]] || fail "ngram-tui predict printed no predictions"
 if [[ "$got" != "$want" ]]; then
   fail "Explore bars differ from 'ngram-tui predict --json the cat':
@@ -117,7 +119,8 @@ wait_for "text so far (0 generated)" "the Generate screen"
 for _ in 1 2 3 4 5; do T send-keys -t e2e Space; done
 wait_for "text so far (5 generated)" "five greedy steps"
 got=$(screen | awk '/text so far \(5 generated\)/ {getline; $1=$1; print; exit}')
-want=$("$BIN" infer --dir "$WORK" --json --num-tokens 5 --start-tokens the cat | generated_line)
+want=$("$BIN" infer --dir "$WORK" --json --num-tokens 5 --start-tokens the cat | generated_line) ||
+  fail "'ngram-tui infer --json' failed (or its JSON could not be read)"
 [[ "$got" == "$want" ]] || fail "generated text differs from 'ngram-tui infer --json':
   screen: $got
   cli:    $want"
