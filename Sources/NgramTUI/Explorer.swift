@@ -63,7 +63,8 @@ public enum Explorer {
       corpusName: (corpus.path as NSString).lastPathComponent, directory: options.directory,
       tokens: corpus.tokenCount, vocabSize: corpus.vocabulary.count, pairs: trainer.pairCount,
       contexts: trainer.rowCount, contextLength: options.config.contextLength,
-      learningRate: options.config.learningRate, epochs: options.config.epochs, lossFloor: trainer.countOptimumLoss)
+      learningRate: options.config.learningRate, epochs: options.config.epochs, holdout: options.config.holdout,
+      lossFloor: trainer.countOptimumLoss)
 
     // Signals end the loop (and the terminal is restored) instead of killing the process mid-frame.
     let signalled = Atomic<Int32>(0)

@@ -38,6 +38,28 @@ struct SnapshotTests {
     Snapshot.check(Render.frame(s, width: 80, height: 24), "train_epoch150of200_80x24_unicode")
   }
 
+  @Test func trainWithHoldoutFlagsOverfitting() {
+    var s = Fixture.state()
+    var info = Fixture.info
+    info.holdout = 0.2
+    s = AppState(info: info, corpus: s.corpus, glyphs: .unicodeSet, topK: 5, pace: 0)
+    var status = TrainStatus()
+    status.epochsDone = 30
+    status.history = (0..<30).map { (e: Int) -> EpochPoint in
+      EpochPoint(loss: 2 / (1 + Double(e) / 5), accuracy: min(0.8, Double(e) / 30))
+    }
+    status.heldOut = (0..<30).map { (e: Int) -> Double in
+      let down = 0.1 * Double(min(e, 10))
+      let up = 0.02 * Double(max(0, e - 10))
+      return 2.5 - down + up
+    }
+    status.unseenContexts = 0.25
+    status.elapsed = 1
+    status.phase = .saved("./artifacts (dense weights) and outputs/train_log.csv")
+    s.update(status: status)
+    Snapshot.check(Render.frame(s, width: 80, height: 24), "train_holdout_80x24_unicode")
+  }
+
   @Test func trainDiverging() {
     var s = Fixture.state(epochs: 20)
     s.train.status.history[19].loss = .nan

@@ -18,6 +18,8 @@ struct SessionInfo: Sendable, Equatable {
   var learningRate: Double
   /// Epochs requested.
   var epochs: Int
+  /// The share of tokens held out for validation (0: none).
+  var holdout: Double = 0
   /// The lowest average loss this model form can reach: the entropy of the observed successor
   /// counts (nats), which training approaches.
   var lossFloor: Double? = nil
@@ -66,6 +68,10 @@ struct TrainStatus: Equatable, Sendable {
   var runningAccuracy = 0.0
   /// The finished epochs.
   var history: [EpochPoint] = []
+  /// Held-out loss after each finished epoch (empty without `--holdout`).
+  var heldOut: [Double] = []
+  /// Share of held-out pairs whose context never occurred in training.
+  var unseenContexts = 0.0
   /// Seconds of training so far (pauses excluded).
   var elapsed = 0.0
   /// Whether the trainer is waiting at an epoch boundary.

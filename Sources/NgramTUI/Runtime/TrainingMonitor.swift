@@ -28,6 +28,10 @@ final class TrainingMonitor: Sendable {
       if s.status.history.count != p.history.count {
         s.status.history = p.history.map { EpochPoint(loss: $0.avgLoss, accuracy: $0.accuracy) }
       }
+      if s.status.heldOut.count != p.validation.count {
+        s.status.heldOut = p.validation.map(\.valLoss)
+        s.status.unseenContexts = p.validation.last?.unseenContexts ?? 0
+      }
       s.status.elapsed = p.elapsed
       s.status.trainerPaused = p.paused
       s.version += 1
@@ -70,11 +74,11 @@ final class TrainingMonitor: Sendable {
   ) {
     let thread = Thread { [self] in
       do {
-        let (model, log) = try trainer.train(control: control) { self.publish($0) }
-        self.trained(model)
+        let outcome = try trainer.run(control: control) { self.publish($0) }
+        self.trained(outcome.model)
         let written = try ArtifactWriter.write(
-          directory: directory, corpus: corpus, config: trainer.config, model: model, log: log, format: format,
-          isCancelled: { control.isCancelled })
+          directory: directory, corpus: corpus, config: trainer.config, model: outcome.model, log: outcome.log,
+          format: format, validation: outcome.validation, isCancelled: { control.isCancelled })
         let dir = (directory as NSString).appendingPathComponent("artifacts")
         self.finish(.saved("\(dir) (\(written.format.rawValue) weights) and outputs/train_log.csv"))
       } catch NgramError.cancelled {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The Train screen: corpus facts, progress, loss and accuracy charts, and the run's status.
 enum TrainView {
   /// Draws into `r`; returns the footer's key hints.
@@ -13,6 +15,7 @@ enum TrainView {
     let facts2 =
       "context length \(info.contextLength)" + sep + "learning rate \(lr(info.learningRate))" + sep
       + "epochs \(info.epochs)" + sep + "contexts \(Format.count(info.contexts))"
+      + (info.holdout > 0 ? sep + "holdout \(Format.percent(info.holdout))" : "")
     g.put(facts1, x: r.x, y: y, maxWidth: r.width)
     y += 1
     g.put(facts2, x: r.x, y: y, style: .dim, maxWidth: r.width)
@@ -80,8 +83,25 @@ enum TrainView {
     }
     y += 1
 
-    // A warning for NaN or a diverging loss.
-    if let w = warning(hist) {
+    // Held-out scores (with --holdout).
+    let held = Array(st.heldOut.prefix(shown))
+    if info.holdout > 0 {
+      if let last = held.last {
+        let best = held.enumerated().min { $0.element < $1.element }!
+        g.put(
+          "held-out loss \(Format.fixed(last, 4)) (best \(Format.fixed(best.element, 4)), epoch \(best.offset + 1))"
+            + "  perplexity \(Format.fixed(Foundation.exp(last), 2))"
+            + "  unseen \(Format.percent(st.unseenContexts))", x: r.x, y: y, maxWidth: r.width)
+      } else {
+        g.put(
+          "held-out loss --  (the last \(Format.percent(info.holdout)) of the tokens, scored after each epoch)",
+          x: r.x, y: y, style: .dim, maxWidth: r.width)
+      }
+      y += 1
+    }
+
+    // A warning for NaN, a diverging loss, or overfitting.
+    if let w = warning(hist) ?? overfitting(held) {
       g.put(w, x: r.x, y: y, style: .warning, maxWidth: r.width)
     }
     y += 1
@@ -145,6 +165,15 @@ enum TrainView {
 
   /// The learning rate as the meta writes it (shortest form).
   static func lr(_ v: Double) -> String { "\(v)" }
+
+  /// A note when the held-out loss has risen for a while above its best: the model is overfitting.
+  static func overfitting(_ held: [Double]) -> String? {
+    guard held.count >= 3, let best = held.enumerated().min(by: { $0.element < $1.element }) else { return nil }
+    let last = held[held.count - 1]
+    guard best.offset < held.count - 2, last > best.element * 1.001 else { return nil }
+    return "! held-out loss rising since epoch \(best.offset + 1) (\(Format.fixed(best.element, 4)) -> "
+      + "\(Format.fixed(last, 4))): overfitting"
+  }
 
   /// A warning when the loss is not a number or is rising well above its best.
   static func warning(_ hist: [EpochPoint]) -> String? {
