@@ -36,7 +36,7 @@ enum HelpView {
         ("Space", "one step: greedy argmax (or a sample in sampling mode)"),
         ("Backspace", "undo the last step"),
         ("c", "restart from the start window"),
-        ("m  [  ]  r", "greedy/sampling; temperature -/+ 0.1; new seed (restarts)"),
+        ("m  [  ]  r", "sampling on/off; temperature -/+ 0.1; new seed+restart"),
         ("+ / -", "more / fewer bars"),
       ]
     ),
