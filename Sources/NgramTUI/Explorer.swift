@@ -112,12 +112,15 @@ public enum Explorer {
   }
 }
 
-/// The UI loop: poll a key (about 30 ms), apply it, take the latest training status, redraw if anything changed.
+/// The UI loop: poll a key (about 30 ms), apply it, take the latest training status and any
+/// finished background job, redraw if anything changed.
 struct RunLoop {
   var state: AppState
   let terminal: TerminalDriver
   let monitor: TrainingMonitor
   let control: TrainingControl
+  /// Runs the state's slow jobs (Compare's training, long replays) off the UI thread.
+  let jobs = JobRunner()
 
   /// Runs until quit; returns the exit status (128 + signal when a signal ended it).
   mutating func run(signalled: borrowing Atomic<Int32>) -> Int32 {
@@ -154,6 +157,12 @@ struct RunLoop {
           haveModel = true
           state.setModel(m)
         }
+        dirty = true
+      }
+      for job in state.takeJobs() { jobs.submit(job) }
+      let finished = jobs.take()
+      if !finished.isEmpty {
+        for r in finished { state.receive(r) }
         dirty = true
       }
       let size = terminal.size

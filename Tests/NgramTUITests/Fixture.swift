@@ -60,6 +60,25 @@ enum Fixture {
     return s
   }
 
+  /// Runs the jobs the state asked for, inline (the run loop runs them in the background).
+  static func runJobs(_ s: inout AppState) {
+    while true {
+      let jobs = s.takeJobs()
+      if jobs.isEmpty { return }
+      for j in jobs { s.receive(j.perform()) }
+    }
+  }
+
+  /// A state on Compare with `text` submitted and compared.
+  static func compared(_ text: String, ascii: Bool = false) -> AppState {
+    var s = state(ascii: ascii)
+    s.show(.compare)
+    type(text, into: &s)
+    _ = s.handle(.enter)
+    runJobs(&s)
+    return s
+  }
+
   /// Sends the keys of `text` one by one.
   @discardableResult
   static func type(_ text: String, into s: inout AppState) -> [Command] {

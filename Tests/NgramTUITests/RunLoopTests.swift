@@ -52,7 +52,8 @@ struct RunLoopTests {
       ("context>", "the cat".map { Key.char($0) } + [.enter]),
       ("next token after \"the cat\"", [.tab]),
       ("text so far (0 generated)", Array(repeating: .char(" "), count: 5)),
-      ("text so far (5 generated)", [.backTab, .escape]),
+      ("text so far (5 generated)", [.tab]),
+      ("held-out ppl", [.backTab, .backTab, .escape]),
       ("prompt inactive", [.char("q")]),
     ])
     let control = TrainingControl()
@@ -69,5 +70,7 @@ struct RunLoopTests {
     // The five greedy steps equal the engine's generation.
     let start = try r.model.ids(for: ["the", "cat"])
     #expect(loop.state.generate.steps.map(\.chosen) == r.model.generate(start: start, count: 5))
+    // Compare trained its three context lengths in the background.
+    #expect(!loop.state.compare.isRunning(vocabulary: r.corpus.vocabulary))
   }
 }

@@ -14,7 +14,11 @@ struct StateMachineTests {
     _ = s.handle(.tab)  // empty prompt: Tab cycles
     #expect(s.screen == .generate)
     _ = s.handle(.tab)
+    #expect(s.screen == .compare && s.isTyping)
+    _ = s.handle(.tab)
     #expect(s.screen == .train)
+    _ = s.handle(.backTab)
+    #expect(s.screen == .compare)
     _ = s.handle(.backTab)
     #expect(s.screen == .generate)
     _ = s.handle(.backTab)
@@ -204,6 +208,7 @@ struct StateMachineTests {
     _ = s.handle(.backspace)
     #expect(s.generate.steps.count == 4)
     // Leaving and coming back keeps the run; a new Explore query restarts from it.
+    _ = s.handle(.tab)
     _ = s.handle(.tab)
     _ = s.handle(.tab)
     _ = s.handle(.tab)

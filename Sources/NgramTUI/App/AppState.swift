@@ -2,7 +2,11 @@ import NgramEngine
 
 /// The explorer's screens, in Tab order (Help is reached with `?` / F1).
 enum Screen: Int, Sendable, CaseIterable {
-  case train, explore, generate, help
+  case train, explore, generate, compare, help
+
+  /// The screens Tab cycles through, in order (Compare comes last, so Train → Explore →
+  /// Generate stays two Tabs).
+  static let tabOrder: [Screen] = [.train, .explore, .generate, .compare]
 
   /// The tab label.
   var title: String {
@@ -10,6 +14,7 @@ enum Screen: Int, Sendable, CaseIterable {
     case .train: return "Train"
     case .explore: return "Explore"
     case .generate: return "Generate"
+    case .compare: return "Compare"
     case .help: return "Help"
     }
   }
@@ -59,11 +64,24 @@ struct AppState: Sendable {
   var contextVersion = 0
   /// Whether the terminal is below the minimum size (only the notice is shown; `q` quits).
   var tooSmall = false
+  /// The Compare screen.
+  var compare = CompareState()
+  /// The words of the latest submitted text (Explore and Compare share it).
+  var lastWords: [String]?
+  /// Replayed histories by context ids, so going back to a context scrubs at once.
+  var historyCache: [[Int]: [Distribution]] = [:]
+  /// Slow work asked for and not yet handed to the run loop (which runs it off the UI thread).
+  var jobs: [Job] = []
 
   /// The largest k.
   static let maxK = 50
-  /// The most row-update steps spent on one context's learning curve (a few tens of milliseconds).
+  /// The most row-update steps spent on one context's learning curve on the UI thread (a few
+  /// tens of milliseconds); costlier contexts are replayed in the background.
   static let learningCurveBudget = 30_000_000.0
+  /// The most row-update steps replayed in the background (a few seconds); beyond, no history.
+  static let backgroundHistoryBudget = 3_000_000_000.0
+  /// The most histories kept in the cache.
+  static let historyCacheLimit = 64
 
   /// Creates the state for a run.
   init(info: SessionInfo, corpus: Corpus, glyphs: Glyphs, topK: Int, pace: Double) {
@@ -74,8 +92,11 @@ struct AppState: Sendable {
     self.train = TrainDisplay(totalEpochs: info.epochs, pace: pace)
   }
 
-  /// Whether keys are going to the Explore prompt.
-  var isTyping: Bool { screen == .explore && explore.focused }
+  /// Whether keys are going to the prompt (Explore's, which Compare shares).
+  var isTyping: Bool { (screen == .explore || screen == .compare) && explore.focused }
+
+  /// The holdout Compare scores with: the run's, else the CLI `compare` default (0.1).
+  var compareHoldout: Double { info.holdout > 0 ? info.holdout : 0.1 }
 
   /// The corpus's first n tokens (the meta's `start_tokens`).
   var metaStart: [Int] { tokenIDs.prefix(info.contextLength).map(Int.init) }
@@ -87,6 +108,36 @@ struct AppState: Sendable {
     model = m
     if case .waiting(let ctx)? = explore.result { runQuery(ctx) }
     if screen == .generate { prepareGenerate() }
+    if compare.waitingForTraining { requestComparison() }
+  }
+
+  /// Takes the jobs asked for since the last call (the run loop runs them in the background).
+  mutating func takeJobs() -> [Job] {
+    defer { jobs = [] }
+    return jobs
+  }
+
+  /// Installs a finished job's result.
+  mutating func receive(_ result: JobResult) {
+    switch result {
+    case .comparison(let columns):
+      for (key, column) in columns {
+        compare.inFlight.remove(key)
+        compare.cache[key] = column
+      }
+    case .history(let ctx, let history):
+      remember(history, for: ctx)
+      if case .prediction(var p)? = explore.result, p.ids == ctx, p.historyPending {
+        p.history = history
+        p.historyPending = false
+        explore.result = .prediction(p)
+      }
+    }
+  }
+
+  private mutating func remember(_ history: [Distribution], for ctx: [Int]) {
+    if historyCache.count >= Self.historyCacheLimit { historyCache.removeAll() }
+    historyCache[ctx] = history
   }
 
   /// Applies a new training status.
@@ -122,7 +173,7 @@ struct AppState: Sendable {
     }
     switch screen {
     case .train: return handleTrain(key)
-    case .explore: handleExploreUnfocused(key)
+    case .explore, .compare: handleExploreUnfocused(key)
     case .generate: handleGenerate(key)
     case .help:
       if key == .escape || key == .enter { screen = beforeHelp }
@@ -139,10 +190,10 @@ struct AppState: Sendable {
     }
   }
 
-  /// Moves to the next (+1) or previous (-1) of Train, Explore, Generate.
+  /// Moves to the next (+1) or previous (-1) of Train, Explore, Generate, Compare.
   mutating func cycle(_ direction: Int) {
     let from = screen == .help ? beforeHelp : screen
-    let order: [Screen] = [.train, .explore, .generate]
+    let order = Screen.tabOrder
     let i = order.firstIndex(of: from) ?? 0
     show(order[(i + direction + order.count) % order.count])
   }
@@ -150,8 +201,9 @@ struct AppState: Sendable {
   /// Brings `s` to the top.
   mutating func show(_ s: Screen) {
     screen = s
-    if s == .explore { explore.focused = true }
+    if s == .explore || s == .compare { explore.focused = true }
     if s == .generate { prepareGenerate() }
+    if s == .compare { prepareCompare() }
   }
 
   private mutating func adjustK(_ delta: Int) {
@@ -186,6 +238,8 @@ struct AppState: Sendable {
   // MARK: Explore
 
   private mutating func handleTyping(_ key: Key) -> [Command] {
+    // With an empty prompt the editing keys have nothing to edit: they travel through epochs.
+    if explore.input.isEmpty || key == .pageUp || key == .pageDown, scrub(key) { return [] }
     switch key {
     case .char(let c):
       if (c == "+" || c == "-") && explore.input.isEmpty {
@@ -221,6 +275,7 @@ struct AppState: Sendable {
   }
 
   private mutating func handleExploreUnfocused(_ key: Key) {
+    if scrub(key) { return }
     switch key {
     case .char("+"): adjustK(1)
     case .char("-"): adjustK(-1)
@@ -235,7 +290,33 @@ struct AppState: Sendable {
     }
   }
 
-  /// Runs the typed context and records it in history.
+  /// Moves the Explore bars through the epochs for a scrubbing key; false when `key` is not
+  /// one (or there is no prediction with a history to travel through).
+  ///
+  /// `<` `>` and Left/Right: one epoch; PgUp/PgDn: a tenth of the run; Home/End: epoch 0 / the
+  /// trained model.
+  mutating func scrub(_ key: Key) -> Bool {
+    guard screen == .explore, case .prediction(let p)? = explore.result, p.history.count > 1 else { return false }
+    let last = p.finalEpoch
+    let current = explore.epoch ?? last
+    let stride = max(1, last / 10)
+    let target: Int
+    switch key {
+    case .left, .char("<"): target = current - 1
+    case .right, .char(">"): target = current + 1
+    case .pageUp: target = current - stride
+    case .pageDown: target = current + stride
+    case .home: target = 0
+    case .end: target = last
+    default: return false
+    }
+    let clamped = min(max(target, 0), last)
+    explore.epoch = clamped == last ? nil : clamped
+    return true
+  }
+
+  /// Runs the typed text and records it in history: Explore predicts from its last n tokens,
+  /// Compare compares context lengths 1–3 on it.
   mutating func submit() {
     let text = explore.text
     if !text.unicodeScalars.allSatisfy(Tokens.isSeparator), explore.history.last != text {
@@ -244,6 +325,18 @@ struct AppState: Sendable {
     explore.historyIndex = nil
     explore.note = nil
     let words = Tokens.split(text)
+    if screen == .compare {
+      if words.isEmpty {
+        explore.note = "type some text: its last 1, 2 and 3 tokens are the three models' contexts"
+        return
+      }
+      explore.setText("")
+      lastWords = words
+      compare.words = words
+      requestComparison()
+      return
+    }
+    if !words.isEmpty { lastWords = words }
     let n = info.contextLength
     if words.isEmpty && n > 0 {
       explore.note = "type \(n) context token\(n == 1 ? "" : "s"), then Enter"
@@ -271,18 +364,57 @@ struct AppState: Sendable {
       return
     }
     let followers = corpus.successors(of: ids)
-    // Replaying the row costs about epochs × occurrences × distinct successors steps: skip the
-    // learning curve for contexts so frequent that it would stall the screen.
+    // Replaying the row costs about epochs × occurrences × distinct successors steps: contexts
+    // so frequent that it would stall the screen are replayed in the background, and the most
+    // frequent ones (a unigram on a book) not at all.
     let cost = Double(info.epochs) * Double(followers.occurrences) * Double(max(followers.counts.count, 1))
-    let history =
-      cost <= Self.learningCurveBudget
-      ? TimeTravel.history(corpus: corpus, context: ids, learningRate: info.learningRate, epochs: info.epochs) : []
+    var history = historyCache[ids] ?? []
+    var pending = false
+    if history.isEmpty {
+      if cost <= Self.learningCurveBudget {
+        history = TimeTravel.history(
+          corpus: corpus, context: ids, learningRate: info.learningRate, epochs: info.epochs)
+        remember(history, for: ids)
+      } else if cost <= Self.backgroundHistoryBudget {
+        pending = true
+        jobs.append(.history(context: ids, corpus: corpus, learningRate: info.learningRate, epochs: info.epochs))
+      }
+    }
+    explore.epoch = nil
     explore.result = .prediction(
       ExplorePrediction(
         context: ctx, ids: ids, distribution: model.distribution(context: ids), trained: model.isTrained(context: ids),
-        followers: followers, history: history))
+        followers: followers, history: history, historyPending: pending))
     lastContext = ids
     contextVersion += 1
+  }
+
+  // MARK: Compare
+
+  /// On showing Compare: compares the latest submitted text if it is not the one shown.
+  mutating func prepareCompare() {
+    if let w = lastWords, compare.words != w {
+      compare.words = w
+      requestComparison()
+    }
+  }
+
+  /// Asks the background for the columns of the current words that are not cached; waits for the
+  /// explorer's own training to finish first.
+  mutating func requestComparison() {
+    guard compare.words != nil else { return }
+    guard model != nil else {
+      compare.waitingForTraining = true
+      return
+    }
+    compare.waitingForTraining = false
+    let keys = compare.missingKeys(vocabulary: vocabulary)
+    guard !keys.isEmpty else { return }
+    for k in keys { compare.inFlight.insert(k) }
+    jobs.append(
+      .comparison(
+        keys: keys, corpus: corpus, learningRate: info.learningRate, epochs: info.epochs, topK: Self.maxK,
+        holdout: compareHoldout))
   }
 
   // MARK: Generate

@@ -24,8 +24,20 @@ struct ExplorePrediction: Sendable {
   let trained: Bool
   /// What followed the context in the corpus.
   let followers: SuccessorCounts
-  /// The context's distribution after each epoch 0…E (replayed exactly from its own targets).
-  let history: [Distribution]
+  /// The context's distribution after each epoch 0…E (replayed exactly from its own targets);
+  /// empty while a frequent context is replayed in the background.
+  var history: [Distribution]
+  /// Whether the history is being replayed in the background.
+  var historyPending = false
+
+  /// The last epoch (E).
+  var finalEpoch: Int { max(history.count - 1, 0) }
+
+  /// The distribution after `epoch` (nil: the trained model, exactly as the CLI answers).
+  func distribution(atEpoch epoch: Int?) -> Distribution {
+    guard let epoch, epoch < history.count - 1 else { return distribution }
+    return history[max(epoch, 0)]
+  }
 }
 
 /// The Explore screen: a prompt with history and completion, and the latest result.
@@ -46,6 +58,8 @@ struct ExploreState: Sendable {
   var note: String?
   /// The latest result.
   var result: ExploreResult?
+  /// The epoch the bars show (time travel); nil: the trained model (the last epoch).
+  var epoch: Int?
 
   /// The prompt's text.
   var text: String { String(input) }

@@ -18,6 +18,8 @@ enum Key: Equatable, Sendable {
   case up, down, left, right
   /// Home and End.
   case home, end
+  /// Page Up and Page Down.
+  case pageUp, pageDown
   /// F1 (help).
   case f1
   /// Ctrl-C: always quits.

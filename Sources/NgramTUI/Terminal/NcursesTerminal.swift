@@ -105,6 +105,8 @@ final class NcursesTerminal: TerminalDriver {
       case ngt_key_right(): return .right
       case ngt_key_home(): return .home
       case ngt_key_end(): return .end
+      case ngt_key_ppage(): return .pageUp
+      case ngt_key_npage(): return .pageDown
       case ngt_key_backspace(): return .backspace
       case ngt_key_dc(): return .delete
       case ngt_key_btab(): return .backTab

@@ -1,4 +1,5 @@
 import Foundation
+import NgramEngine
 
 /// The Explore screen: the context prompt and, after Enter, the model's top-k beside the corpus counts.
 enum ExploreView {
@@ -8,30 +9,20 @@ enum ExploreView {
     let n = state.info.contextLength
     var y = r.y
 
-    // The prompt.
-    let prompt = "context> "
-    var x = g.put(prompt, x: r.x, y: y, style: e.focused ? .heading : .dim)
-    let room = r.width - DisplayWidth.of(prompt) - 1
-    let before = String(e.input[..<e.cursor])
-    let after = String(e.input[e.cursor...])
-    // Keep the cursor visible: drop leading text when the input is wider than the line.
-    var visibleBefore = before
-    while DisplayWidth.of(visibleBefore) > room - 1, !visibleBefore.isEmpty { visibleBefore.removeFirst() }
-    x = g.put(visibleBefore, x: x, y: y, maxWidth: room)
-    if e.focused {
-      if let c = after.first {
-        g.put(String(c), x: x, y: y, style: .cursor)
-        g.put(String(after.dropFirst()), x: x + DisplayWidth.of(c), y: y, maxWidth: r.x + r.width - x - 1)
-      } else {
-        g.put(" ", x: x, y: y, style: .cursor)
-      }
-    } else {
-      g.put(after, x: x, y: y, maxWidth: r.x + r.width - x)
-    }
+    drawPrompt(e, label: "context> ", x: r.x, y: y, width: r.width, into: &g)
     y += 1
     let hint: String
     if let note = e.note {
       hint = note
+    } else if !e.focused, case .prediction(let p)? = e.result, p.history.count > 1 {
+      let d = " \(state.glyphs.dot) "
+      hint = "prompt inactive: Enter or / to type" + d + "< > Home End: epochs 0-\(p.finalEpoch)" + d + "q quit"
+    } else if e.input.isEmpty, case .prediction(let p)? = e.result, p.history.count > 1 {
+      let d = " \(state.glyphs.dot) "
+      let step = max(1, p.finalEpoch / 10)
+      hint =
+        "< >: epoch -/+1" + d + "PgUp PgDn: -/+\(step)" + d + "Home End: 0 / \(p.finalEpoch)" + d
+        + "or type a new context"
     } else if e.focused {
       let d = " \(state.glyphs.dot) "
       hint =
@@ -71,17 +62,62 @@ enum ExploreView {
     case .prediction(let p)?:
       drawPrediction(p, state: state, r: Rect(x: r.x, y: y, width: r.width, height: r.bottom - y), into: &g)
     }
+    if case .prediction(let p)? = e.result, p.history.count > 1 {
+      return e.focused
+        ? "Enter predict  < > epochs  Up/Down history  Tab complete  Esc leave prompt"
+        : "Enter or / edit  < > Home End epochs  +/- k  Tab generate  ? help  q quit"
+    }
     return e.focused
       ? "Enter predict  Up/Down history  Tab complete  Esc leave prompt  Ctrl-C quit"
       : "Enter or / edit prompt  +/- k  Tab generate  Shift-Tab train  ? help  q quit"
   }
 
+  /// The prompt line (shared with Compare): `label`, the text, and the cursor when focused.
+  static func drawPrompt(_ e: ExploreState, label: String, x x0: Int, y: Int, width: Int, into g: inout Grid) {
+    var x = g.put(label, x: x0, y: y, style: e.focused ? .heading : .dim)
+    let room = width - DisplayWidth.of(label) - 1
+    let before = String(e.input[..<e.cursor])
+    let after = String(e.input[e.cursor...])
+    // Keep the cursor visible: drop leading text when the input is wider than the line.
+    var visibleBefore = before
+    while DisplayWidth.of(visibleBefore) > room - 1, !visibleBefore.isEmpty { visibleBefore.removeFirst() }
+    x = g.put(visibleBefore, x: x, y: y, maxWidth: room)
+    if e.focused {
+      if let c = after.first {
+        g.put(String(c), x: x, y: y, style: .cursor)
+        g.put(String(after.dropFirst()), x: x + DisplayWidth.of(c), y: y, maxWidth: x0 + width - x - 1)
+      } else {
+        g.put(" ", x: x, y: y, style: .cursor)
+      }
+    } else {
+      g.put(after, x: x, y: y, maxWidth: x0 + width - x)
+    }
+  }
+
   static func drawPrediction(_ p: ExplorePrediction, state: AppState, r: Rect, into g: inout Grid) {
     let tokens = state.vocabulary.tokens
     let f = p.followers
+    let scrubbable = p.history.count > 1
+    let last = p.finalEpoch
+    let epoch = min(state.explore.epoch ?? last, last)
+    let dist = p.distribution(atEpoch: state.explore.epoch)
     var y = r.y
     let ctxText = p.context.isEmpty ? "(no context)" : "\"" + p.context.joined(separator: " ") + "\""
-    g.put("next token after \(ctxText)", x: r.x, y: y, style: .heading, maxWidth: r.width)
+    var x = g.put("next token after \(ctxText)", x: r.x, y: y, style: .heading, maxWidth: r.width)
+    let when: String?
+    if scrubbable {
+      let what =
+        epoch == last ? "the trained model" : epoch == 0 ? "untrained: uniform" : "time travel; End returns"
+      when = "after epoch \(epoch) of \(last) (\(what))"
+    } else if p.historyPending {
+      when = "replaying its \(state.info.epochs) epochs for time travel\(state.glyphs.ellipsis)"
+    } else {
+      when = nil
+    }
+    if let when {
+      x = g.put("   ", x: x, y: y, maxWidth: r.x + r.width - x)
+      g.put(when, x: x, y: y, style: epoch < last ? .highlight : .dim, maxWidth: r.x + r.width - x)
+    }
     y += 1
     let seen =
       p.context.isEmpty
@@ -92,9 +128,12 @@ enum ExploreView {
     g.put(seen, x: r.x, y: y, style: f.occurrences == 0 && !p.context.isEmpty ? .warning : .dim, maxWidth: r.width)
     y += 2
 
-    let footerRows = 6
+    // The chart of the trained model's top tokens over the epochs, when there is a history.
     let k = state.topK
-    let top = p.distribution.top(k)
+    let charted = scrubbable && f.occurrences > 0 ? p.distribution.top(min(3, k)).map(\.id) : []
+    let chartRows = charted.isEmpty ? 1 : charted.count + 1
+    let footerRows = 1 + 1 + chartRows + 1 + 1
+    let top = dist.top(k)
     let maxRows = max(1, r.bottom - y - footerRows)
     let used = Bars.draw(
       top, tokens: tokens, glyphs: state.glyphs,
@@ -111,30 +150,30 @@ enum ExploreView {
     }
     y += 1
 
-    let h = p.distribution.entropyBits
+    let h = dist.entropyBits
     let ppl = Foundation.pow(2.0, h)
     var stats = "entropy \(Format.fixed(h, 4)) bits  perplexity \(Format.fixed(ppl, 2))"
     if f.occurrences > 0 {
-      stats += "  KL(corpus||model) \(Format.fixed(f.klDivergenceBits(from: p.distribution), 4)) bits"
+      stats += "  KL(corpus||model) \(Format.fixed(f.klDivergenceBits(from: dist), 4)) bits"
     }
     stats += "  k=\(k)"
     g.put(stats, x: r.x, y: y, maxWidth: r.width)
     y += 1
-    if let best = top.first, p.history.count > 1 {
-      let curve = p.history.map { $0.probability(of: best.id) }
-      let label = "p(\(DisplayWidth.truncate(tokens[best.id], to: 16, ellipsis: state.glyphs.ellipsis))) by epoch  "
-      let first = Format.percent(curve[0])
-      let last = Format.percent(curve[curve.count - 1])
-      var x = g.put(label, x: r.x, y: y, style: .dim)
-      x = g.put("0: \(first) ", x: x, y: y, style: .dim)
-      let room = r.x + r.width - x - DisplayWidth.of(" \(curve.count - 1): \(last)")
-      x = Sparkline.draw(curve, x: x, y: y, width: min(room, 60), glyphs: state.glyphs, into: &g)
-      g.put(" \(curve.count - 1): \(last)", x: x, y: y, style: .dim)
-    } else if p.history.isEmpty && f.occurrences > 0 {
-      g.put("(no learning curve: this context is too frequent to replay quickly)", x: r.x, y: y, style: .dim)
+    if !charted.isEmpty && y + chartRows <= r.bottom {
+      y += EpochChart.draw(
+        p.history, ids: charted, epoch: epoch, tokens: tokens, glyphs: state.glyphs, x: r.x, y: y,
+        width: min(r.width, 100), into: &g)
+    } else if p.historyPending {
+      g.put("(the learning curves appear when the replay finishes)", x: r.x, y: y, style: .dim, maxWidth: r.width)
+      y += 1
+    } else if !scrubbable && f.occurrences > 0 {
+      g.put(
+        "(no time travel: this context is too frequent to replay quickly)", x: r.x, y: y, style: .dim,
+        maxWidth: r.width)
+      y += 1
     }
-    y += 2
-    if !p.context.isEmpty && f.occurrences > 0 {
+    y += 1
+    if !p.context.isEmpty && f.occurrences > 0 && y < r.bottom {
       let list = f.counts.map { "\(tokens[$0.id]) \(Format.count($0.count))" }
       Wrap.items(
         list, prefix: "what followed in the corpus (\(f.counts.count) distinct): ", x: r.x, y: y, width: r.width,
@@ -143,21 +182,62 @@ enum ExploreView {
   }
 }
 
-/// A one-row chart of non-negative values scaled to their maximum, sampled to fit `width`.
-enum Sparkline {
-  /// Draws the sparkline; returns the column after it.
-  static func draw(_ values: [Double], x: Int, y: Int, width: Int, glyphs: Glyphs, into g: inout Grid) -> Int {
-    guard width > 0, !values.isEmpty else { return x }
-    let n = min(width, values.count)
-    let top = values.filter(\.isFinite).max() ?? 1
-    let scale = top > 0 ? top : 1
-    var col = x
-    for i in 0..<n {
-      let v = values[n == 1 ? values.count - 1 : i * (values.count - 1) / (n - 1)]
-      let level = v.isFinite ? Int((min(max(v / scale, 0), 1) * 8).rounded()) : 8
-      let ch = level == 0 ? glyphs.baseline : glyphs.levels[min(level, 8) - 1]
-      col = g.put(String(ch), x: col, y: y, style: .bar)
+/// Probabilities over the epochs, one sparkline per token on a shared scale, with the scrubbed
+/// epoch's cell marked and its value at the end of the row, and an axis row with a caret under it.
+enum EpochChart {
+  /// Draws `ids.count` rows plus the axis; returns the rows used.
+  static func draw(
+    _ history: [Distribution], ids: [Int], epoch: Int, tokens: [String], glyphs: Glyphs, x: Int, y: Int, width: Int,
+    into g: inout Grid
+  ) -> Int {
+    guard history.count > 1, !ids.isEmpty else { return 0 }
+    let last = history.count - 1
+    let label = "p by epoch  "
+    let nameWidth = min(max(ids.map { DisplayWidth.of(tokens[$0]) }.max() ?? 1, 3), 16)
+    let valueWidth = 7
+    let lineX = x + DisplayWidth.of(label) + nameWidth + 1
+    let room = x + width - lineX - valueWidth - 1
+    guard room >= 4 else { return 0 }
+    let columns = min(room, history.count)
+    // Column c shows epoch c·last/(columns−1) (rounded down); the scrubbed epoch's column is the nearest.
+    let epochs = (0..<columns).map { columns == 1 ? last : $0 * last / (columns - 1) }
+    let mark = columns == 1 ? 0 : Int((Double(epoch) * Double(columns - 1) / Double(last)).rounded())
+    let curves = ids.map { id in history.map { $0.probability(of: id) } }
+    let scale = max(curves.flatMap { $0 }.filter(\.isFinite).max() ?? 1, 1e-12)
+    for (row, id) in ids.enumerated() {
+      let yy = y + row
+      if row == 0 { g.put(label, x: x, y: yy, style: .dim) }
+      g.put(
+        DisplayWidth.pad(tokens[id], to: nameWidth, ellipsis: glyphs.ellipsis), x: x + DisplayWidth.of(label), y: yy)
+      for (c, e) in epochs.enumerated() {
+        let v = curves[row][e]
+        let level = v.isFinite ? Int((min(max(v / scale, 0), 1) * 8).rounded()) : 8
+        let ch = level == 0 ? glyphs.baseline : glyphs.levels[min(level, 8) - 1]
+        g.put(String(ch), x: lineX + c, y: yy, style: c == mark ? .barChosen : .bar)
+      }
+      g.put(
+        DisplayWidth.padLeft(Format.percent(curves[row][epoch]), to: valueWidth), x: lineX + columns, y: yy,
+        style: .highlight)
     }
-    return col
+    // The axis: 0 at the left, the last epoch at the right, a caret and the epoch under the mark.
+    let ay = y + ids.count
+    g.put("epoch", x: lineX - 6, y: ay, style: .dim)
+    let caret = glyphs.unicode ? "▲" : "^"
+    let tag = "\(caret) \(epoch)"
+    let tagX = min(lineX + mark, lineX + columns - DisplayWidth.of(tag))
+    if tagX > lineX + 1 { g.put("0", x: lineX, y: ay, style: .dim) }
+    let end = "\(last)"
+    if tagX + DisplayWidth.of(tag) < lineX + columns - DisplayWidth.of(end) {
+      g.put(end, x: lineX + columns - DisplayWidth.of(end), y: ay, style: .dim)
+    }
+    if lineX + mark == tagX {
+      g.put(tag, x: tagX, y: ay, style: .highlight)
+    } else {
+      // Near the right edge: the caret stays under its column, the number before it.
+      let num = "\(epoch) "
+      g.put(num, x: lineX + mark - DisplayWidth.of(num), y: ay, style: .highlight)
+      g.put(caret, x: lineX + mark, y: ay, style: .highlight)
+    }
+    return ids.count + 1
   }
 }

@@ -5,37 +5,35 @@ enum HelpView {
     (
       "Everywhere",
       [
-        ("Tab / Shift-Tab", "next / previous screen: Train, Explore, Generate"),
+        ("Tab / Shift-Tab", "next / previous: Train, Explore, Generate, Compare"),
         ("? or F1", "this help (again, or Esc, to go back)"),
-        ("q", "quit (when not typing in the prompt)"),
-        ("Ctrl-C", "quit at once, from anywhere"),
+        ("q / Ctrl-C", "quit (q: not while typing; Ctrl-C: from anywhere)"),
       ]
     ),
     (
       "Train",
       [
-        ("Space", "pause / resume training (and the replay)"),
-        ("n", "while paused: run (or show) one more epoch"),
+        ("Space / n", "pause/resume / while paused: run one more epoch"),
         ("s", "skip the paced replay: show every finished epoch now"),
       ]
     ),
     (
-      "Explore (prompt)",
+      "Explore and Compare (one shared prompt)",
       [
-        ("Enter", "predict the next token after the last n tokens typed"),
-        ("Up / Down", "previous / next entry of the history"),
-        ("Tab", "complete the typed word (after a space: next screen)"),
+        ("Enter", "predict from the last n tokens (Compare: n = 1, 2, 3)"),
+        ("Up/Down  Tab", "history; complete a word (after a space: next screen)"),
         ("Left/Right Home End", "move; Backspace, Delete and Ctrl-U edit"),
         ("Esc", "leave the prompt (then q quits; Enter or / return)"),
         ("+ / -", "more / fewer predictions (when the prompt is empty)"),
+        ("< >  PgUp PgDn", "bars back/forward one epoch / a tenth of the epochs"),
+        ("Home End Left Right", "prompt empty: epoch 0 / trained model / one epoch"),
       ]
     ),
     (
       "Generate",
       [
         ("Space", "one step: greedy argmax (or a sample in sampling mode)"),
-        ("Backspace", "undo the last step"),
-        ("c", "restart from the start window"),
+        ("Backspace / c", "undo the last step / restart from the start window"),
         ("m  [  ]  r", "sampling on/off; temperature -/+ 0.1; new seed+restart"),
         ("+ / -", "more / fewer bars"),
       ]

@@ -25,6 +25,7 @@ enum Render {
     case .train: hints = TrainView.draw(state, in: body, into: &g)
     case .explore: hints = ExploreView.draw(state, in: body, into: &g)
     case .generate: hints = GenerateView.draw(state, in: body, into: &g)
+    case .compare: hints = CompareView.draw(state, in: body, into: &g)
     case .help: hints = HelpView.draw(state, in: body, into: &g)
     }
     g.put(" " + hints, x: 0, y: g.height - 1, style: .dim, maxWidth: g.width)
@@ -34,14 +35,20 @@ enum Render {
   static func header(_ state: AppState, into g: inout Grid) {
     var x = g.put(" ngram-tui ", x: 0, y: 0, style: .heading)
     x += 1
-    for s in [Screen.train, .explore, .generate] {
+    for s in Screen.tabOrder {
       x = g.put(" \(s.title) ", x: x, y: 0, style: state.screen == s ? .selected : .normal)
       x += 1
     }
     if state.screen == .help { x = g.put(" Help ", x: x, y: 0, style: .selected) }
-    var right = "? help  q quit "
-    if state.isTyping { right = "Esc leaves prompt  F1 help " }
+    var keys = "? help  q quit "
+    var shortKeys = "? help "
+    if state.isTyping {
+      keys = "Esc leaves prompt  F1 help "
+      shortKeys = "F1 help "
+    }
     let t = state.train
+    // The widest of: status and keys, status and the help key, status alone, that fits.
+    var candidates = [keys, shortKeys]
     if state.screen != .train {
       let status: String
       switch t.status.phase {
@@ -55,10 +62,11 @@ enum Render {
       case .failed: status = "training failed"
       case .cancelled: status = "cancelled"
       }
-      right = status + "   " + right
+      candidates = [status + "   " + keys, status + "  " + shortKeys, status + " "]
     }
-    let w = DisplayWidth.of(right)
-    if g.width - w > x + 1 { g.put(right, x: g.width - w, y: 0, style: .dim) }
+    if let right = candidates.first(where: { g.width - DisplayWidth.of($0) > x + 1 }) {
+      g.put(right, x: g.width - DisplayWidth.of(right), y: 0, style: .dim)
+    }
   }
 }
 

@@ -1,0 +1,144 @@
+import NgramEngine
+
+/// The Compare screen: context lengths 1, 2 and 3 in three columns for the typed text, each with
+/// its top-k for the last n tokens, training loss, held-out perplexity and how many contexts it saw.
+enum CompareView {
+  /// Draws into `r`; returns the footer's key hints.
+  static func draw(_ state: AppState, in r: Rect, into g: inout Grid) -> String {
+    let e = state.explore
+    let c = state.compare
+    let d = " \(state.glyphs.dot) "
+    var y = r.y
+    ExploreView.drawPrompt(e, label: "text> ", x: r.x, y: y, width: r.width, into: &g)
+    y += 1
+    let hint: String
+    if let note = e.note {
+      hint = note
+    } else if e.focused {
+      hint = "type text, Enter: the last 1, 2, 3 tokens are the contexts" + d + "Tab completes"
+    } else {
+      hint = "prompt inactive: Enter or / to type" + d + "Tab next screen" + d + "+/- change k" + d + "q quit"
+    }
+    g.put(hint, x: r.x, y: y, style: e.note != nil ? .highlight : .dim, maxWidth: r.width)
+    y += 2
+    let keys =
+      e.focused
+      ? "Enter compare  Up/Down history  Tab complete  Esc leave prompt  Ctrl-C quit"
+      : "Enter or / edit prompt  +/- k  Tab train  Shift-Tab generate  ? help  q quit"
+
+    guard let words = c.words else {
+      Wrap.draw(
+        "Compare context lengths: type some text (or ask on Explore first) and press Enter. Models reading the last 1, 2 and 3 tokens are trained on the same corpus (as `ngram-tui compare`) and answer side by side: more context gives sharper answers, but fewer of the contexts met in new text were ever seen in training.",
+        x: r.x, y: y, width: min(r.width, 76), maxRows: r.bottom - y, style: .dim, into: &g)
+      return keys
+    }
+    let text = "\"" + words.joined(separator: " ") + "\""
+    var x = g.put("comparing ", x: r.x, y: y, style: .heading)
+    x = g.put(text, x: x, y: y, style: .heading, maxWidth: r.x + r.width - x)
+    let setting =
+      "   each trained on the whole corpus: lr \(TrainView.lr(state.info.learningRate)), \(state.info.epochs) epochs"
+    g.put(setting, x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
+    y += 1
+    if c.waitingForTraining {
+      g.put(
+        "starts when the explorer's own training finishes (epoch \(state.train.status.epochsDone)/\(state.info.epochs))",
+        x: r.x, y: y, style: .dim, maxWidth: r.width)
+    } else if c.isRunning(vocabulary: state.vocabulary) {
+      g.put(
+        "training the context lengths in the background\(state.glyphs.ellipsis) (plus a held-out run each)", x: r.x,
+        y: y, style: .dim, maxWidth: r.width)
+    }
+    y += 1
+
+    // Three columns.
+    let gap = 2
+    let columns = c.columns(vocabulary: state.vocabulary)
+    let count = max(columns.count, 1)
+    let colWidth = min((r.width - gap * (count - 1)) / count, 40)
+    let answers = columns.compactMap { col -> ContextComparison? in
+      if case .answer(let a)? = col.column { return a }
+      return nil
+    }
+    let bestPerplexity = answers.compactMap(\.heldOutPerplexity).min()
+    let summaryRows = answers.count >= 2 ? 3 : 0
+    var bottom = y
+    for (i, col) in columns.enumerated() {
+      let cx = r.x + i * (colWidth + gap)
+      let used = drawColumn(
+        col.contextLength, col.column, words: words, best: bestPerplexity, state: state,
+        rect: Rect(x: cx, y: y, width: colWidth, height: max(0, r.bottom - y - summaryRows)), into: &g)
+      bottom = max(bottom, y + used)
+    }
+    y = bottom + 1
+    if summaryRows > 0 && y < r.bottom {
+      Wrap.draw(
+        "More context: lower training loss (sharper, more memorised answers), but more held-out contexts never seen in training. Held-out: a second run per length trained on the first \(Format.fixed((1 - state.compareHoldout) * 100, 0))% of the tokens, scored on the rest. * this explorer's context length.",
+        x: r.x, y: y, width: min(r.width, 100), maxRows: r.bottom - y, style: .dim, into: &g)
+    }
+    return keys
+  }
+
+  /// Draws one context length's column; returns the rows used.
+  static func drawColumn(
+    _ n: Int, _ column: CompareColumn?, words: [String], best: Double?, state: AppState, rect: Rect,
+    into g: inout Grid
+  ) -> Int {
+    let w = rect.width
+    var y = rect.y
+    guard rect.height > 0, w > 4 else { return 0 }
+    var x = g.put("context \(n)", x: rect.x, y: y, style: .heading)
+    if n == state.info.contextLength { x = g.put("*", x: x, y: y, style: .heading) }
+    if words.count >= n {
+      let ctx = words.suffix(n).joined(separator: " ")
+      x = g.put(": ", x: x, y: y, style: .heading, maxWidth: rect.x + w - x)
+      g.put("\"" + ctx + "\"", x: x, y: y, style: .heading, maxWidth: rect.x + w - x)
+    }
+    y += 1
+    func line(_ s: String, _ style: Style = .normal) {
+      guard y < rect.bottom else { return }
+      g.put(s, x: rect.x, y: y, style: style, maxWidth: w)
+      y += 1
+    }
+    switch column {
+    case nil:
+      line("training\(state.glyphs.ellipsis)", .dim)
+    case .needsTokens(_, let typed)?:
+      y += Wrap.draw(
+        "needs \(n) typed tokens (got \(typed))", x: rect.x, y: y, width: w, maxRows: rect.bottom - y, style: .dim,
+        into: &g)
+    case .unknown(_, let tokens)?:
+      y += Wrap.draw(
+        "unknown token\(tokens.count == 1 ? "" : "s") " + tokens.map { "'\($0)'" }.joined(separator: ", ")
+          + ": not in the vocabulary", x: rect.x, y: y, width: w, maxRows: rect.bottom - y, style: .warning,
+        into: &g)
+    case .failed(_, let message)?:
+      y += Wrap.draw(
+        "failed: \(message)", x: rect.x, y: y, width: w, maxRows: rect.bottom - y, style: .warning, into: &g)
+    case .answer(let a)?:
+      line("training loss \(Format.fixed(a.trainingLoss, 4))")
+      if let p = a.heldOutPerplexity {
+        line("held-out ppl \(Format.fixed(p, 2))", p == best ? .good : .normal)
+      } else {
+        line("held-out ppl --", .dim)
+      }
+      line("\(Format.count(a.contexts)) contexts", .dim)
+      if let u = a.heldOutUnseen { line("held-out unseen \(Format.percent(u))", .dim) }
+      line(
+        a.contextSeen ? "context seen in training" : "never seen: all equal", a.contextSeen ? .dim : .warning)
+      let top = Array(a.topK.prefix(state.topK))
+      let tokenWidth = min(max(top.map { DisplayWidth.of($0.token) }.max() ?? 1, 3), max(3, w / 3))
+      let barWidth = max(1, w - tokenWidth - 1 - 1 - 6)
+      for p in top where y < rect.bottom {
+        var cx = g.put(
+          DisplayWidth.pad(p.token, to: tokenWidth, ellipsis: state.glyphs.ellipsis), x: rect.x, y: y)
+        cx += 1
+        let (filled, track) = state.glyphs.bar(fraction: p.probability, width: barWidth)
+        let after = g.put(filled, x: cx, y: y, style: .bar)
+        g.put(track, x: after, y: y, style: .track)
+        g.put(DisplayWidth.padLeft(Format.percent(p.probability), to: 6), x: cx + barWidth + 1, y: y)
+        y += 1
+      }
+    }
+    return y - rect.y
+  }
+}
