@@ -99,15 +99,45 @@ wait_for "completions:"
 shot explore
 T send-keys -t shots C-u
 
+# Time travel: the same context's bars after epoch 12 of 50 (Home: epoch 0, then > twelve times).
+T send-keys -t shots Home
+wait_for "after epoch 0 of"
+for _ in $(seq 12); do T send-keys -t shots -l ">"; done
+wait_for "after epoch 12 of"
+shot explore-epoch
+T send-keys -t shots End
+wait_for "(the trained model)"
+
 T send-keys -t shots Tab
 wait_for "text so far (0 generated)"
 for _ in $(seq 12); do T send-keys -t shots Space; done
 wait_for "text so far (12 generated)"
 shot generate
 
-T send-keys -t shots '?'
+# Compare: context lengths 1, 2, 3 on the same text (trained in the background).
+T send-keys -t shots Tab
+wait_for "text>"
+T send-keys -t shots -l "the cat sat"
+T send-keys -t shots Enter
+wait_for "context 3:"
+wait_for "held-out ppl"
+wait_gone_text() {
+  local deadline=$((SECONDS + 30))
+  while ((SECONDS < deadline)); do
+    screen_text | grep -qF -- "$1" || return 0
+    sleep 0.1
+  done
+  fail "timed out waiting for '$1' to go"
+}
+wait_gone_text "training…"
+shot compare
+
+T send-keys -t shots F1
 wait_for "Everywhere"
 shot help
+T send-keys -t shots Escape
+T send-keys -t shots Escape
+wait_for "prompt inactive"
 T send-keys -t shots q
 
 # The fallback: ASCII glyphs (as in a non-UTF-8 locale) and NO_COLOR.

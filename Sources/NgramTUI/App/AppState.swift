@@ -260,7 +260,9 @@ struct AppState: Sendable {
     case .right: explore.cursor = min(explore.input.count, explore.cursor + 1)
     case .home: explore.cursor = 0
     case .end: explore.cursor = explore.input.count
-    case .ctrlU: explore.setText("")
+    case .ctrlU:
+      explore.setText("")
+      explore.note = nil
     case .up: explore.browse(-1)
     case .down: explore.browse(+1)
     case .escape:
