@@ -112,9 +112,15 @@ public enum Explorer {
   }
 }
 
-/// The UI loop: poll a key (about 30 ms), apply it, take the latest training status and any
-/// finished background job, redraw if anything changed.
+/// The UI loop: poll a key (30 ms while training, replaying or working in the background, else
+/// 100 ms), apply it, take the latest training status and any finished background job, redraw
+/// if anything changed.
 struct RunLoop {
+  /// Milliseconds to wait for a key while something is in motion.
+  static let busyWait: Int32 = 30
+  /// Milliseconds to wait for a key when idle (also the longest delay before a signal is seen).
+  static let idleWait: Int32 = 100
+
   var state: AppState
   let terminal: TerminalDriver
   let monitor: TrainingMonitor
@@ -134,7 +140,9 @@ struct RunLoop {
       if sig != 0 { return 128 + sig }
       let current = terminal.size
       state.tooSmall = current.width < Render.minWidth || current.height < Render.minHeight
-      if let key = terminal.readKey(timeoutMilliseconds: dirty ? 0 : 30) {
+      // Nothing in motion (training over, replay shown, no background job): wake less often.
+      let idle = state.train.complete && jobs.pending == 0
+      if let key = terminal.readKey(timeoutMilliseconds: dirty ? 0 : idle ? Self.idleWait : Self.busyWait) {
         let commands = state.handle(key)
         dirty = true
         for c in commands {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import NgramEngine
+import NgramTUI
 
 /// `ngram-tui bench`: times each phase of a run on one corpus, repeated, and prints medians.
 struct Bench: ParsableCommand {
@@ -95,6 +96,60 @@ struct Bench: ParsableCommand {
               + String(format: " %9.4f%@ %9.4f %9.4f", med, unit, lo, hi))
         }
         print(String(format: "peak resident memory: %.1f MB", peakMB))
+      }
+    } catch {
+      fail(error)
+    }
+  }
+}
+
+/// `ngram-tui bench-tui` (hidden): how long the explorer takes to render a full frame of each
+/// screen (render into the grid plus the driver's diff), for issue 4's ≤ 2 ms at 200×60.
+struct BenchTUI: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "bench-tui", abstract: "Time full explorer frames per screen (release build; see scripts/bench-tui.sh).",
+    shouldDisplay: false)
+  @Option(help: "Corpus file (default: the one in ./corpus).")
+  var corpus: String?
+  @Option(help: "Frame width in cells.")
+  var width: Int = 200
+  @Option(help: "Frame height in cells.")
+  var height: Int = 60
+  @Option(help: "Frames per screen; medians and min–max are reported.")
+  var frames: Int = 300
+  @Flag(help: "ASCII glyphs.")
+  var ascii = false
+  @Flag(help: "Print JSON instead of a table.")
+  var json = false
+
+  func run() throws {
+    do {
+      let path = try Corpus.locate(directory: ".", corpusOverride: corpus)
+      let c = try Corpus.load(path: path)
+      let timings = try RenderBenchmark.run(corpus: c, width: width, height: height, frames: frames, ascii: ascii)
+      if json {
+        let members: [(String, JSONValue)] = timings.map { t in
+          let (med, lo, hi) = t.summary
+          return (
+            t.screen,
+            .object([
+              ("median_ms", .double(med * 1000)), ("min_ms", .double(lo * 1000)), ("max_ms", .double(hi * 1000)),
+              ("changed_cells", .double(t.changedCells)),
+            ])
+          )
+        }
+        print(
+          JSONValue.object([("width", .int(width)), ("height", .int(height)), ("frames", .int(frames))] + members)
+            .rendered(indent: 2, sortKeys: false, asciiOnly: false))
+      } else {
+        print("frame = render into the grid + the driver's diff, \(width)x\(height), \(frames) frames per screen")
+        print("screen      median ms    min ms    max ms   cells written")
+        for t in timings {
+          let (med, lo, hi) = t.summary
+          print(
+            t.screen.padding(toLength: 10, withPad: " ", startingAt: 0)
+              + String(format: " %10.3f %9.3f %9.3f %15.0f", med * 1000, lo * 1000, hi * 1000, t.changedCells))
+        }
       }
     } catch {
       fail(error)

@@ -111,6 +111,41 @@ struct Grid: Equatable, Sendable {
     for col in max(0, x)..<min(width, x + w) { self[col, y].style = style }
   }
 
+  /// Calls `body(x, y, cell)` for every cell a terminal showing `previous` must write to show
+  /// `self`: all cells (but the right halves of wide characters) when `previous` is nil or of
+  /// another size, else those that changed (or whose right neighbour changed, so a wide
+  /// character that shrank is redrawn). Returns the number of cells visited.
+  @discardableResult
+  func forEachChange(from previous: Grid?, _ body: (Int, Int, Cell) -> Void) -> Int {
+    let prev = previous.flatMap { $0.width == width && $0.height == height ? $0 : nil }
+    var n = 0
+    cells.withUnsafeBufferPointer { cur in
+      if let prev {
+        prev.cells.withUnsafeBufferPointer { old in
+          for y in 0..<height {
+            let row = y * width
+            for x in 0..<width {
+              let i = row + x
+              let cell = cur[i]
+              if cell.isContinuation { continue }
+              if old[i] == cell && (x + 1 >= width || old[i + 1] == cur[i + 1]) { continue }
+              body(x, y, cell)
+              n += 1
+            }
+          }
+        }
+      } else {
+        for y in 0..<height {
+          for x in 0..<width where !cur[y * width + x].isContinuation {
+            body(x, y, cur[y * width + x])
+            n += 1
+          }
+        }
+      }
+    }
+    return n
+  }
+
   /// Row `y` as text, trailing blanks removed.
   func line(_ y: Int) -> String {
     var s = ""

@@ -132,19 +132,11 @@ final class NcursesTerminal: TerminalDriver {
   func present(_ grid: Grid) {
     let full = previous.map { $0.width != grid.width || $0.height != grid.height } ?? true
     if full { werase(ngt_stdscr()) }
-    for y in 0..<grid.height {
-      for x in 0..<grid.width {
-        let cell = grid[x, y]
-        if cell.isContinuation { continue }
-        if !full, let prev = previous {
-          let same = prev[x, y] == cell && (x + 1 >= grid.width || prev[x + 1, y] == grid[x + 1, y])
-          if same { continue }
-        }
-        var chars = cell.text.unicodeScalars.prefix(4).map { wchar_t(bitPattern: $0.value) }
-        chars.append(0)
-        let (a, p) = attrs[cell.style] ?? (ngt_a_normal(), 0)
-        _ = chars.withUnsafeBufferPointer { ngt_put_cell(Int32(y), Int32(x), $0.baseAddress, a, p) }
-      }
+    grid.forEachChange(from: full ? nil : previous) { x, y, cell in
+      var chars = cell.text.unicodeScalars.prefix(4).map { wchar_t(bitPattern: $0.value) }
+      chars.append(0)
+      let (a, p) = attrs[cell.style] ?? (ngt_a_normal(), 0)
+      _ = chars.withUnsafeBufferPointer { ngt_put_cell(Int32(y), Int32(x), $0.baseAddress, a, p) }
     }
     previous = grid
     wrefresh(ngt_stdscr())
