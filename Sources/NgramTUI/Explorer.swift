@@ -133,6 +133,7 @@ struct RunLoop {
     var lastVersion = -1
     var haveModel = false
     var last = DispatchTime.now().uptimeNanoseconds
+    let started = last
     var lastSize = (width: -1, height: -1)
     var dirty = true
     while true {
@@ -157,6 +158,10 @@ struct RunLoop {
       let now = DispatchTime.now().uptimeNanoseconds
       if state.train.advance(by: Double(now - last) / 1e9) { dirty = true }
       last = now
+      // Compare shows how long its models have been training: redraw as the seconds tick.
+      let clock = Double(now - started) / 1e9
+      if !state.compare.training.isEmpty && Int(clock) != Int(state.compare.now) { dirty = true }
+      state.compare.now = clock
       if monitor.version != lastVersion {
         let snap = monitor.snapshot()
         lastVersion = snap.version

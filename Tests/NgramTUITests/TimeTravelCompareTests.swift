@@ -146,52 +146,71 @@ struct TimeTravelCompareTests {
     let got = s.compare.columns(vocabulary: s.vocabulary)
     #expect(got.map(\.contextLength) == [1, 2, 3])
     for (g, w) in zip(got, want) {
-      guard case .answer(let a)? = g.column else {
+      guard case .answer(let m, let a)? = g.column else {
         Issue.record("context \(g.contextLength): no answer")
         continue
       }
       #expect(a.context == w.context)
       #expect(a.topK == w.topK)
-      #expect(a.trainingLoss == w.trainingLoss)
-      #expect(a.heldOutPerplexity == w.heldOutPerplexity)
-      #expect(a.contexts == w.contexts)
+      #expect(a.contextSeen == w.contextSeen)
+      #expect(m.trainingLoss == w.trainingLoss)
+      #expect(m.heldOutPerplexity == w.heldOutPerplexity)
+      #expect(m.heldOutUnseen == w.heldOutUnseen)
+      #expect(m.contexts == w.contexts)
     }
-    #expect(!s.compare.isRunning(vocabulary: s.vocabulary))
+    #expect(s.compare.training.isEmpty)
   }
 
   @Test func compareNamesShortTextAndUnknownTokensPerColumn() {
     var s = Fixture.compared("cat sat")
     var cols = s.compare.columns(vocabulary: s.vocabulary)
-    guard case .needsTokens(3, 2)? = cols[2].column else {
+    guard case .needsTokens(2)? = cols[2].column else {
       Issue.record("expected context 3 to need a third token")
       return
     }
     if case .answer? = cols[1].column {} else { Issue.record("expected an answer for context 2") }
     Fixture.type("kat the cat", into: &s)
     _ = s.handle(.enter)
-    Fixture.runJobs(&s)
+    #expect(s.takeJobs().isEmpty)  // every context length is trained already
     cols = s.compare.columns(vocabulary: s.vocabulary)
-    guard case .unknown(3, let t)? = cols[2].column else {
+    guard case .unknown(let t)? = cols[2].column else {
       Issue.record("expected context 3 to name the unknown token")
       return
     }
     #expect(t == ["kat"])
-    if case .answer? = cols[0].column {} else { Issue.record("expected an answer for context 1") }
+    if case .answer(_, let a)? = cols[0].column {
+      #expect(a.context == ["cat"])
+    } else {
+      Issue.record("expected an answer for context 1")
+    }
   }
 
-  @Test func compareTakesTheExploreTextAndCachesColumns() {
+  @Test func compareTrainsEachLengthOnceSparsestFirst() {
     var s = Self.predicted()
     s.cycle(-1)
     s.cycle(-1)  // Explore → Train → Compare
     #expect(s.screen == .compare)
     #expect(s.compare.words == ["the", "cat"])
     let jobs = s.takeJobs()
-    #expect(jobs.count == 1)
+    let lengths = jobs.compactMap { j -> Int? in
+      if case .comparison(let n, _, _, _, _) = j { return n }
+      return nil
+    }
+    #expect(lengths == [3, 2, 1])
+    guard case .training? = s.compare.columns(vocabulary: s.vocabulary)[0].column else {
+      Issue.record("expected context 1 to show that it is training")
+      return
+    }
     for j in jobs { s.receive(j.perform()) }
-    // The same text again: every column is cached, nothing to train.
-    Fixture.type("the cat", into: &s)
+    // Another text: answered at once, nothing more to train.
+    Fixture.type("on the", into: &s)
     _ = s.handle(.enter)
     #expect(s.takeJobs().isEmpty)
+    if case .answer(_, let a)? = s.compare.columns(vocabulary: s.vocabulary)[1].column {
+      #expect(a.context == ["on", "the"])
+    } else {
+      Issue.record("expected an answer for context 2")
+    }
     // Compare's submit does not change Explore's prediction.
     #expect(Self.prediction(s)?.context == ["the", "cat"])
   }
@@ -206,14 +225,14 @@ struct TimeTravelCompareTests {
     Snapshot.check(Render.frame(s, width: 80, height: 24), "compare_waiting_80x24_unicode")
     s.setModel(Fixture.run.model)
     #expect(!s.compare.waitingForTraining)
-    #expect(s.takeJobs().count == 1)
+    #expect(s.takeJobs().count == 3)
   }
 
   @Test func plusAndMinusChangeTheRowsOnCompare() {
     var s = Fixture.compared("the cat sat")
     _ = s.handle(.char("+"))
     #expect(s.topK == 6)
-    #expect(s.takeJobs().isEmpty)  // k is a view of the 50 computed
+    #expect(s.takeJobs().isEmpty)  // k is a view of the 50 answered
   }
 
   // MARK: Snapshots
@@ -253,9 +272,14 @@ struct TimeTravelCompareTests {
     _ = s.handle(.escape)
     Snapshot.check(Render.frame(s, width: 80, height: 24), "compare_short_unknown_80x24_unicode")
     s = Fixture.state()
+    s.compare.now = 3
     s.show(.compare)
     Fixture.type("the cat sat", into: &s)
     _ = s.handle(.enter)
+    s.compare.now = 45.5
     Snapshot.check(Render.frame(s, width: 80, height: 24), "compare_training_80x24_unicode")
+    // Context 3 arrives first.
+    s.receive(s.takeJobs()[0].perform())
+    Snapshot.check(Render.frame(s, width: 80, height: 24), "compare_partly_trained_80x24_unicode")
   }
 }

@@ -75,11 +75,12 @@ struct AppState: Sendable {
 
   /// The largest k.
   static let maxK = 50
-  /// The most row-update steps spent on one context's learning curve on the UI thread (a few
-  /// tens of milliseconds); costlier contexts are replayed in the background.
-  static let learningCurveBudget = 30_000_000.0
-  /// The most row-update steps replayed in the background (a few seconds); beyond, no history.
-  static let backgroundHistoryBudget = 3_000_000_000.0
+  /// The most column updates (epochs × occurrences × distinct successors) replayed on the UI
+  /// thread for one context's history: about 30 ms at the ~500 million a second measured for
+  /// 'of the' in the fortunes corpus (release build). Costlier contexts replay in the background.
+  static let learningCurveBudget = 15_000_000.0
+  /// The most column updates replayed in the background (about 10 s); beyond, no history.
+  static let backgroundHistoryBudget = 5_000_000_000.0
   /// The most histories kept in the cache.
   static let historyCacheLimit = 64
 
@@ -120,10 +121,10 @@ struct AppState: Sendable {
   /// Installs a finished job's result.
   mutating func receive(_ result: JobResult) {
     switch result {
-    case .comparison(let columns):
-      for (key, column) in columns {
-        compare.inFlight.remove(key)
-        compare.cache[key] = column
+    case .comparison(let n, let result):
+      switch result {
+      case .success(let m): compare.install(n, .ready(m), vocabulary: vocabulary)
+      case .failure(let f): compare.install(n, .failed(f.message), vocabulary: vocabulary)
       }
     case .history(let ctx, let history):
       remember(history, for: ctx)
@@ -334,8 +335,7 @@ struct AppState: Sendable {
       }
       explore.setText("")
       lastWords = words
-      compare.words = words
-      requestComparison()
+      compare.setWords(words, vocabulary: vocabulary)
       return
     }
     if !words.isEmpty { lastWords = words }
@@ -393,30 +393,29 @@ struct AppState: Sendable {
 
   // MARK: Compare
 
-  /// On showing Compare: compares the latest submitted text if it is not the one shown.
+  /// On showing Compare: takes the latest submitted text and starts training the context
+  /// lengths (once).
   mutating func prepareCompare() {
-    if let w = lastWords, compare.words != w {
-      compare.words = w
-      requestComparison()
-    }
+    if let w = lastWords, compare.words != w { compare.setWords(w, vocabulary: vocabulary) }
+    requestComparison()
   }
 
-  /// Asks the background for the columns of the current words that are not cached; waits for the
-  /// explorer's own training to finish first.
+  /// Asks the background to train the context lengths not trained yet, sparsest first (3, 2,
+  /// then 1, the slowest on a large vocabulary), so columns fill in as soon as possible; waits
+  /// for the explorer's own training to finish first.
   mutating func requestComparison() {
-    guard compare.words != nil else { return }
     guard model != nil else {
       compare.waitingForTraining = true
       return
     }
     compare.waitingForTraining = false
-    let keys = compare.missingKeys(vocabulary: vocabulary)
-    guard !keys.isEmpty else { return }
-    for k in keys { compare.inFlight.insert(k) }
-    jobs.append(
-      .comparison(
-        keys: keys, corpus: corpus, learningRate: info.learningRate, epochs: info.epochs, topK: Self.maxK,
-        holdout: compareHoldout))
+    for n in compare.missing.reversed() {
+      compare.models[n] = .training(since: compare.now)
+      jobs.append(
+        .comparison(
+          contextLength: n, corpus: corpus, learningRate: info.learningRate, epochs: info.epochs,
+          holdout: compareHoldout))
+    }
   }
 
   // MARK: Generate

@@ -1,61 +1,112 @@
 import NgramEngine
 
+/// One context length's column on the Compare screen, for the typed text.
+enum CompareColumn: Sendable {
+  /// The model of this context length answered.
+  case answer(ComparisonModel, CompareAnswer)
+  /// The model is still training (since `since`, in run-loop seconds).
+  case training(since: Double)
+  /// Fewer tokens were typed than this context length reads.
+  case needsTokens(typed: Int)
+  /// Some of the last n typed tokens are not in the vocabulary.
+  case unknown([String])
+  /// Training this context length failed (the engine's message).
+  case failed(String)
+}
+
+/// A context length's model for Compare: training, trained, or failed.
+enum ModelSlot: Sendable {
+  /// Training in the background since `since` (run-loop seconds).
+  case training(since: Double)
+  /// Trained.
+  case ready(ComparisonModel)
+  /// Training failed.
+  case failed(String)
+}
+
 /// The Compare screen: context lengths 1, 2 and 3 side by side for the typed text.
 ///
 /// The text is the Explore prompt's (the two screens share the prompt and its history). Each
-/// column is `ContextComparison.run` for one context length, trained off the UI thread and
-/// cached by (context length, last n tokens), so going back to a text answers at once.
+/// context length is trained once, in the background, the first time Compare is shown after
+/// the explorer's own training; from then on every text is answered at once.
 struct CompareState: Sendable {
   /// The context lengths compared, left to right.
   static let contextLengths = [1, 2, 3]
 
   /// The typed words being compared (nil before the first text).
   var words: [String]?
-  /// Finished columns, by what they answer.
-  var cache: [ComparisonKey: CompareColumn] = [:]
-  /// Keys handed to the background and not back yet.
-  var inFlight: Set<ComparisonKey> = []
-  /// Whether the comparison waits for the explorer's own training to finish first (so the two
-  /// do not compete for the cores).
+  /// The models, by context length (absent: not asked for yet).
+  var models: [Int: ModelSlot] = [:]
+  /// Whether training waits for the explorer's own training to finish first (so the two do not
+  /// compete for the cores).
   var waitingForTraining = false
+  /// The run loop's clock (seconds), for how long training has taken.
+  var now = 0.0
+  /// The ready models' answers for the current words (the top `AppState.maxK`), by context length.
+  private(set) var answers: [Int: CompareAnswer] = [:]
 
-  /// The key of context length `n` for `words`, or the column that needs no training.
-  static func key(_ n: Int, words: [String], vocabulary: Vocabulary) -> Result<ComparisonKey, ColumnProblem> {
-    guard words.count >= n else { return .failure(ColumnProblem(column: .needsTokens(contextLength: n, typed: words.count))) }
-    let ctx = Array(words.suffix(n))
-    let unknown = ctx.filter { vocabulary.id(of: $0) == nil }
-    if !unknown.isEmpty { return .failure(ColumnProblem(column: .unknown(contextLength: n, tokens: unknown))) }
-    return .success(ComparisonKey(contextLength: n, context: ctx))
+  /// Sets the words and answers them with the models that are ready.
+  mutating func setWords(_ w: [String]?, vocabulary: Vocabulary) {
+    words = w
+    refreshAnswers(vocabulary: vocabulary)
   }
 
-  /// A column that is known without training (too few or unknown tokens).
-  struct ColumnProblem: Error {
-    /// The column to show.
-    let column: CompareColumn
+  /// Installs a trained model (or its failure) and answers the current words with it.
+  mutating func install(_ n: Int, _ slot: ModelSlot, vocabulary: Vocabulary) {
+    models[n] = slot
+    refreshAnswers(vocabulary: vocabulary)
   }
 
-  /// Each column for the current words: the answer, a problem, or nil while it trains.
+  /// Recomputes the answers (looking up and ranking a row once, not on every frame).
+  private mutating func refreshAnswers(vocabulary: Vocabulary) {
+    answers = [:]
+    guard let words else { return }
+    for n in Self.contextLengths where words.count >= n {
+      guard case .ready(let m)? = models[n] else { continue }
+      let ctx = Array(words.suffix(n))
+      guard ctx.allSatisfy({ vocabulary.id(of: $0) != nil }) else { continue }
+      answers[n] = m.answer(context: ctx, k: AppState.maxK)
+    }
+  }
+
+  /// Each context length's column for the current words.
   func columns(vocabulary: Vocabulary) -> [(contextLength: Int, column: CompareColumn?)] {
     guard let words else { return [] }
     return Self.contextLengths.map { n in
-      switch Self.key(n, words: words, vocabulary: vocabulary) {
-      case .failure(let p): return (n, p.column)
-      case .success(let k): return (n, cache[k])
+      guard words.count >= n else { return (n, .needsTokens(typed: words.count)) }
+      let ctx = Array(words.suffix(n))
+      let unknown = ctx.filter { vocabulary.id(of: $0) == nil }
+      if !unknown.isEmpty {
+        var seen = Set<[UInt8]>()
+        return (n, .unknown(unknown.filter { seen.insert(Array($0.utf8)).inserted }))
+      }
+      switch models[n] {
+      case nil: return (n, nil)
+      case .training(let since)?: return (n, .training(since: since))
+      case .failed(let m)?: return (n, .failed(m))
+      case .ready(let m)?:
+        guard let a = answers[n] else { return (n, .failed("no answer")) }
+        return (n, .answer(m, a))
       }
     }
   }
 
-  /// The keys of the current words that still need training (not cached, not in flight).
-  func missingKeys(vocabulary: Vocabulary) -> [ComparisonKey] {
-    guard let words else { return [] }
-    return Self.contextLengths.compactMap { n in
-      guard case .success(let k) = Self.key(n, words: words, vocabulary: vocabulary) else { return nil }
-      return cache[k] == nil && !inFlight.contains(k) ? k : nil
+  /// Context lengths still training.
+  var training: [Int] {
+    Self.contextLengths.filter { n in
+      if case .training? = models[n] { return true }
+      return false
     }
   }
 
-  /// Whether some column of the current words is still training.
-  func isRunning(vocabulary: Vocabulary) -> Bool {
-    columns(vocabulary: vocabulary).contains { $0.column == nil }
+  /// Context lengths not asked for yet.
+  var missing: [Int] { Self.contextLengths.filter { models[$0] == nil } }
+
+  /// The earliest start among the models still training.
+  var trainingSince: Double? {
+    models.values.compactMap { slot -> Double? in
+      if case .training(let s) = slot { return s }
+      return nil
+    }.min()
   }
 }

@@ -1,21 +1,37 @@
 import Foundation
 import Synchronization
 
-/// Runs the state's slow jobs one at a time on a background queue and keeps their results
-/// until the UI loop takes them.
+/// Runs the state's slow jobs on background queues and keeps their results until the UI loop
+/// takes them: Compare's training on one queue, time-travel replays on another (so a long replay
+/// never holds up a comparison). A replay still queued when a newer one arrives is skipped: only
+/// the latest context's history is wanted.
 final class JobRunner: Sendable {
-  private let queue = DispatchQueue(label: "ngram-tui.jobs", qos: .userInitiated)
+  private let compareQueue = DispatchQueue(label: "ngram-tui.compare", qos: .userInitiated)
+  private let historyQueue = DispatchQueue(label: "ngram-tui.history", qos: .userInitiated)
   private let done = Mutex<[JobResult]>([])
   private let running = Atomic<Int>(0)
+  private let latestHistory = Atomic<Int>(0)
 
   /// Queues `job`; its result appears in `take()` when finished.
   func submit(_ job: Job) {
     running.add(1, ordering: .relaxed)
-    queue.async { [self] in
-      let r = job.perform()
-      done.withLock { $0.append(r) }
-      running.subtract(1, ordering: .relaxed)
+    switch job {
+    case .history:
+      let generation = latestHistory.add(1, ordering: .relaxed).newValue
+      historyQueue.async { [self] in
+        if latestHistory.load(ordering: .relaxed) == generation { finish(job.perform()) }
+        running.subtract(1, ordering: .relaxed)
+      }
+    case .comparison:
+      compareQueue.async { [self] in
+        finish(job.perform())
+        running.subtract(1, ordering: .relaxed)
+      }
     }
+  }
+
+  private func finish(_ r: JobResult) {
+    done.withLock { $0.append(r) }
   }
 
   /// The results finished since the last call, oldest first.

@@ -26,9 +26,24 @@ enum CompareView {
       ? "Enter compare  Up/Down history  Tab complete  Esc leave prompt  Ctrl-C quit"
       : "Enter or / edit prompt  +/- k  Tab train  Shift-Tab generate  ? help  q quit"
 
+    // Where training is.
+    var status: String?
+    if c.waitingForTraining {
+      status =
+        "the three models train when the explorer's own training finishes (epoch \(state.train.status.epochsDone)/\(state.info.epochs))"
+    } else if let since = c.trainingSince {
+      let lengths = c.training.map(String.init).joined(separator: ", ")
+      status =
+        "training context length\(c.training.count == 1 ? "" : "s") \(lengths) in the background\(state.glyphs.ellipsis) \(Int(max(c.now - since, 0))) s (once for all texts)"
+    }
+
     guard let words = c.words else {
+      if let status {
+        g.put(status, x: r.x, y: y, style: .dim, maxWidth: r.width)
+        y += 2
+      }
       Wrap.draw(
-        "Compare context lengths: type some text (or ask on Explore first) and press Enter. Models reading the last 1, 2 and 3 tokens are trained on the same corpus (as `ngram-tui compare`) and answer side by side: more context gives sharper answers, but fewer of the contexts met in new text were ever seen in training.",
+        "Compare context lengths: type some text (or ask on Explore first) and press Enter. Models reading the last 1, 2 and 3 tokens, trained on the same corpus (as `ngram-tui compare`), answer side by side: more context gives sharper answers, but fewer of the contexts met in new text were ever seen in training.",
         x: r.x, y: y, width: min(r.width, 76), maxRows: r.bottom - y, style: .dim, into: &g)
       return keys
     }
@@ -39,15 +54,7 @@ enum CompareView {
       "   each trained on the whole corpus: lr \(TrainView.lr(state.info.learningRate)), \(state.info.epochs) epochs"
     g.put(setting, x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
     y += 1
-    if c.waitingForTraining {
-      g.put(
-        "starts when the explorer's own training finishes (epoch \(state.train.status.epochsDone)/\(state.info.epochs))",
-        x: r.x, y: y, style: .dim, maxWidth: r.width)
-    } else if c.isRunning(vocabulary: state.vocabulary) {
-      g.put(
-        "training the context lengths in the background\(state.glyphs.ellipsis) (plus a held-out run each)", x: r.x,
-        y: y, style: .dim, maxWidth: r.width)
-    }
+    if let status { g.put(status, x: r.x, y: y, style: .dim, maxWidth: r.width) }
     y += 1
 
     // Three columns.
@@ -55,12 +62,12 @@ enum CompareView {
     let columns = c.columns(vocabulary: state.vocabulary)
     let count = max(columns.count, 1)
     let colWidth = min((r.width - gap * (count - 1)) / count, 40)
-    let answers = columns.compactMap { col -> ContextComparison? in
-      if case .answer(let a)? = col.column { return a }
+    let models = columns.compactMap { col -> ComparisonModel? in
+      if case .answer(let m, _)? = col.column { return m }
       return nil
     }
-    let bestPerplexity = answers.compactMap(\.heldOutPerplexity).min()
-    let summaryRows = answers.count >= 2 ? 3 : 0
+    let bestPerplexity = models.compactMap(\.heldOutPerplexity).min()
+    let summaryRows = models.count >= 2 ? 3 : 0
     var bottom = y
     for (i, col) in columns.enumerated() {
       let cx = r.x + i * (colWidth + gap)
@@ -101,28 +108,30 @@ enum CompareView {
     }
     switch column {
     case nil:
-      line("training\(state.glyphs.ellipsis)", .dim)
-    case .needsTokens(_, let typed)?:
+      line("waiting", .dim)
+    case .training(let since)?:
+      line("training\(state.glyphs.ellipsis) \(Int(max(state.compare.now - since, 0))) s", .dim)
+    case .needsTokens(let typed)?:
       y += Wrap.draw(
         "needs \(n) typed tokens (got \(typed))", x: rect.x, y: y, width: w, maxRows: rect.bottom - y, style: .dim,
         into: &g)
-    case .unknown(_, let tokens)?:
+    case .unknown(let tokens)?:
       y += Wrap.draw(
         "unknown token\(tokens.count == 1 ? "" : "s") " + tokens.map { "'\($0)'" }.joined(separator: ", ")
           + ": not in the vocabulary", x: rect.x, y: y, width: w, maxRows: rect.bottom - y, style: .warning,
         into: &g)
-    case .failed(_, let message)?:
+    case .failed(let message)?:
       y += Wrap.draw(
         "failed: \(message)", x: rect.x, y: y, width: w, maxRows: rect.bottom - y, style: .warning, into: &g)
-    case .answer(let a)?:
-      line("training loss \(Format.fixed(a.trainingLoss, 4))")
-      if let p = a.heldOutPerplexity {
+    case .answer(let m, let a)?:
+      line("training loss \(Format.fixed(m.trainingLoss, 4))")
+      if let p = m.heldOutPerplexity {
         line("held-out ppl \(Format.fixed(p, 2))", p == best ? .good : .normal)
       } else {
         line("held-out ppl --", .dim)
       }
-      line("\(Format.count(a.contexts)) contexts", .dim)
-      if let u = a.heldOutUnseen { line("held-out unseen \(Format.percent(u))", .dim) }
+      line("\(Format.count(m.contexts)) contexts", .dim)
+      if let u = m.heldOutUnseen { line("held-out unseen \(Format.percent(u))", .dim) }
       line(
         a.contextSeen ? "context seen in training" : "never seen: all equal", a.contextSeen ? .dim : .warning)
       let top = Array(a.topK.prefix(state.topK))
