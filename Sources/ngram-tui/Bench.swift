@@ -119,6 +119,10 @@ struct BenchTUI: ParsableCommand {
   var frames: Int = 300
   @Flag(help: "ASCII glyphs.")
   var ascii = false
+  @Option(help: "Text asked on Explore and Compare (default: the corpus's first three tokens).")
+  var query: String?
+  @Flag(help: "Leave out Compare (it trains context lengths 1-3 first: minutes on a large vocabulary).")
+  var skipCompare = false
   @Flag(help: "Print JSON instead of a table.")
   var json = false
 
@@ -126,7 +130,9 @@ struct BenchTUI: ParsableCommand {
     do {
       let path = try Corpus.locate(directory: ".", corpusOverride: corpus)
       let c = try Corpus.load(path: path)
-      let timings = try RenderBenchmark.run(corpus: c, width: width, height: height, frames: frames, ascii: ascii)
+      let timings = try RenderBenchmark.run(
+        corpus: c, width: width, height: height, frames: frames, ascii: ascii,
+        query: query.map { $0.split(separator: " ").map(String.init) }, compare: !skipCompare)
       if json {
         let members: [(String, JSONValue)] = timings.map { t in
           let (med, lo, hi) = t.summary

@@ -122,7 +122,7 @@ struct TimeTravelCompareTests {
       return
     }
     let full = p.history
-    p.history = []
+    p.setHistory([])
     p.historyPending = true
     s.explore.result = .prediction(p)
     let scrubbedWhilePending = s.scrub(.char("<"))

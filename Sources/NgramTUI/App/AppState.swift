@@ -129,7 +129,7 @@ struct AppState: Sendable {
     case .history(let ctx, let history):
       remember(history, for: ctx)
       if case .prediction(var p)? = explore.result, p.ids == ctx, p.historyPending {
-        p.history = history
+        p.setHistory(history)
         p.historyPending = false
         explore.result = .prediction(p)
       }

@@ -26,9 +26,35 @@ struct ExplorePrediction: Sendable {
   let followers: SuccessorCounts
   /// The context's distribution after each epoch 0…E (replayed exactly from its own targets);
   /// empty while a frequent context is replayed in the background.
-  var history: [Distribution]
+  private(set) var history: [Distribution]
   /// Whether the history is being replayed in the background.
   var historyPending = false
+  /// The trained model's top tokens (up to 3) and their probability after each epoch, for the
+  /// chart (computed once: a lookup in a distribution is a scan of its listed columns).
+  private(set) var curves: [(id: Int, values: [Double])] = []
+
+  /// Creates a prediction; `history` may be empty (none, or pending).
+  init(
+    context: [String], ids: [Int], distribution: Distribution, trained: Bool, followers: SuccessorCounts,
+    history: [Distribution], historyPending: Bool = false
+  ) {
+    self.context = context
+    self.ids = ids
+    self.distribution = distribution
+    self.trained = trained
+    self.followers = followers
+    self.history = []
+    self.historyPending = historyPending
+    setHistory(history)
+  }
+
+  /// Installs the replayed history (and the chart's curves).
+  mutating func setHistory(_ h: [Distribution]) {
+    history = h
+    curves =
+      h.count > 1 && followers.occurrences > 0
+      ? distribution.top(3).map { t in (t.id, h.map { $0.probability(of: t.id) }) } : []
+  }
 
   /// The last epoch (E).
   var finalEpoch: Int { max(history.count - 1, 0) }
@@ -37,6 +63,28 @@ struct ExplorePrediction: Sendable {
   func distribution(atEpoch epoch: Int?) -> Distribution {
     guard let epoch, epoch < history.count - 1 else { return distribution }
     return history[max(epoch, 0)]
+  }
+}
+
+/// Entropy and KL of the distribution on screen, computed when the shown epoch changes (the KL
+/// looks up every observed successor: too slow to redo on every frame for a frequent context).
+struct ShownStats: Sendable, Equatable {
+  /// The epoch they are for (nil: the trained model).
+  let epoch: Int?
+  /// The context ids they are for.
+  let ids: [Int]
+  /// Entropy in bits.
+  let entropyBits: Double
+  /// KL(corpus ‖ model) in bits (nil for a context never seen).
+  let klBits: Double?
+
+  /// The figures for `p` at `epoch`.
+  init(_ p: ExplorePrediction, epoch: Int?) {
+    self.epoch = epoch
+    ids = p.ids
+    let d = p.distribution(atEpoch: epoch)
+    entropyBits = d.entropyBits
+    klBits = p.followers.occurrences > 0 ? p.followers.klDivergenceBits(from: d) : nil
   }
 }
 
@@ -57,9 +105,31 @@ struct ExploreState: Sendable {
   /// A one-line note under the prompt (completions, hints).
   var note: String?
   /// The latest result.
-  var result: ExploreResult?
+  var result: ExploreResult? {
+    didSet { refreshStats() }
+  }
   /// The epoch the bars show (time travel); nil: the trained model (the last epoch).
-  var epoch: Int?
+  var epoch: Int? {
+    didSet { refreshStats() }
+  }
+  /// Entropy and KL of what is on screen.
+  private(set) var stats: ShownStats?
+
+  /// Recomputes `stats` when the prediction or the epoch changed.
+  mutating func refreshStats() {
+    guard case .prediction(let p)? = result else {
+      stats = nil
+      return
+    }
+    if let s = stats, s.epoch == epoch, s.ids == p.ids { return }
+    stats = ShownStats(p, epoch: epoch)
+  }
+
+  /// The figures for `p` as shown: cached, or computed now.
+  func shownStats(_ p: ExplorePrediction) -> ShownStats {
+    if let s = stats, s.epoch == epoch, s.ids == p.ids { return s }
+    return ShownStats(p, epoch: epoch)
+  }
 
   /// The prompt's text.
   var text: String { String(input) }

@@ -27,9 +27,14 @@ public enum RenderBenchmark {
   }
 
   /// Trains on `corpus` and times `frames` frames of each screen at `width`×`height`.
+  ///
+  /// - Parameters:
+  ///   - query: the text asked on Explore and Compare (default: the corpus's first three tokens).
+  ///   - compare: whether to time Compare, which trains context lengths 1–3 first (minutes for
+  ///     context 1 on a large vocabulary).
   public static func run(
     corpus: Corpus, config: TrainingConfig = TrainingConfig(), width: Int = 200, height: Int = 60,
-    frames: Int = 200, ascii: Bool = false
+    frames: Int = 200, ascii: Bool = false, query: [String]? = nil, compare timeCompare: Bool = true
   ) throws -> [Timing] {
     let trainer = try Trainer(corpus: corpus, config: config)
     let outcome = try trainer.run()
@@ -54,7 +59,7 @@ public enum RenderBenchmark {
     train2.train.status.phase = .training
     train2.train.status.pairsDone = trainer.pairCount / 2
 
-    let words = corpus.tokenIDs.prefix(3).map { corpus.vocabulary.tokens[Int($0)] }
+    let words = query ?? corpus.tokenIDs.prefix(3).map { corpus.vocabulary.tokens[Int($0)] }
     var explore = base
     explore.show(.explore)
     for ch in words.joined(separator: " ") { _ = explore.handle(.char(ch)) }
@@ -70,7 +75,7 @@ public enum RenderBenchmark {
 
     var compare = explore
     compare.show(.compare)
-    while true {
+    while timeCompare {
       let jobs = compare.takeJobs()
       if jobs.isEmpty { break }
       for j in jobs { compare.receive(j.perform()) }
@@ -84,10 +89,9 @@ public enum RenderBenchmark {
     var help2 = help
     help2.train.status.phase = .writing
 
-    let pairs: [(String, AppState, AppState)] = [
-      ("Train", base, train2), ("Explore", explore, explore2), ("Generate", generate, generate2),
-      ("Compare", compare, compare2), ("Help", help, help2),
-    ]
+    let pairs: [(String, AppState, AppState)] =
+      [("Train", base, train2), ("Explore", explore, explore2), ("Generate", generate, generate2)]
+      + (timeCompare ? [("Compare", compare, compare2)] : []) + [("Help", help, help2)]
     var out: [Timing] = []
     for (name, a, b) in pairs {
       var previous = Render.frame(b, width: width, height: height)

@@ -28,6 +28,14 @@ final class NcursesTerminal: TerminalDriver {
   ///   - allowColor: false when `NO_COLOR` is set; colours are also off on monochrome terminals.
   init?(forceASCII: Bool, allowColor: Bool) {
     setenv("ESCDELAY", "25", 1)
+    // A launcher may have blocked or ignored the terminal's signals (a test runner's worker
+    // thread, nohup): ncurses only handles SIGWINCH when it is deliverable and at its default,
+    // and resizing would then go unnoticed.
+    var unblock = sigset_t()
+    sigemptyset(&unblock)
+    for sig in [SIGWINCH, SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGCONT, SIGTSTP] { sigaddset(&unblock, sig) }
+    pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
+    signal(SIGWINCH, SIG_DFL)
     setlocale(LC_ALL, "")
     let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
     supportsUnicode = !forceASCII && codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"

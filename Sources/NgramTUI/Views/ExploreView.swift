@@ -130,7 +130,7 @@ enum ExploreView {
 
     // The chart of the trained model's top tokens over the epochs, when there is a history.
     let k = state.topK
-    let charted = scrubbable && f.occurrences > 0 ? p.distribution.top(min(3, k)).map(\.id) : []
+    let charted = Array(p.curves.prefix(min(3, k)))
     let chartRows = charted.isEmpty ? 1 : charted.count + 1
     let footerRows = 1 + 1 + chartRows + 1 + 1
     let top = dist.top(k)
@@ -150,18 +150,19 @@ enum ExploreView {
     }
     y += 1
 
-    let h = dist.entropyBits
+    let shown = state.explore.shownStats(p)
+    let h = shown.entropyBits
     let ppl = Foundation.pow(2.0, h)
     var stats = "entropy \(Format.fixed(h, 4)) bits  perplexity \(Format.fixed(ppl, 2))"
-    if f.occurrences > 0 {
-      stats += "  KL(corpus||model) \(Format.fixed(f.klDivergenceBits(from: dist), 4)) bits"
+    if let kl = shown.klBits {
+      stats += "  KL(corpus||model) \(Format.fixed(kl, 4)) bits"
     }
     stats += "  k=\(k)"
     g.put(stats, x: r.x, y: y, maxWidth: r.width)
     y += 1
     if !charted.isEmpty && y + chartRows <= r.bottom {
       y += EpochChart.draw(
-        p.history, ids: charted, epoch: epoch, tokens: tokens, glyphs: state.glyphs, x: r.x, y: y,
+        charted, epochs: p.history.count, epoch: epoch, tokens: tokens, glyphs: state.glyphs, x: r.x, y: y,
         width: min(r.width, 100), into: &g)
     } else if p.historyPending {
       g.put("(the learning curves appear when the replay finishes)", x: r.x, y: y, style: .dim, maxWidth: r.width)
@@ -187,36 +188,36 @@ enum ExploreView {
 enum EpochChart {
   /// Draws `ids.count` rows plus the axis; returns the rows used.
   static func draw(
-    _ history: [Distribution], ids: [Int], epoch: Int, tokens: [String], glyphs: Glyphs, x: Int, y: Int, width: Int,
-    into g: inout Grid
+    _ curves: [(id: Int, values: [Double])], epochs count: Int, epoch: Int, tokens: [String], glyphs: Glyphs, x: Int,
+    y: Int, width: Int, into g: inout Grid
   ) -> Int {
-    guard history.count > 1, !ids.isEmpty else { return 0 }
-    let last = history.count - 1
+    let ids = curves.map(\.id)
+    guard count > 1, !ids.isEmpty else { return 0 }
+    let last = count - 1
     let label = "p by epoch  "
     let nameWidth = min(max(ids.map { DisplayWidth.of(tokens[$0]) }.max() ?? 1, 3), 16)
     let valueWidth = 7
     let lineX = x + DisplayWidth.of(label) + nameWidth + 1
     let room = x + width - lineX - valueWidth - 1
     guard room >= 4 else { return 0 }
-    let columns = min(room, history.count)
+    let columns = min(room, count)
     // Column c shows epoch c·last/(columns−1) (rounded down); the scrubbed epoch's column is the nearest.
     let epochs = (0..<columns).map { columns == 1 ? last : $0 * last / (columns - 1) }
     let mark = columns == 1 ? 0 : Int((Double(epoch) * Double(columns - 1) / Double(last)).rounded())
-    let curves = ids.map { id in history.map { $0.probability(of: id) } }
-    let scale = max(curves.flatMap { $0 }.filter(\.isFinite).max() ?? 1, 1e-12)
+    let scale = max(curves.flatMap(\.values).filter(\.isFinite).max() ?? 1, 1e-12)
     for (row, id) in ids.enumerated() {
       let yy = y + row
       if row == 0 { g.put(label, x: x, y: yy, style: .dim) }
       g.put(
         DisplayWidth.pad(tokens[id], to: nameWidth, ellipsis: glyphs.ellipsis), x: x + DisplayWidth.of(label), y: yy)
       for (c, e) in epochs.enumerated() {
-        let v = curves[row][e]
+        let v = curves[row].values[e]
         let level = v.isFinite ? Int((min(max(v / scale, 0), 1) * 8).rounded()) : 8
         let ch = level == 0 ? glyphs.baseline : glyphs.levels[min(level, 8) - 1]
         g.put(String(ch), x: lineX + c, y: yy, style: c == mark ? .barChosen : .bar)
       }
       g.put(
-        DisplayWidth.padLeft(Format.percent(curves[row][epoch]), to: valueWidth), x: lineX + columns, y: yy,
+        DisplayWidth.padLeft(Format.percent(curves[row].values[epoch]), to: valueWidth), x: lineX + columns, y: yy,
         style: .highlight)
     }
     // The axis: 0 at the left, the last epoch at the right, a caret and the epoch under the mark.
