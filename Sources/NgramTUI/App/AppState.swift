@@ -70,6 +70,8 @@ struct AppState: Sendable {
   var lastWords: [String]?
   /// Replayed histories by context ids, so going back to a context scrubs at once.
   var historyCache: [[Int]: [Distribution]] = [:]
+  /// Listed probabilities held by `historyCache`.
+  var historyCacheSize = 0
   /// Slow work asked for and not yet handed to the run loop (which runs it off the UI thread).
   var jobs: [Job] = []
 
@@ -81,8 +83,9 @@ struct AppState: Sendable {
   static let learningCurveBudget = 15_000_000.0
   /// The most column updates replayed in the background (about 10 s); beyond, no history.
   static let backgroundHistoryBudget = 5_000_000_000.0
-  /// The most histories kept in the cache.
-  static let historyCacheLimit = 64
+  /// The most listed probabilities (epochs × distinct successors, 16 bytes each) the history
+  /// cache holds before it starts over: about 64 MB.
+  static let historyCacheLimit = 4_000_000
 
   /// Creates the state for a run.
   init(info: SessionInfo, corpus: Corpus, glyphs: Glyphs, topK: Int, pace: Double) {
@@ -137,8 +140,13 @@ struct AppState: Sendable {
   }
 
   private mutating func remember(_ history: [Distribution], for ctx: [Int]) {
-    if historyCache.count >= Self.historyCacheLimit { historyCache.removeAll() }
+    let size = history.reduce(0) { $0 + $1.explicit.count + 1 }
+    if historyCacheSize + size > Self.historyCacheLimit {
+      historyCache.removeAll()
+      historyCacheSize = 0
+    }
     historyCache[ctx] = history
+    historyCacheSize += size
   }
 
   /// Applies a new training status.
