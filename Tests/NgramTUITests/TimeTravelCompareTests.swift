@@ -1,3 +1,4 @@
+import Foundation
 import NgramEngine
 import Testing
 
@@ -93,6 +94,31 @@ struct TimeTravelCompareTests {
     _ = s.handle(.enter)
     #expect(s.explore.epoch == nil)
     #expect(s.historyCache.count == 2)
+    let listed = s.historyCache.values.reduce(0) { $0 + $1.reduce(0) { $0 + $1.explicit.count + 1 } }
+    #expect(s.historyCacheSize == listed)
+  }
+
+  @Test func theJobRunnerHandsBackResultsFromTheBackground() throws {
+    let runner = JobRunner()
+    let corpus = Fixture.run.corpus
+    let ctx = try Fixture.run.model.ids(for: ["the", "cat"])
+    runner.submit(.comparison(contextLength: 3, corpus: corpus, learningRate: 0.1, epochs: 50, holdout: 0.1))
+    runner.submit(.history(context: ctx, corpus: corpus, learningRate: 0.1, epochs: 50))
+    var results: [JobResult] = []
+    for _ in 0..<1000 where results.count < 2 {
+      results += runner.take()
+      if results.count < 2 { usleep(5000) }
+    }
+    #expect(results.count == 2)
+    #expect(runner.pending == 0)
+    var s = Fixture.state()
+    for r in results { s.receive(r) }
+    if case .ready(let m)? = s.compare.models[3] {
+      #expect(m.contextLength == 3 && m.heldOutPerplexity != nil)
+    } else {
+      Issue.record("expected context 3 trained")
+    }
+    #expect(s.historyCache[ctx]?.count == 51)
   }
 
   @Test func scrubbedBarsEqualTrainingWithThatManyEpochs() throws {
