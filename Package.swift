@@ -14,7 +14,7 @@ func nativeCPUFlags() -> [String] {
     defer { fclose(f) }
     var line = [CChar](repeating: 0, count: 8192)
     while fgets(&line, Int32(line.count), f) != nil {
-      let s = String(cString: line)
+      let s = String(decoding: line.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
       if s.hasPrefix("flags") {
         let flags = Set(s.split(separator: " ").map(String.init))
         return flags.isSuperset(of: ["avx2", "fma", "bmi2"]) ? ["-target-cpu", "haswell"] : []

@@ -122,7 +122,7 @@ struct Compare: ParsableCommand {
       for n in contexts { try TrainingConfig(contextLength: n).validate() }
       let path = try Corpus.locate(directory: dir, corpusOverride: corpus)
       let c = try Corpus.load(path: path)
-      let words = tokens.flatMap { $0.split(whereSeparator: { $0.unicodeScalars.allSatisfy { s in s.properties.isWhitespace } }).map(String.init) }
+      let words = tokens.flatMap { $0.pythonSplit() }
       let usable = contexts.filter { $0 <= words.count }
       for n in contexts where n > words.count {
         FileHandle.standardError.write(Data("ngram-tui: note: skipping context \(n): it needs \(n) typed tokens, got \(words.count)\n".utf8))

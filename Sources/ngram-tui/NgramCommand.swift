@@ -244,7 +244,7 @@ struct Predict: ParsableCommand {
       let loaded = try ArtifactLoader.load(directory: dir)
       let model = loaded.model
       let n = model.contextLength
-      let words = tokens.flatMap { $0.split(whereSeparator: { $0.unicodeScalars.allSatisfy { s in s.properties.isWhitespace } }).map(String.init) }
+      let words = tokens.flatMap { $0.pythonSplit() }
       guard words.count >= n else {
         throw NgramError.invalidOption("this \(loaded.meta["model_kind"].flatMap { if case .string(let s) = $0 { s } else { nil } } ?? "") model needs \(n) context token\(n == 1 ? "" : "s"), got \(words.count)")
       }
@@ -287,7 +287,7 @@ func runLineREPL(dir: String, topk: Int) -> Int32 {
       fflush(nil)
     }
     guard let line = readLine(strippingNewline: true) else { break }
-    let words = line.split(whereSeparator: { $0.unicodeScalars.allSatisfy { s in s.properties.isWhitespace } }).map(String.init)
+    let words = line.pythonSplit()
     if words.isEmpty { continue }
     if words.count < n {
       print("need \(n) context token\(n == 1 ? "" : "s"), got \(words.count)")

@@ -51,8 +51,8 @@ enum PythonWhitespace {
 }
 
 extension String {
-  /// Splits like Python's `str.split()` with no arguments.
-  func pythonSplit() -> [String] {
+  /// Splits like Python's `str.split()` with no arguments (the corpus tokenizer's rule).
+  public func pythonSplit() -> [String] {
     var out: [String] = []
     var cur = String.UnicodeScalarView()
     for s in unicodeScalars {
