@@ -30,27 +30,61 @@ public struct ContextComparison: Sendable {
       guard tokens.count >= n else {
         throw NgramError.invalidOption("context length \(n) needs \(n) typed token\(n == 1 ? "" : "s"), got \(tokens.count)")
       }
-      let full = try Trainer(corpus: corpus, config: TrainingConfig(contextLength: n, learningRate: learningRate, epochs: epochs))
-      let outcome = try full.run()
-      let ctx = Array(tokens.suffix(n))
-      let ids = try outcome.model.ids(for: ctx)
-      var perplexity: Double?
-      var unseen: Double?
-      if holdout > 0 {
-        let held = try Trainer(
-          corpus: corpus,
-          config: TrainingConfig(contextLength: n, learningRate: learningRate, epochs: epochs, holdout: holdout))
-        if let last = try held.run().validation.last {
-          perplexity = last.valPerplexity
-          unseen = last.unseenContexts
-        }
-      }
-      out.append(
-        ContextComparison(
-          contextLength: n, context: ctx, topK: outcome.model.topK(context: ids, k: k),
-          contextSeen: outcome.model.isTrained(context: ids), trainingLoss: outcome.log.last?.avgLoss ?? .nan,
-          contexts: full.rowCount, heldOutPerplexity: perplexity, heldOutUnseen: unseen))
+      let trained = try TrainedContextModel(
+        corpus: corpus, contextLength: n, learningRate: learningRate, epochs: epochs, holdout: holdout)
+      out.append(try trained.answer(tokens, topK: k))
     }
     return out
+  }
+}
+
+/// One context length trained for comparison: the full-corpus model (as `train --context n`)
+/// and, with a holdout, the held-out scores of a second run that kept the tail out.
+public struct TrainedContextModel: Sendable {
+  /// The context length.
+  public let contextLength: Int
+  /// The model trained on the whole corpus.
+  public let model: NgramModel
+  /// Its final-epoch training loss.
+  public let trainingLoss: Double
+  /// Distinct contexts it has rows for.
+  public let contexts: Int
+  /// Held-out perplexity after the last epoch (nil without holdout).
+  public let heldOutPerplexity: Double?
+  /// Share of held-out pairs with a context never seen in training (nil without holdout).
+  public let heldOutUnseen: Double?
+
+  /// Trains context length `n` on `corpus` (twice when `holdout` > 0).
+  public init(corpus: Corpus, contextLength n: Int, learningRate: Double, epochs: Int, holdout: Double) throws {
+    let full = try Trainer(
+      corpus: corpus, config: TrainingConfig(contextLength: n, learningRate: learningRate, epochs: epochs))
+    let outcome = try full.run()
+    var perplexity: Double?
+    var unseen: Double?
+    if holdout > 0 {
+      let held = try Trainer(
+        corpus: corpus,
+        config: TrainingConfig(contextLength: n, learningRate: learningRate, epochs: epochs, holdout: holdout))
+      if let last = try held.run().validation.last {
+        perplexity = last.valPerplexity
+        unseen = last.unseenContexts
+      }
+    }
+    contextLength = n
+    model = outcome.model
+    trainingLoss = outcome.log.last?.avgLoss ?? .nan
+    contexts = full.rowCount
+    heldOutPerplexity = perplexity
+    heldOutUnseen = unseen
+  }
+
+  /// The answer for typed `tokens` (the last n are used).
+  public func answer(_ tokens: [String], topK k: Int) throws -> ContextComparison {
+    let ctx = Array(tokens.suffix(contextLength))
+    let ids = try model.ids(for: ctx)
+    return ContextComparison(
+      contextLength: contextLength, context: ctx, topK: model.topK(context: ids, k: k),
+      contextSeen: model.isTrained(context: ids), trainingLoss: trainingLoss, contexts: contexts,
+      heldOutPerplexity: heldOutPerplexity, heldOutUnseen: heldOutUnseen)
   }
 }
