@@ -15,6 +15,7 @@
 #   IDLE_RUNS=3     repetitions of the idle sample in (ii)
 #   IDLE_SECONDS=10 length of each idle sample
 #   FRAMES=300      frames per screen and run in (i)
+#   QUERY="of the"  the text asked on Explore in (i) on the big corpus
 #   SCRATCH=DIR     build with `swift build -c release --scratch-path DIR` (default: .build)
 #   NGRAM_BIN=PATH  use this ngram-tui binary instead of building
 #
@@ -36,6 +37,7 @@ RUNS=${RUNS:-5}
 IDLE_RUNS=${IDLE_RUNS:-3}
 IDLE_SECONDS=${IDLE_SECONDS:-10}
 FRAMES=${FRAMES:-300}
+QUERY=${QUERY:-of the}
 TIMEOUT=${BENCH_TIMEOUT:-300}
 
 say() { printf '[bench-tui %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -128,6 +130,14 @@ for r in $(seq "$RUNS"); do
     awk 'NR > 2 { print $1, $2, $3, $4 }' >"$WORK/frames/$r.txt"
 done
 SCREENS=$(awk '{ print $1 }' "$WORK/frames/1.txt")
+# The big corpus too, on Explore with a frequent context (its KL, chart and follower list are
+# the costliest to draw); Compare is left out there (training context 1 takes minutes).
+say "(i) frame times at 200x60 on $(basename "$BIG"), Explore asking '$QUERY'"
+mkdir -p "$WORK/bigframes"
+for r in $(seq "$RUNS"); do
+  (cd "$WORK" && "$BIN" bench-tui --corpus "$BIG" --width 200 --height 60 --frames "$FRAMES" --query "$QUERY" --skip-compare) |
+    awk 'NR > 2 { print $1, $2, $3, $4 }' >"$WORK/bigframes/$r.txt"
+done
 
 # (ii) Idle CPU.
 say "(ii) idle CPU: $IDLE_RUNS samples of ${IDLE_SECONDS}s after training on $(basename "$DEFAULT_CORPUS")"
@@ -200,12 +210,16 @@ echo "(i) full frame = render into the grid + the driver's diff, 200x60, $(basen
 echo
 echo "| screen | median ms | min ms | max ms |"
 echo "|---|---:|---:|---:|"
-for s in $SCREENS; do
-  med=$(cat "$WORK"/frames/*.txt | awk -v s="$s" '$1 == s { print $2 }' | stats | awk '{ print $1 }')
-  lo=$(cat "$WORK"/frames/*.txt | awk -v s="$s" '$1 == s { print $3 }' | stats | awk '{ print $2 }')
-  hi=$(cat "$WORK"/frames/*.txt | awk -v s="$s" '$1 == s { print $4 }' | stats | awk '{ print $3 }')
-  echo "| $s | $med | $lo | $hi |"
-done
+row() { # row DIR SCREEN LABEL
+  local med lo hi
+  med=$(cat "$1"/*.txt | awk -v s="$2" '$1 == s { print $2 }' | stats | awk '{ print $1 }')
+  lo=$(cat "$1"/*.txt | awk -v s="$2" '$1 == s { print $3 }' | stats | awk '{ print $2 }')
+  hi=$(cat "$1"/*.txt | awk -v s="$2" '$1 == s { print $4 }' | stats | awk '{ print $3 }')
+  echo "| $3 | $med | $lo | $hi |"
+}
+for s in $SCREENS; do row "$WORK/frames" "$s" "$s"; done
+row "$WORK/bigframes" Train "Train, $(basename "$BIG")"
+row "$WORK/bigframes" Explore "Explore, $(basename "$BIG"), '$QUERY'"
 echo
 read -r imed ilo ihi < <(stats <"$WORK/idle.txt")
 echo "(ii) idle CPU of the explorer after training (Explore screen, one query shown): median ${imed} % of one core (min ${ilo}, max ${ihi}; $IDLE_RUNS x ${IDLE_SECONDS} s)"
