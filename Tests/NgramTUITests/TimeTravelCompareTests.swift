@@ -172,17 +172,17 @@ struct TimeTravelCompareTests {
     let got = s.compare.columns(vocabulary: s.vocabulary)
     #expect(got.map(\.contextLength) == [1, 2, 3])
     for (g, w) in zip(got, want) {
-      guard case .answer(let m, let a)? = g.column else {
+      guard case .answer(let a)? = g.column else {
         Issue.record("context \(g.contextLength): no answer")
         continue
       }
       #expect(a.context == w.context)
       #expect(a.topK == w.topK)
       #expect(a.contextSeen == w.contextSeen)
-      #expect(m.trainingLoss == w.trainingLoss)
-      #expect(m.heldOutPerplexity == w.heldOutPerplexity)
-      #expect(m.heldOutUnseen == w.heldOutUnseen)
-      #expect(m.contexts == w.contexts)
+      #expect(a.trainingLoss == w.trainingLoss)
+      #expect(a.heldOutPerplexity == w.heldOutPerplexity)
+      #expect(a.heldOutUnseen == w.heldOutUnseen)
+      #expect(a.contexts == w.contexts)
     }
     #expect(s.compare.training.isEmpty)
   }
@@ -204,7 +204,7 @@ struct TimeTravelCompareTests {
       return
     }
     #expect(t == ["kat"])
-    if case .answer(_, let a)? = cols[0].column {
+    if case .answer(let a)? = cols[0].column {
       #expect(a.context == ["cat"])
     } else {
       Issue.record("expected an answer for context 1")
@@ -232,7 +232,7 @@ struct TimeTravelCompareTests {
     Fixture.type("on the", into: &s)
     _ = s.handle(.enter)
     #expect(s.takeJobs().isEmpty)
-    if case .answer(_, let a)? = s.compare.columns(vocabulary: s.vocabulary)[1].column {
+    if case .answer(let a)? = s.compare.columns(vocabulary: s.vocabulary)[1].column {
       #expect(a.context == ["on", "the"])
     } else {
       Issue.record("expected an answer for context 2")

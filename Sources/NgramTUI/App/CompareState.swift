@@ -2,8 +2,8 @@ import NgramEngine
 
 /// One context length's column on the Compare screen, for the typed text.
 enum CompareColumn: Sendable {
-  /// The model of this context length answered.
-  case answer(ComparisonModel, CompareAnswer)
+  /// The model of this context length answered (as `ngram-tui compare`).
+  case answer(ContextComparison)
   /// The model is still training (since `since`, in run-loop seconds).
   case training(since: Double)
   /// Fewer tokens were typed than this context length reads.
@@ -19,7 +19,7 @@ enum ModelSlot: Sendable {
   /// Training in the background since `since` (run-loop seconds).
   case training(since: Double)
   /// Trained.
-  case ready(ComparisonModel)
+  case ready(TrainedContextModel)
   /// Training failed.
   case failed(String)
 }
@@ -28,7 +28,8 @@ enum ModelSlot: Sendable {
 ///
 /// The text is the Explore prompt's (the two screens share the prompt and its history). Each
 /// context length is trained once, in the background, the first time Compare is shown after
-/// the explorer's own training; from then on every text is answered at once.
+/// the explorer's own training (the engine's `TrainedContextModel`, what `ContextComparison.run`
+/// trains); from then on every text is answered at once.
 struct CompareState: Sendable {
   /// The context lengths compared, left to right.
   static let contextLengths = [1, 2, 3]
@@ -43,7 +44,7 @@ struct CompareState: Sendable {
   /// The run loop's clock (seconds), for how long training has taken.
   var now = 0.0
   /// The ready models' answers for the current words (the top `AppState.maxK`), by context length.
-  private(set) var answers: [Int: CompareAnswer] = [:]
+  private(set) var answers: [Int: ContextComparison] = [:]
 
   /// Sets the words and answers them with the models that are ready.
   mutating func setWords(_ w: [String]?, vocabulary: Vocabulary) {
@@ -65,7 +66,7 @@ struct CompareState: Sendable {
       guard case .ready(let m)? = models[n] else { continue }
       let ctx = Array(words.suffix(n))
       guard ctx.allSatisfy({ vocabulary.id(of: $0) != nil }) else { continue }
-      answers[n] = m.answer(context: ctx, k: AppState.maxK)
+      answers[n] = try? m.answer(ctx, topK: AppState.maxK)
     }
   }
 
@@ -84,9 +85,9 @@ struct CompareState: Sendable {
       case nil: return (n, nil)
       case .training(let since)?: return (n, .training(since: since))
       case .failed(let m)?: return (n, .failed(m))
-      case .ready(let m)?:
+      case .ready?:
         guard let a = answers[n] else { return (n, .failed("no answer")) }
-        return (n, .answer(m, a))
+        return (n, .answer(a))
       }
     }
   }

@@ -62,8 +62,8 @@ enum CompareView {
     let columns = c.columns(vocabulary: state.vocabulary)
     let count = max(columns.count, 1)
     let colWidth = min((r.width - gap * (count - 1)) / count, 40)
-    let models = columns.compactMap { col -> ComparisonModel? in
-      if case .answer(let m, _)? = col.column { return m }
+    let models = columns.compactMap { col -> ContextComparison? in
+      if case .answer(let a)? = col.column { return a }
       return nil
     }
     let bestPerplexity = models.compactMap(\.heldOutPerplexity).min()
@@ -123,15 +123,15 @@ enum CompareView {
     case .failed(let message)?:
       y += Wrap.draw(
         "failed: \(message)", x: rect.x, y: y, width: w, maxRows: rect.bottom - y, style: .warning, into: &g)
-    case .answer(let m, let a)?:
-      line("training loss \(Format.fixed(m.trainingLoss, 4))")
-      if let p = m.heldOutPerplexity {
+    case .answer(let a)?:
+      line("training loss \(Format.fixed(a.trainingLoss, 4))")
+      if let p = a.heldOutPerplexity {
         line("held-out ppl \(Format.fixed(p, 2))", p == best ? .good : .normal)
       } else {
         line("held-out ppl --", .dim)
       }
-      line("\(Format.count(m.contexts)) contexts", .dim)
-      if let u = m.heldOutUnseen { line("held-out unseen \(Format.percent(u))", .dim) }
+      line("\(Format.count(a.contexts)) contexts", .dim)
+      if let u = a.heldOutUnseen { line("held-out unseen \(Format.percent(u))", .dim) }
       line(
         a.contextSeen ? "context seen in training" : "never seen: all equal", a.contextSeen ? .dim : .warning)
       let top = Array(a.topK.prefix(state.topK))
