@@ -94,8 +94,11 @@ func start(_ args: [String], cwd: URL? = nil, stdin: String? = nil) throws -> Ru
     let inPipe = Pipe()
     r.process.standardInput = inPipe
     try r.begin()
-    inPipe.fileHandleForWriting.write(Data(stdin.utf8))
-    try inPipe.fileHandleForWriting.close()
+    // The program may exit (e.g. on an error) before reading its input: a broken pipe is not a
+    // test failure, so neither SIGPIPE nor the write error may end the test process.
+    signal(SIGPIPE, SIG_IGN)
+    try? inPipe.fileHandleForWriting.write(contentsOf: Data(stdin.utf8))
+    try? inPipe.fileHandleForWriting.close()
   } else {
     r.process.standardInput = FileHandle.nullDevice
     try r.begin()

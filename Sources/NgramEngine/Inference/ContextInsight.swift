@@ -25,10 +25,13 @@ public struct SuccessorCounts: Sendable, Equatable {
   /// (0 when the context never occurred). Infinite only if the model gives an observed token 0.
   public func klDivergenceBits(from model: Distribution) -> Double {
     guard occurrences > 0 else { return 0 }
+    var modelProbability: [Int: Double] = [:]
+    modelProbability.reserveCapacity(model.explicit.count)
+    for e in model.explicit { modelProbability[e.id] = e.probability }
     var kl = 0.0
     for c in counts {
       let p = Double(c.count) / Double(occurrences)
-      let q = model.probability(of: c.id)
+      let q = modelProbability[c.id] ?? model.defaultProbability
       kl += p * log2(p / q)
     }
     return max(kl, 0)
