@@ -25,6 +25,7 @@ public enum NgramError: Error, CustomStringConvertible, Equatable, Sendable {
   /// A file system operation failed.
   case io(String)
 
+  /// The one-line message: what went wrong, where, and what to do.
   public var description: String {
     switch self {
     case .corpusDirectoryMissing(let d):
@@ -32,7 +33,8 @@ public enum NgramError: Error, CustomStringConvertible, Equatable, Sendable {
     case .corpusDirectoryEmpty(let d):
       return "no file in corpus directory \(d): put exactly one text file in it, or pass --corpus FILE"
     case .corpusDirectoryAmbiguous(let d, let files):
-      return "expected exactly one file in corpus directory \(d), found \(files.count) (\(files.joined(separator: ", "))): keep one, or pass --corpus FILE"
+      return
+        "expected exactly one file in corpus directory \(d), found \(files.count) (\(files.joined(separator: ", "))): keep one, or pass --corpus FILE"
     case .unreadable(let f, let why):
       return "cannot read \(f): \(why)"
     case .invalidUTF8(let f, let off):

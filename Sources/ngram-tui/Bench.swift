@@ -51,7 +51,8 @@ struct Bench: ParsableCommand {
         record("training per epoch", tTrain / Double(max(epochs, 1)))
         record("pairs per second (M)", Double(trainer.pairCount * epochs) / tTrain / 1e6)
         let (_, tCompact) = try time {
-          try ArtifactWriter.write(directory: scratch, corpus: c, config: config, model: model, log: log, format: .compact)
+          try ArtifactWriter.write(
+            directory: scratch, corpus: c, config: config, model: model, log: log, format: .compact)
         }
         record("write artifacts (compact)", tCompact)
         let (_, tLoadC) = try time { try ArtifactLoader.load(directory: scratch) }
@@ -59,7 +60,8 @@ struct Bench: ParsableCommand {
         let cells = ArtifactWriter.denseCellCount(vocabSize: c.vocabulary.count, contextLength: context)
         if cells <= ArtifactWriter.defaultDenseCellLimit {
           let (_, tDense) = try time {
-            try ArtifactWriter.write(directory: scratch, corpus: c, config: config, model: model, log: log, format: .dense)
+            try ArtifactWriter.write(
+              directory: scratch, corpus: c, config: config, model: model, log: log, format: .dense)
           }
           record("write artifacts (dense)", tDense)
           let (_, tLoadD) = try time { try ArtifactLoader.load(directory: scratch) }
@@ -86,7 +88,9 @@ struct Bench: ParsableCommand {
         }
         print(JSONValue.object(members).rendered(indent: 2, sortKeys: false, asciiOnly: false))
       } else {
-        print("corpus \(corpus): \(facts.tokens) tokens, V = \(facts.vocab), \(facts.pairs) pairs, \(facts.rows) contexts; \(runs) runs, \(workers) workers")
+        print(
+          "corpus \(corpus): \(facts.tokens) tokens, V = \(facts.vocab), \(facts.pairs) pairs, \(facts.rows) contexts; \(runs) runs, \(workers) workers"
+        )
         print("phase".padding(toLength: 32, withPad: " ", startingAt: 0) + "   median        min        max")
         for name in order {
           let (med, lo, hi) = stats(samples[name]!)
@@ -107,7 +111,8 @@ struct Bench: ParsableCommand {
 /// screen (render into the grid plus the driver's diff), for issue 4's ≤ 2 ms at 200×60.
 struct BenchTUI: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "bench-tui", abstract: "Time full explorer frames per screen (release build; see scripts/bench-tui.sh).",
+    commandName: "bench-tui",
+    abstract: "Time full explorer frames per screen (release build; see scripts/bench-tui.sh).",
     shouldDisplay: false)
   @Option(help: "Corpus file (default: the one in ./corpus).")
   var corpus: String?

@@ -32,7 +32,8 @@ struct PredictionInsight {
     let corpus = trainingCorpus(dir: dir, meta: loaded.meta)
     if needCorpus && corpus == nil {
       throw NgramError.invalidOption(
-        "--epoch and --backoff replay training and need the training corpus unchanged where 00_meta.json says (corpus.path, corpus.sha256)")
+        "--epoch and --backoff replay training and need the training corpus unchanged where 00_meta.json says (corpus.path, corpus.sha256)"
+      )
     }
     var lr = 0.1
     if case .double(let x)? = loaded.meta["training"]?["learning_rate"] { lr = x }
@@ -78,16 +79,24 @@ struct PredictionInsight {
   }
 
   func lines(_ model: NgramModel) -> [String] {
-    var out = [String(format: "entropy %.3f bits, perplexity %.2f", distribution.entropyBits, pow(2, distribution.entropyBits))]
+    var out = [
+      String(format: "entropy %.3f bits, perplexity %.2f", distribution.entropyBits, pow(2, distribution.entropyBits))
+    ]
     if let epoch { out.append("as the model stood after epoch \(epoch)") }
     if let b = backoffContext {
-      out.append("context never seen: backed off to \(b.isEmpty ? "(no context)" : b.map { model.vocabulary.tokens[$0] }.joined(separator: " ")) (beyond the reference)")
+      out.append(
+        "context never seen: backed off to \(b.isEmpty ? "(no context)" : b.map { model.vocabulary.tokens[$0] }.joined(separator: " ")) (beyond the reference)"
+      )
     }
     if let observed {
       let shown = observed.counts.prefix(8).map { c in
-        String(format: "%@ %d (%.1f%%, model %.1f%%)", model.vocabulary.tokens[c.id], c.count, 100 * Double(c.count) / Double(observed.occurrences), 100 * distribution.probability(of: c.id))
+        String(
+          format: "%@ %d (%.1f%%, model %.1f%%)", model.vocabulary.tokens[c.id], c.count,
+          100 * Double(c.count) / Double(observed.occurrences), 100 * distribution.probability(of: c.id))
       }
-      out.append("seen \(observed.occurrences) time\(observed.occurrences == 1 ? "" : "s") in the corpus; followed by: \(shown.joined(separator: ", "))\(observed.counts.count > 8 ? ", …" : "")")
+      out.append(
+        "seen \(observed.occurrences) time\(observed.occurrences == 1 ? "" : "s") in the corpus; followed by: \(shown.joined(separator: ", "))\(observed.counts.count > 8 ? ", …" : "")"
+      )
       out.append(String(format: "KL(observed ‖ model) = %.4f bits", observed.klDivergenceBits(from: distribution)))
     }
     return out
@@ -125,10 +134,12 @@ struct Compare: ParsableCommand {
       let words = tokens.flatMap { $0.pythonSplit() }
       let usable = contexts.filter { $0 <= words.count }
       for n in contexts where n > words.count {
-        FileHandle.standardError.write(Data("ngram-tui: note: skipping context \(n): it needs \(n) typed tokens, got \(words.count)\n".utf8))
+        FileHandle.standardError.write(
+          Data("ngram-tui: note: skipping context \(n): it needs \(n) typed tokens, got \(words.count)\n".utf8))
       }
       let rows = try ContextComparison.run(
-        corpus: c, tokens: words, contextLengths: usable, learningRate: lr, epochs: epochs, topK: topk, holdout: holdout)
+        corpus: c, tokens: words, contextLengths: usable, learningRate: lr, epochs: epochs, topK: topk, holdout: holdout
+      )
       if json {
         printJSON(
           .object([
@@ -155,7 +166,9 @@ struct Compare: ParsableCommand {
           )
           let width = r.topK.map(\.token.count).max() ?? 0
           for p in r.topK {
-            print("    \(p.token.padding(toLength: width, withPad: " ", startingAt: 0))  \(String(format: "%5.1f%%", 100 * p.probability))")
+            print(
+              "    \(p.token.padding(toLength: width, withPad: " ", startingAt: 0))  \(String(format: "%5.1f%%", 100 * p.probability))"
+            )
           }
         }
       }

@@ -9,7 +9,9 @@ struct NgramCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ngram-tui",
     abstract: "Train and explore the toy-gpt context-2 next-token model (exact re-implementation).",
-    subcommands: [Explore.self, Train.self, Infer.self, Predict.self, Repl.self, Compare.self, Bench.self, BenchTUI.self],
+    subcommands: [
+      Explore.self, Train.self, Infer.self, Predict.self, Repl.self, Compare.self, Bench.self, BenchTUI.self,
+    ],
     defaultSubcommand: Explore.self
   )
 }
@@ -26,7 +28,9 @@ struct TrainingOptions: ParsableArguments {
   var lr: Double = 0.1
   @Option(parsing: .unconditional, help: "Training epochs.")
   var epochs: Int = 50
-  @Option(parsing: .unconditional, help: "Keep the last fraction of tokens out of training and score them each epoch (outputs/eval_log.csv).")
+  @Option(
+    parsing: .unconditional,
+    help: "Keep the last fraction of tokens out of training and score them each epoch (outputs/eval_log.csv).")
   var holdout: Double = 0
 
   var config: TrainingConfig {
@@ -49,7 +53,10 @@ func printJSON(_ value: JSONValue) {
 }
 
 func predictionsJSON(_ preds: [Prediction]) -> JSONValue {
-  .array(preds.map { .object([("token", .string($0.token)), ("id", .int($0.id)), ("probability", .double($0.probability))]) })
+  .array(
+    preds.map {
+      .object([("token", .string($0.token)), ("id", .int($0.id)), ("probability", .double($0.probability))])
+    })
 }
 
 /// Cancels `control` on SIGINT (Ctrl-C) so the run can clean up before exiting.
@@ -100,25 +107,28 @@ struct Train: ParsableCommand {
         onEpoch: json || quiet
           ? nil
           : { e, total in
-            print("epoch \(e.epoch)/\(total)  avg_loss \(String(format: "%.8f", e.avgLoss))  accuracy \(String(format: "%.6f", e.accuracy))")
+            print(
+              "epoch \(e.epoch)/\(total)  avg_loss \(String(format: "%.8f", e.avgLoss))  accuracy \(String(format: "%.6f", e.accuracy))"
+            )
           })
       let elapsed = Date().timeIntervalSince(started)
       if json {
         let last = result.log.last
         printJSON(
-          .object([
-            ("epochs", .int(options.epochs)),
-            ("avg_loss", last.map { .double($0.avgLoss) } ?? .null),
-            ("accuracy", last.map { .double($0.accuracy) } ?? .null),
-            ("vocab_size", .int(result.corpus.vocabulary.count)),
-            ("tokens", .int(result.corpus.tokenCount)),
-            ("pairs", .int(result.pairs)),
-            ("context", .int(options.context)),
-            ("learning_rate", .double(options.lr)),
-            ("trained_rows", .int(result.model.trainedRowCount)),
-            ("weights_format", .string(result.written.format.rawValue)),
-            ("elapsed_seconds", .double((elapsed * 1000).rounded() / 1000)),
-          ] + validationJSON(result.validation)))
+          .object(
+            [
+              ("epochs", .int(options.epochs)),
+              ("avg_loss", last.map { .double($0.avgLoss) } ?? .null),
+              ("accuracy", last.map { .double($0.accuracy) } ?? .null),
+              ("vocab_size", .int(result.corpus.vocabulary.count)),
+              ("tokens", .int(result.corpus.tokenCount)),
+              ("pairs", .int(result.pairs)),
+              ("context", .int(options.context)),
+              ("learning_rate", .double(options.lr)),
+              ("trained_rows", .int(result.model.trainedRowCount)),
+              ("weights_format", .string(result.written.format.rawValue)),
+              ("elapsed_seconds", .double((elapsed * 1000).rounded() / 1000)),
+            ] + validationJSON(result.validation)))
       } else if !quiet {
         print(
           "trained \(result.corpus.tokenCount) tokens, vocabulary \(result.corpus.vocabulary.count), \(result.pairs) pairs in \(String(format: "%.2f", elapsed)) s; wrote \(options.dir)/artifacts (\(result.written.format.rawValue) weights) and \(options.dir)/outputs/train_log.csv"
@@ -157,14 +167,17 @@ struct Infer: ParsableCommand {
   var temperature: Double = 1.0
   @Option(name: .customLong("top-k"), help: "Sample only among the k most probable tokens.")
   var sampleTopK: Int?
-  @Option(name: .customLong("top-p"), help: "Sample only among the most probable tokens reaching this probability mass.")
+  @Option(
+    name: .customLong("top-p"), help: "Sample only among the most probable tokens reaching this probability mass.")
   var sampleTopP: Double?
   @Option(help: "Seed of the sampler (same seed, same text on every machine).")
   var seed: UInt64 = 0
 
   func run() throws {
     do {
-      guard numTokens >= 0 else { throw NgramError.invalidOption("invalid --num-tokens \(numTokens): use a whole number >= 0") }
+      guard numTokens >= 0 else {
+        throw NgramError.invalidOption("invalid --num-tokens \(numTokens): use a whole number >= 0")
+      }
       guard topk >= 0 else { throw NgramError.invalidOption("invalid --topk \(topk): use a whole number >= 0") }
       let loaded = try ArtifactLoader.load(directory: dir)
       let model = loaded.model
@@ -181,7 +194,9 @@ struct Infer: ParsableCommand {
       let top = model.topK(context: ids, k: topk)
       let options = SamplingOptions(temperature: temperature, topK: sampleTopK, topP: sampleTopP, seed: seed)
       if sample { try options.validate() }
-      let genIDs = sample ? model.sample(start: ids, count: numTokens, options: options) : model.generate(start: ids, count: numTokens)
+      let genIDs =
+        sample
+        ? model.sample(start: ids, count: numTokens, options: options) : model.generate(start: ids, count: numTokens)
       let gen = genIDs.map { model.vocabulary.tokens[$0] }
       if json {
         var members: [(String, JSONValue)] = [
@@ -203,7 +218,10 @@ struct Infer: ParsableCommand {
       } else {
         print("Top next-token predictions after \(start.joined(separator: "|")):")
         for p in top { print("  \(p.token) (ID \(p.id)): \(String(format: "%.4f", p.probability))") }
-        print(sample ? "Sampled sequence (temperature \(temperature), seed \(seed); beyond the reference):" : "Generated sequence:")
+        print(
+          sample
+            ? "Sampled sequence (temperature \(temperature), seed \(seed); beyond the reference):"
+            : "Generated sequence:")
         print("  " + (start + gen).joined(separator: " "))
       }
     } catch {
@@ -214,16 +232,21 @@ struct Infer: ParsableCommand {
 
 /// Formats a top-k list for humans.
 func describe(_ preds: [Prediction], context: [String], seen: Bool) -> String {
-  var lines = ["next after \(context.isEmpty ? "(no context)" : context.joined(separator: " "))\(seen ? "" : " (context never seen in training: uniform)"):"]
+  var lines = [
+    "next after \(context.isEmpty ? "(no context)" : context.joined(separator: " "))\(seen ? "" : " (context never seen in training: uniform)"):"
+  ]
   let width = preds.map { $0.token.count }.max() ?? 0
   for p in preds {
-    lines.append("  \(p.token.padding(toLength: width, withPad: " ", startingAt: 0))  \(String(format: "%6.2f%%", p.probability * 100))  (id \(p.id))")
+    lines.append(
+      "  \(p.token.padding(toLength: width, withPad: " ", startingAt: 0))  \(String(format: "%6.2f%%", p.probability * 100))  (id \(p.id))"
+    )
   }
   return lines.joined(separator: "\n")
 }
 
 struct Predict: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Top-k next tokens after a context (the last n tokens given).")
+  static let configuration = CommandConfiguration(
+    abstract: "Top-k next tokens after a context (the last n tokens given).")
   @Option(help: "Base directory holding artifacts/.")
   var dir: String = "."
   @Option(help: "How many predictions.")
@@ -246,7 +269,9 @@ struct Predict: ParsableCommand {
       let n = model.contextLength
       let words = tokens.flatMap { $0.pythonSplit() }
       guard words.count >= n else {
-        throw NgramError.invalidOption("this \(loaded.meta["model_kind"].flatMap { if case .string(let s) = $0 { s } else { nil } } ?? "") model needs \(n) context token\(n == 1 ? "" : "s"), got \(words.count)")
+        throw NgramError.invalidOption(
+          "this \(loaded.meta["model_kind"].flatMap { if case .string(let s) = $0 { s } else { nil } } ?? "") model needs \(n) context token\(n == 1 ? "" : "s"), got \(words.count)"
+        )
       }
       let ctx = Array(words.suffix(n))
       let ids = try model.ids(for: ctx)
@@ -256,7 +281,8 @@ struct Predict: ParsableCommand {
         Prediction(token: model.vocabulary.tokens[$0.id], id: $0.id, probability: $0.probability)
       }
       if json {
-        printJSON(.object([("context", .array(ctx.map { .string($0) })), ("topk", predictionsJSON(top))] + insight.json(model)))
+        printJSON(
+          .object([("context", .array(ctx.map { .string($0) })), ("topk", predictionsJSON(top))] + insight.json(model)))
       } else {
         print(describe(top, context: ctx, seen: model.isTrained(context: ids)))
         for line in insight.lines(model) { print(line) }
@@ -279,7 +305,8 @@ func runLineREPL(dir: String, topk: Int) -> Int32 {
   let n = model.contextLength
   let interactive = isatty(0) == 1
   if interactive {
-    print("ngram-tui repl: type \(n) context token\(n == 1 ? "" : "s") per line (the last \(n) are used); Ctrl-D quits.")
+    print(
+      "ngram-tui repl: type \(n) context token\(n == 1 ? "" : "s") per line (the last \(n) are used); Ctrl-D quits.")
   }
   while true {
     if interactive {
@@ -306,7 +333,8 @@ func runLineREPL(dir: String, topk: Int) -> Int32 {
 }
 
 struct Repl: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Line REPL: read a context per line on stdin, print its top-k.")
+  static let configuration = CommandConfiguration(
+    abstract: "Line REPL: read a context per line on stdin, print its top-k.")
   @Option(help: "Base directory holding artifacts/.")
   var dir: String = "."
   @Option(help: "How many predictions per line.")

@@ -11,7 +11,9 @@ enum Binary {
     let fm = FileManager.default
     var candidates: [URL] = []
     if let env = ProcessInfo.processInfo.environment["NGRAM_TUI_BIN"] { candidates.append(URL(fileURLWithPath: env)) }
-    if let exe = Bundle.main.executableURL { candidates.append(exe.deletingLastPathComponent().appendingPathComponent("ngram-tui")) }
+    if let exe = Bundle.main.executableURL {
+      candidates.append(exe.deletingLastPathComponent().appendingPathComponent("ngram-tui"))
+    }
     if let self_ = try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
       candidates.append(URL(fileURLWithPath: self_).deletingLastPathComponent().appendingPathComponent("ngram-tui"))
     }
@@ -20,7 +22,8 @@ enum Binary {
     candidates.append(Bundle.main.bundleURL.appendingPathComponent("ngram-tui"))
     candidates.append(Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("ngram-tui"))
     // The package's own build directories, relative to this source file.
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+      .deletingLastPathComponent()
     for scratch in [".build-tests", ".build"] {
       candidates.append(root.appendingPathComponent("\(scratch)/debug/ngram-tui"))
     }
@@ -112,7 +115,8 @@ struct Workspace {
   var path: String { url.path }
 
   init(_ label: String, corpus text: String? = nil, name: String = "corpus.txt") {
-    url = FileManager.default.temporaryDirectory.appendingPathComponent("ngram-cli-\(label)-\(UUID().uuidString.prefix(8))")
+    url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "ngram-cli-\(label)-\(UUID().uuidString.prefix(8))")
     try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     if let text { write(corpus: Array(text.utf8), name: name) }
   }
@@ -149,14 +153,20 @@ func json(_ s: String) throws -> [String: Any] {
 }
 
 /// A failed run: non-zero exit, a one-line message on stderr, and no crash report.
-func expectCleanFailure(_ r: RunResult, contains phrases: [String] = [], sourceLocation: SourceLocation = #_sourceLocation) {
+func expectCleanFailure(
+  _ r: RunResult, contains phrases: [String] = [], sourceLocation: SourceLocation = #_sourceLocation
+) {
   #expect(r.status != 0, "expected a non-zero exit", sourceLocation: sourceLocation)
-  #expect(r.stderrLines.count == 1, "expected one line on stderr, got: \(r.stderr.debugDescription)", sourceLocation: sourceLocation)
+  #expect(
+    r.stderrLines.count == 1, "expected one line on stderr, got: \(r.stderr.debugDescription)",
+    sourceLocation: sourceLocation)
   for bad in ["Fatal error", "Stack dump", "Backtrace", "Illegal instruction", "Segmentation"] {
     #expect(!r.stderr.contains(bad), "crash output: \(r.stderr)", sourceLocation: sourceLocation)
   }
   for p in phrases {
-    #expect(r.stderr.lowercased().contains(p.lowercased()), "stderr lacks \(p.debugDescription): \(r.stderr)", sourceLocation: sourceLocation)
+    #expect(
+      r.stderr.lowercased().contains(p.lowercased()), "stderr lacks \(p.debugDescription): \(r.stderr)",
+      sourceLocation: sourceLocation)
   }
 }
 
@@ -187,7 +197,10 @@ struct CLITests {
     #expect(last[0] == "50")
     #expect(abs(loss - Double(last[1])!) < 1e-8)
     #expect(abs(acc - Double(last[2])!) < 1e-6)
-    for f in ["artifacts/00_meta.json", "artifacts/01_vocabulary.csv", "artifacts/02_model_weights.csv", "artifacts/03_token_embeddings.csv", "outputs/train_log.csv"] {
+    for f in [
+      "artifacts/00_meta.json", "artifacts/01_vocabulary.csv", "artifacts/02_model_weights.csv",
+      "artifacts/03_token_embeddings.csv", "outputs/train_log.csv",
+    ] {
       #expect(ws.exists(f), "\(f)")
     }
     #expect(ws.tempLeftovers.isEmpty)
@@ -198,7 +211,9 @@ struct CLITests {
   func trainCompact() throws {
     let ws = Workspace("compact", corpus: catDog)
     defer { ws.cleanup() }
-    let r = try run(["train", "--dir", ws.path, "--weights", "compact", "--json", "--context", "3", "--lr", "0.5", "--epochs", "20"])
+    let r = try run([
+      "train", "--dir", ws.path, "--weights", "compact", "--json", "--context", "3", "--lr", "0.5", "--epochs", "20",
+    ])
     #expect(r.status == 0, "\(r.stderr)")
     #expect(try json(r.stdout)["weights_format"] as? String == "compact")
     #expect(!ws.exists("artifacts/02_model_weights.csv"))
@@ -247,7 +262,8 @@ struct CLITests {
     #expect(r.status == 0, "\(r.stderr)")
     let j = try json(r.stdout)
     let ctx = try #require(j["context"] as? [String])
-    #expect(ctx.map { Array($0.unicodeScalars) } == [Array("caf\u{E9}".unicodeScalars), Array("\u{1F600}".unicodeScalars)])
+    #expect(
+      ctx.map { Array($0.unicodeScalars) } == [Array("caf\u{E9}".unicodeScalars), Array("\u{1F600}".unicodeScalars)])
     let top = try #require(j["topk"] as? [[String: Any]])
     #expect(Set(top.compactMap { $0["token"] as? String }) == ["x", "y"])
     // The NFD spelling is a different context.
@@ -272,7 +288,8 @@ struct CLITests {
     #expect((j["topk"] as? [[String: Any]])?.count == 2)
     let loaded = try ArtifactLoader.load(directory: ws.path)
     let ids = try loaded.model.ids(for: ["the", "cat"])
-    #expect(Array(gen.dropFirst(2)) == loaded.model.generate(start: ids, count: 5).map { loaded.model.vocabulary.tokens[$0] })
+    #expect(
+      Array(gen.dropFirst(2)) == loaded.model.generate(start: ids, count: 5).map { loaded.model.vocabulary.tokens[$0] })
 
     let r2 = try run(["infer", "--dir", ws.path, "--json", "--num-tokens", "3", "--start-tokens", "the", "dog"])
     #expect(r2.status == 0, "\(r2.stderr)")
@@ -307,7 +324,9 @@ struct CLITests {
   func missingArtifacts() throws {
     let ws = Workspace("noart")
     defer { ws.cleanup() }
-    for args in [["predict", "--dir", ws.path, "the", "cat"], ["infer", "--dir", ws.path], ["repl", "--dir", ws.path]] {
+    for args in [
+      ["predict", "--dir", ws.path, "the", "cat"], ["infer", "--dir", ws.path], ["repl", "--dir", ws.path],
+    ] {
       let r = try run(args, stdin: args[0] == "repl" ? "the cat\n" : nil)
       expectCleanFailure(r, contains: ["ngram-tui train"])
     }
@@ -325,12 +344,24 @@ struct CLITests {
   static let badCorpora: [BadCorpus] = [
     BadCorpus(name: "no corpus/ directory", files: [], makeCorpusDir: false, args: [], phrases: ["corpus"]),
     BadCorpus(name: "empty corpus/ directory", files: [], makeCorpusDir: true, args: [], phrases: ["corpus"]),
-    BadCorpus(name: "two files", files: [("a.txt", Array("a b c d".utf8)), ("b.txt", Array("a b c d".utf8))], makeCorpusDir: true, args: [], phrases: ["corpus", "2"]),
-    BadCorpus(name: "invalid UTF-8", files: [("bad.txt", Array("the cat sat on the ".utf8) + [0xFF] + Array(" mat\n".utf8))], makeCorpusDir: true, args: [], phrases: ["not valid UTF-8", "bad.txt", "19"]),
-    BadCorpus(name: "too few tokens", files: [("short.txt", Array("one two\n".utf8))], makeCorpusDir: true, args: [], phrases: ["needs at least 3 tokens", "short.txt"]),
-    BadCorpus(name: "too few tokens for context 3", files: [("short.txt", Array("one two three\n".utf8))], makeCorpusDir: true, args: ["--context", "3"], phrases: ["needs at least 4 tokens"]),
-    BadCorpus(name: "empty corpus file", files: [("empty.txt", [])], makeCorpusDir: true, args: ["--context", "0"], phrases: ["needs at least 1 tokens"]),
-    BadCorpus(name: "--corpus missing file", files: [], makeCorpusDir: false, args: ["--corpus", "/nonexistent/file.txt"], phrases: ["/nonexistent/file.txt"]),
+    BadCorpus(
+      name: "two files", files: [("a.txt", Array("a b c d".utf8)), ("b.txt", Array("a b c d".utf8))],
+      makeCorpusDir: true, args: [], phrases: ["corpus", "2"]),
+    BadCorpus(
+      name: "invalid UTF-8", files: [("bad.txt", Array("the cat sat on the ".utf8) + [0xFF] + Array(" mat\n".utf8))],
+      makeCorpusDir: true, args: [], phrases: ["not valid UTF-8", "bad.txt", "19"]),
+    BadCorpus(
+      name: "too few tokens", files: [("short.txt", Array("one two\n".utf8))], makeCorpusDir: true, args: [],
+      phrases: ["needs at least 3 tokens", "short.txt"]),
+    BadCorpus(
+      name: "too few tokens for context 3", files: [("short.txt", Array("one two three\n".utf8))], makeCorpusDir: true,
+      args: ["--context", "3"], phrases: ["needs at least 4 tokens"]),
+    BadCorpus(
+      name: "empty corpus file", files: [("empty.txt", [])], makeCorpusDir: true, args: ["--context", "0"],
+      phrases: ["needs at least 1 tokens"]),
+    BadCorpus(
+      name: "--corpus missing file", files: [], makeCorpusDir: false, args: ["--corpus", "/nonexistent/file.txt"],
+      phrases: ["/nonexistent/file.txt"]),
   ]
 
   @Test("a bad corpus: one-line error, non-zero exit, nothing written", arguments: badCorpora)
@@ -338,7 +369,8 @@ struct CLITests {
     let ws = Workspace("bad")
     defer { ws.cleanup() }
     if b.makeCorpusDir {
-      try FileManager.default.createDirectory(at: ws.url.appendingPathComponent("corpus"), withIntermediateDirectories: true)
+      try FileManager.default.createDirectory(
+        at: ws.url.appendingPathComponent("corpus"), withIntermediateDirectories: true)
     }
     for (name, bytes) in b.files { ws.write(corpus: bytes, name: name) }
     let before = ws.entries
@@ -363,7 +395,9 @@ struct CLITests {
 
   static let negativeValues: [[String]] = [["--lr", "-0.1"], ["--epochs", "-1"], ["--context", "-1"]]
 
-  @Test("a negative value after a space is reported as invalid (not as a missing value), on one line", arguments: negativeValues)
+  @Test(
+    "a negative value after a space is reported as invalid (not as a missing value), on one line",
+    arguments: negativeValues)
   func negativeValueAsSeparateArgument(_ args: [String]) throws {
     let ws = Workspace("neg", corpus: catDog)
     defer { ws.cleanup() }
@@ -414,7 +448,9 @@ struct CLITests {
     #expect(r.status == 0, "\(r.stderr)")
     #expect(r.stdout.contains("sat") || r.stdout.contains("lay"), "\(r.stdout)")
     #expect(ws.exists("artifacts/00_meta.json"))
-    for bad in ["Fatal error", "Stack dump", "initscr", "Error opening terminal"] { #expect(!r.stderr.contains(bad), "\(r.stderr)") }
+    for bad in ["Fatal error", "Stack dump", "initscr", "Error opening terminal"] {
+      #expect(!r.stderr.contains(bad), "\(r.stderr)")
+    }
     // Artifacts exist now: the second run goes straight to the REPL.
     let before = ws.snapshot()
     let r2 = try run([], cwd: ws.url, stdin: "on the\n")
@@ -475,7 +511,8 @@ struct CLITests {
     defer { ws.cleanup() }
     let r = try run(["train", "--epochs", "3", "--json"], cwd: ws.url)
     #expect(r.status == 0, "\(r.stderr)")
-    let meta = try json(String(decoding: FileManager.default.contents(atPath: ws.path + "/artifacts/00_meta.json")!, as: UTF8.self))
+    let meta = try json(
+      String(decoding: FileManager.default.contents(atPath: ws.path + "/artifacts/00_meta.json")!, as: UTF8.self))
     #expect(meta["repo_name"] as? String == ws.url.lastPathComponent)
     #expect((meta["corpus"] as? [String: Any])?["path"] as? String == "corpus/cat_dog.txt")
     #expect((meta["training"] as? [String: Any])?["epochs"] as? Int == 3)

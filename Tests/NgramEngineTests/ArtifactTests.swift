@@ -30,7 +30,8 @@ struct ArtifactTests {
     let path = (try? Corpus.locate(directory: dir.path, corpusOverride: nil)) ?? makeCorpusDir(dir, text: text)
     let corpus = try Corpus.load(path: path)
     let (model, log) = try Trainer(corpus: corpus, config: config).train()
-    _ = try ArtifactWriter.write(directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: format)
+    _ = try ArtifactWriter.write(
+      directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: format)
     return (corpus, model)
   }
 
@@ -141,7 +142,10 @@ struct ArtifactTests {
     defer { tmp.cleanup() }
     let dir = tmp.sub("run")
     makeCorpusDir(dir, text: Self.catDog)
-    for config in [TrainingConfig(learningRate: -1), TrainingConfig(learningRate: .nan), TrainingConfig(epochs: -2), TrainingConfig(contextLength: 4)] {
+    for config in [
+      TrainingConfig(learningRate: -1), TrainingConfig(learningRate: .nan), TrainingConfig(epochs: -2),
+      TrainingConfig(contextLength: 4),
+    ] {
       let e = thrownError {
         _ = try TrainingSession.run(
           directory: dir.path, corpusOverride: nil, config: config, format: .auto,
@@ -218,7 +222,8 @@ struct ArtifactTests {
     let corpus = try Corpus.load(path: path)
     let config = TrainingConfig(epochs: 2)
     let (model, log) = try Trainer(corpus: corpus, config: config).train()
-    _ = try ArtifactWriter.write(directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .dense)
+    _ = try ArtifactWriter.write(
+      directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .dense)
     let meta = try MiniJSON.parse(readBytes(dir.appendingPathComponent("artifacts/00_meta.json").path)!)
     #expect(meta["corpus.path"] == .string(outside.path))
     #expect(meta["corpus.filename"] == .string("elsewhere.txt"))
@@ -239,14 +244,18 @@ struct ArtifactTests {
     let (model, log) = try Trainer(corpus: corpus, config: config).train()
     #expect(ArtifactWriter.denseCellCount(vocabSize: 8, contextLength: 2) == 512)
     #expect(ArtifactWriter.denseCellCount(vocabSize: 1 << 20, contextLength: 3) == Int.max)
-    let w1 = try ArtifactWriter.write(directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .auto, denseCellLimit: 512)
+    let w1 = try ArtifactWriter.write(
+      directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .auto, denseCellLimit: 512)
     #expect(w1.format == .dense)
-    let w2 = try ArtifactWriter.write(directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .auto, denseCellLimit: 511)
+    let w2 = try ArtifactWriter.write(
+      directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .auto, denseCellLimit: 511)
     #expect(w2.format == .compact)
     let meta = try MiniJSON.parse(readBytes(dir.appendingPathComponent("artifacts/00_meta.json").path)!)
     #expect(meta["artifacts"].map { "\($0)" }?.contains(ArtifactWriter.compactWeightsFile) == true)
     let e = thrownError {
-      _ = try ArtifactWriter.write(directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .dense, denseCellLimit: 511)
+      _ = try ArtifactWriter.write(
+        directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .dense, denseCellLimit: 511
+      )
     }
     guard case .invalidOption? = e as? NgramError else {
       Issue.record("expected invalidOption, got \(String(describing: e))")
@@ -254,8 +263,12 @@ struct ArtifactTests {
     }
   }
 
-  static let roundTripCases = ["cat_dog", "quoting_and_unicode", "repeat_one_token", "three_tokens"].map { Fixtures.named("conformance", $0) }
-    + ["cat_dog_ctx0", "cat_dog_ctx1", "cat_dog_ctx3", "nfc_nfd_astral", "full_vocab_row", "random_v50_ctx2_lr25", "random_v12_ctx3"].map { Fixtures.named("extra", $0) }
+  static let roundTripCases =
+    ["cat_dog", "quoting_and_unicode", "repeat_one_token", "three_tokens"].map { Fixtures.named("conformance", $0) }
+    + [
+      "cat_dog_ctx0", "cat_dog_ctx1", "cat_dog_ctx3", "nfc_nfd_astral", "full_vocab_row", "random_v50_ctx2_lr25",
+      "random_v12_ctx3",
+    ].map { Fixtures.named("extra", $0) }
 
   /// Every context row (all V^n of them when small, else the trained ones plus a few untrained).
   func contexts(_ model: NgramModel, corpus: Corpus) -> [[Int]] {
@@ -275,12 +288,15 @@ struct ArtifactTests {
     let path = makeCorpusDir(dir, name: c.corpusURL.lastPathComponent, bytes: bytes)
     let corpus = try Corpus(bytes: bytes, path: path)
     let (model, log) = try Trainer(corpus: corpus, config: c.config).train()
-    let written = try ArtifactWriter.write(directory: dir.path, corpus: corpus, config: c.config, model: model, log: log, format: .compact)
+    let written = try ArtifactWriter.write(
+      directory: dir.path, corpus: corpus, config: c.config, model: model, log: log, format: .compact)
     #expect(written.format == .compact)
     let loaded = try ArtifactLoader.load(directory: dir.path)
     #expect(loaded.format == .compact)
     #expect(loaded.model.contextLength == c.context)
-    #expect(loaded.model.vocabulary.tokens.map { Array($0.unicodeScalars) } == corpus.vocabulary.tokens.map { Array($0.unicodeScalars) })
+    #expect(
+      loaded.model.vocabulary.tokens.map { Array($0.unicodeScalars) }
+        == corpus.vocabulary.tokens.map { Array($0.unicodeScalars) })
     #expect(loaded.model.vocabulary.frequencies == corpus.vocabulary.frequencies)
     #expect(loaded.model.trainedRowCount == model.trainedRowCount)
     var mismatches = 0
@@ -294,7 +310,9 @@ struct ArtifactTests {
     }
     #expect(mismatches == 0)
     if c.context == 2 {
-      #expect(loaded.startTokens.map { Array($0.unicodeScalars) } == corpus.tokenIDs.prefix(2).map { Array(corpus.vocabulary.tokens[Int($0)].unicodeScalars) })
+      #expect(
+        loaded.startTokens.map { Array($0.unicodeScalars) }
+          == corpus.tokenIDs.prefix(2).map { Array(corpus.vocabulary.tokens[Int($0)].unicodeScalars) })
     }
     let start = Array(corpus.tokenIDs.prefix(c.context).map(Int.init))
     #expect(model.generate(start: start, count: 12) == loaded.model.generate(start: start, count: 12))
@@ -310,7 +328,8 @@ struct ArtifactTests {
   func checkDenseAgainstCSV(_ artifactsParent: URL, rowLimit: Int = .max) throws {
     let loaded = try ArtifactLoader.load(directory: artifactsParent.path)
     #expect(loaded.format == .dense)
-    let csv = MiniCSV.parse(try #require(readMaybeGz(artifactsParent.appendingPathComponent("artifacts/02_model_weights.csv"))))
+    let csv = MiniCSV.parse(
+      try #require(readMaybeGz(artifactsParent.appendingPathComponent("artifacts/02_model_weights.csv"))))
     let v = loaded.model.vocabulary.count
     let n = loaded.model.contextLength
     #expect(csv[0].count == v + 1)
@@ -331,15 +350,23 @@ struct ArtifactTests {
         #expect(abs(g.probability - e.p) <= 1e-12, "row \(r) id \(e.id): \(g.probability) vs \(e.p)")
       }
       // The label column names the context.
-      #expect(fields[0].unicodeScalars.elementsEqual((n == 0 ? "(no context)" : ctx.map { loaded.model.vocabulary.tokens[$0] }.joined(separator: "|")).unicodeScalars))
+      #expect(
+        fields[0].unicodeScalars.elementsEqual(
+          (n == 0 ? "(no context)" : ctx.map { loaded.model.vocabulary.tokens[$0] }.joined(separator: "|"))
+            .unicodeScalars))
       checked += 1
     }
     #expect(checked > 0)
   }
 
   static let pythonDense: [ConformanceCase] =
-    ["cat_dog", "cat_dog_lr05_e200", "quoting_and_unicode", "repeat_one_token", "three_tokens"].map { Fixtures.named("conformance", $0) }
-    + ["cat_dog_ctx0", "cat_dog_ctx1", "cat_dog_ctx3", "bom", "nfc_nfd_astral", "unicode_whitespace_ctx3", "random_v60_ctx1", "cat_dog_lr1e5"].map { Fixtures.named("extra", $0) }
+    ["cat_dog", "cat_dog_lr05_e200", "quoting_and_unicode", "repeat_one_token", "three_tokens"].map {
+      Fixtures.named("conformance", $0)
+    }
+    + [
+      "cat_dog_ctx0", "cat_dog_ctx1", "cat_dog_ctx3", "bom", "nfc_nfd_astral", "unicode_whitespace_ctx3",
+      "random_v60_ctx1", "cat_dog_lr1e5",
+    ].map { Fixtures.named("extra", $0) }
 
   @Test("a dense CSV written by the Python reference loads and predicts the reference's top-k", arguments: pythonDense)
   func pythonWrittenDense(_ c: ConformanceCase) throws {

@@ -68,7 +68,9 @@ struct ConformanceTests {
     for key in Self.metaFacts {
       if key == "start_tokens" && em[key] == nil { continue }
       #expect(gm[key] != nil, "00_meta.json lacks \(key)")
-      #expect(gm[key] == em[key], "00_meta.json \(key): got \(String(describing: gm[key])), expected \(String(describing: em[key]))")
+      #expect(
+        gm[key] == em[key],
+        "00_meta.json \(key): got \(String(describing: gm[key])), expected \(String(describing: em[key]))")
     }
     #expect(gotMetaBytes.allSatisfy { $0 < 0x80 }, "00_meta.json must be ASCII (non-ASCII escaped)")
     #expect(gotMetaBytes.last == 0x0A, "00_meta.json must end with a newline")
@@ -96,7 +98,9 @@ struct ConformanceTests {
     }
   }
 
-  @Test("start_tokens are escaped exactly as Python's json writes them", arguments: Fixtures.allCases.filter { $0.context == 2 && $0.expectError == nil })
+  @Test(
+    "start_tokens are escaped exactly as Python's json writes them",
+    arguments: Fixtures.allCases.filter { $0.context == 2 && $0.expectError == nil })
   func startTokensBytes(_ c: ConformanceCase) throws {
     let tmp = TempDir(c.name)
     defer { tmp.cleanup() }

@@ -43,7 +43,8 @@ struct FormattingTests {
   static let weights: [(Double, String)] = [
     (0.0, "0"), (-0.0, "0"), (1e-9, "0.0000"), (-1e-9, "-0.0000"), (0.00005, "0.0001"), (-0.00005, "-0.0001"),
     (0.00015, "0.0001"), (0.12345, "0.1235"), (2.5, "2.5000"), (-1.23456, "-1.2346"), (0.000049999, "0.0000"),
-    (1234567.891, "1234567.8910"), (0.00025, "0.0003"), (Double.leastNonzeroMagnitude, "0.0000"), (-Double.leastNonzeroMagnitude, "-0.0000"),
+    (1234567.891, "1234567.8910"), (0.00025, "0.0003"), (Double.leastNonzeroMagnitude, "0.0000"),
+    (-Double.leastNonzeroMagnitude, "-0.0000"),
   ]
 
   @Test("weights: exactly 0 (and -0.0) is 0, anything else has 4 decimals", arguments: weights)
@@ -55,7 +56,8 @@ struct FormattingTests {
   static let reprs: [(Double, String)] = [
     (0.1, "0.1"), (1.0, "1.0"), (1e-05, "1e-05"), (2.5, "2.5"), (0.01, "0.01"), (1e-4, "0.0001"),
     (0.0001234, "0.0001234"), (123456789012345678.0, "1.2345678901234568e+17"), (1e16, "1e+16"),
-    (9999999999999998.0, "9999999999999998.0"), (Double.leastNonzeroMagnitude, "5e-324"), (1.7976931348623157e308, "1.7976931348623157e+308"),
+    (9999999999999998.0, "9999999999999998.0"), (Double.leastNonzeroMagnitude, "5e-324"),
+    (1.7976931348623157e308, "1.7976931348623157e+308"),
     (0.30000000000000004, "0.30000000000000004"), (100.0, "100.0"), (1e22, "1e+22"), (12345.678, "12345.678"),
     (3e-5, "3e-05"), (0.5, "0.5"), (0.0, "0.0"), (-0.0, "-0.0"), (-2.5, "-2.5"), (50.0, "50.0"),
   ]
@@ -99,7 +101,8 @@ struct FormattingTests {
     let corpus = try Corpus.load(path: path)
     let config = TrainingConfig(contextLength: 2, learningRate: 1.0, epochs: 3)
     let (model, log) = try Trainer(corpus: corpus, config: config).train()
-    _ = try ArtifactWriter.write(directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .dense)
+    _ = try ArtifactWriter.write(
+      directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .dense)
     let bytes = try #require(readBytes(dir.appendingPathComponent("artifacts/00_meta.json").path))
     let text = String(decoding: bytes, as: UTF8.self)
     #expect(bytes.allSatisfy { $0 < 0x80 })
@@ -136,7 +139,8 @@ struct FormattingTests {
     let corpus = try Corpus.load(path: path)
     let config = TrainingConfig(contextLength: 2, learningRate: 0.1, epochs: 2)
     let (model, log) = try Trainer(corpus: corpus, config: config).train()
-    _ = try ArtifactWriter.write(directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .dense)
+    _ = try ArtifactWriter.write(
+      directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .dense)
     let text = String(decoding: readBytes(dir.appendingPathComponent("outputs/train_log.csv").path)!, as: UTF8.self)
     // 4 pairs: (a,b)->a, (b,a)->b, (a,b)->a, (b,a)->c. Epoch 1: V = 3, all rows uniform at first.
     let lines = text.components(separatedBy: "\r\n")

@@ -108,7 +108,8 @@ import Testing
     #expect(outcome.validation[0].unseenContexts == Double(unseen) / 6)
     #expect(abs(outcome.validation[2].valPerplexity - exp(outcome.validation[2].valLoss)) < 1e-12)
     // Training on the first 18 tokens alone gives the same train log.
-    let head = try Corpus(bytes: Array(ids.prefix(18).map { c.vocabulary.tokens[Int($0)] }.joined(separator: " ").utf8), path: "x")
+    let head = try Corpus(
+      bytes: Array(ids.prefix(18).map { c.vocabulary.tokens[Int($0)] }.joined(separator: " ").utf8), path: "x")
     let alone = try Trainer(corpus: head, config: TrainingConfig(epochs: 3)).train().log
     #expect(zip(alone, outcome.log).allSatisfy { abs($0.avgLoss - $1.avgLoss) < 1e-12 && $0.accuracy == $1.accuracy })
     // Written files: the reference's train_log format and a separate eval log.
@@ -117,7 +118,8 @@ import Testing
       validation: outcome.validation)
     let eval = String(decoding: readBytes(tmp.url.appendingPathComponent("outputs/eval_log.csv").path)!, as: UTF8.self)
     #expect(eval.hasPrefix("epoch,val_loss,val_perplexity,unseen_contexts\r\n1,"))
-    let train = String(decoding: readBytes(tmp.url.appendingPathComponent("outputs/train_log.csv").path)!, as: UTF8.self)
+    let train = String(
+      decoding: readBytes(tmp.url.appendingPathComponent("outputs/train_log.csv").path)!, as: UTF8.self)
     #expect(train.hasPrefix("epoch,avg_loss,accuracy\r\n1,"))
   }
 
@@ -135,9 +137,13 @@ import Testing
     let other = model.sample(start: start, count: 30, options: SamplingOptions(temperature: 1, seed: 8))
     #expect(a == b)
     #expect(a != other)
-    #expect(model.sample(start: start, count: 30, options: SamplingOptions(temperature: 0, seed: 7)) == model.generate(start: start, count: 30))
+    #expect(
+      model.sample(start: start, count: 30, options: SamplingOptions(temperature: 0, seed: 7))
+        == model.generate(start: start, count: 30))
     // top-k 1 is greedy at any temperature.
-    #expect(model.sample(start: start, count: 30, options: SamplingOptions(temperature: 2, topK: 1, seed: 3)) == model.generate(start: start, count: 30))
+    #expect(
+      model.sample(start: start, count: 30, options: SamplingOptions(temperature: 2, topK: 1, seed: 3))
+        == model.generate(start: start, count: 30))
     // The generator itself is fixed: SplitMix64's published first outputs for seed 0.
     var g = SeededGenerator(seed: 0)
     #expect(g.next() == 0xE220_A839_7B1D_CDAF)
@@ -158,7 +164,8 @@ import Testing
 
   @Test func compareEqualsSeparateRuns() throws {
     let c = try corpus()
-    let rows = try ContextComparison.run(corpus: c, tokens: ["on", "the", "cat"], contextLengths: [1, 2, 3], holdout: 0.25)
+    let rows = try ContextComparison.run(
+      corpus: c, tokens: ["on", "the", "cat"], contextLengths: [1, 2, 3], holdout: 0.25)
     #expect(rows.map(\.contextLength) == [1, 2, 3])
     for r in rows {
       let (model, log) = try Trainer(corpus: c, config: TrainingConfig(contextLength: r.contextLength)).train()

@@ -236,7 +236,8 @@ indirect enum MiniJSON: Equatable {
     case (.string(let x), .string(let y)): return x.unicodeScalars.elementsEqual(y.unicodeScalars)
     case (.array(let x), .array(let y)): return x == y
     case (.object(let x), .object(let y)):
-      return x.count == y.count && x.allSatisfy { k, v in y.first { $0.key.unicodeScalars.elementsEqual(k.unicodeScalars) }?.value == v }
+      return x.count == y.count
+        && x.allSatisfy { k, v in y.first { $0.key.unicodeScalars.elementsEqual(k.unicodeScalars) }?.value == v }
     default: return false
     }
   }

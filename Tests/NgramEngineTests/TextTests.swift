@@ -74,9 +74,10 @@ struct TextTests {
     #expect(c.vocabulary.frequencies[nfd] == 1)
     #expect(c.vocabulary.id(of: "\u{E9}") != c.vocabulary.id(of: "e\u{301}"))
     // "e" + U+0301 < "é" in code-point order ('e' is U+0065).
-    #expect(c.vocabulary.tokens.map { Array($0.unicodeScalars.map(\.value)) } == [
-      [0x63, 0x61, 0x66, 0x65, 0x301], [0x63, 0x61, 0x66, 0xE9], [0x65, 0x301], [0xE9],
-    ])
+    #expect(
+      c.vocabulary.tokens.map { Array($0.unicodeScalars.map(\.value)) } == [
+        [0x63, 0x61, 0x66, 0x65, 0x301], [0x63, 0x61, 0x66, 0xE9], [0x65, 0x301], [0xE9],
+      ])
   }
 
   @Test("the vocabulary is sorted by code point, not UTF-16 or Swift String order")
@@ -114,7 +115,9 @@ struct TextTests {
     Counts(text: "\r\r\n\r", chars: 3, lines: 0),
     Counts(text: "a\u{1D}b\u{1E}c\u{1F}d", chars: 7, lines: 3),
     Counts(text: "\u{FEFF}caf\u{E9} \u{1F600}\r\n", chars: 8, lines: 1),
-    Counts(text: "the cat sat on the mat\nthe dog sat on the rug\nthe cat lay on the rug\nthe dog lay on the mat\n", chars: 92, lines: 4),
+    Counts(
+      text: "the cat sat on the mat\nthe dog sat on the rug\nthe cat lay on the rug\nthe dog lay on the mat\n",
+      chars: 92, lines: 4),
   ]
 
   @Test("num_chars and num_lines count as Python does (universal newlines, splitlines)", arguments: counts)
@@ -158,7 +161,9 @@ struct TextTests {
     #expect(message?.contains("not valid UTF-8") == true, "\(message ?? "no error")")
     #expect(message?.contains("/some/dir/corpus/bad.txt") == true)
     #expect(message?.contains("offset \(k.offset)") == true, "\(message ?? "")")
-    if case .invalidUTF8(let file, let offset)? = thrownError({ _ = try Corpus(bytes: k.bytes, path: "f") }) as? NgramError {
+    if case .invalidUTF8(let file, let offset)? = thrownError({ _ = try Corpus(bytes: k.bytes, path: "f") })
+      as? NgramError
+    {
       #expect(file == "f")
       #expect(offset == k.offset)
     } else {

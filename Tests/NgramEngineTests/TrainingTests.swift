@@ -11,8 +11,10 @@ struct TrainingTests {
 
   func replay(_ text: String, n: Int, lr: Double, epochs: Int, workers: Int = 2) throws {
     let c = try corpus(text)
-    let (model, log) = try Trainer(corpus: c, config: TrainingConfig(contextLength: n, learningRate: lr, epochs: epochs))
-      .train(workers: workers)
+    let (model, log) = try Trainer(
+      corpus: c, config: TrainingConfig(contextLength: n, learningRate: lr, epochs: epochs)
+    )
+    .train(workers: workers)
     let d = DenseReference(tokenIDs: c.tokenIDs.map(Int.init), v: c.vocabulary.count, n: n, lr: lr, epochs: epochs)
     #expect(log.count == epochs)
     for (a, b) in zip(log, d.log) {
@@ -41,14 +43,16 @@ struct TrainingTests {
     // Pairs (a,b)->a, (b,a)->a, (a,a)->b, (a,b)->a; every row starts uniform, so the first
     // prediction of each row is id 0 = "a".
     let c = try corpus("a b a a b a")
-    let (_, hist) = try Trainer(corpus: c, config: TrainingConfig(contextLength: 2, learningRate: 0.1, epochs: 1)).train()
+    let (_, hist) = try Trainer(corpus: c, config: TrainingConfig(contextLength: 2, learningRate: 0.1, epochs: 1))
+      .train()
     #expect(hist[0].accuracy == 0.75)
   }
 
   @Test("loss and argmax use the probabilities from before the update")
   func preUpdate() throws {
     let c = try corpus("a b a a b a")
-    let (_, hist) = try Trainer(corpus: c, config: TrainingConfig(contextLength: 2, learningRate: 0.1, epochs: 1)).train()
+    let (_, hist) = try Trainer(corpus: c, config: TrainingConfig(contextLength: 2, learningRate: 0.1, epochs: 1))
+      .train()
     // Three first visits at p = 1/2, then row (a,b) once updated: weights ±0.05.
     let expected = (3 * log(2.0) + -log(1 / (1 + exp(-0.1)))) / 4
     #expect(abs(hist[0].avgLoss - expected) <= 1e-15)
@@ -57,7 +61,8 @@ struct TrainingTests {
   @Test("the loss clamps probabilities at 1e-12")
   func clamp() throws {
     let c = try corpus("a a a a b")
-    let (_, hist) = try Trainer(corpus: c, config: TrainingConfig(contextLength: 0, learningRate: 100, epochs: 1)).train()
+    let (_, hist) = try Trainer(corpus: c, config: TrainingConfig(contextLength: 0, learningRate: 100, epochs: 1))
+      .train()
     // After the first "a" the unigram row is (+50, -50): p(b) = e^-100-ish, clamped to 1e-12.
     let pA = 1 / (1 + exp(-100.0))
     let expected = (log(2.0) + 3 * -log(pA) + -log(1e-12)) / 5

@@ -287,7 +287,8 @@ struct TimeTravelCompareTests {
   func compareThreeContextLengths(width: Int, height: Int, ascii: Bool) {
     let s = Fixture.compared("the cat sat", ascii: ascii)
     Snapshot.check(
-      Render.frame(s, width: width, height: height), "compare_the_cat_sat_\(width)x\(height)_\(ascii ? "ascii" : "unicode")")
+      Render.frame(s, width: width, height: height),
+      "compare_the_cat_sat_\(width)x\(height)_\(ascii ? "ascii" : "unicode")")
   }
 
   @Test func compareEmptyShortAndUnknown() {

@@ -29,14 +29,18 @@ public enum ArtifactLoader {
     case .string("context2")?: contextLength = 2
     case .string("context3")?: contextLength = 3
     case let other?:
-      throw NgramError.malformed(file: metaPath, line: 1, reason: "unsupported model_kind \(other.rendered(indent: nil)) (expected unigram, bigram, context2 or context3)")
+      throw NgramError.malformed(
+        file: metaPath, line: 1,
+        reason: "unsupported model_kind \(other.rendered(indent: nil)) (expected unigram, bigram, context2 or context3)"
+      )
     case nil:
       throw NgramError.malformed(file: metaPath, line: 1, reason: "missing \"model_kind\"")
     }
     let vocabPath = (dir as NSString).appendingPathComponent("01_vocabulary.csv")
     let vocab = try readVocabulary(vocabPath)
     if case .int(let v)? = meta["vocab_size"], v != vocab.count {
-      throw NgramError.malformed(file: vocabPath, line: vocab.count + 1, reason: "\(vocab.count) tokens but 00_meta.json says vocab_size \(v)")
+      throw NgramError.malformed(
+        file: vocabPath, line: vocab.count + 1, reason: "\(vocab.count) tokens but 00_meta.json says vocab_size \(v)")
     }
     var format: WeightsFormat = .dense
     if case .string(let f)? = meta["weights"]?["format"], f == "compact" { format = .compact }
@@ -70,7 +74,8 @@ public enum ArtifactLoader {
     do {
       value = try JSONParser.parse([UInt8](data))
     } catch {
-      throw NgramError.malformed(file: path, line: error.line, reason: "\(error.reason) (re-run `ngram-tui train` to rewrite it)")
+      throw NgramError.malformed(
+        file: path, line: error.line, reason: "\(error.reason) (re-run `ngram-tui train` to rewrite it)")
     }
     guard case .object = value else {
       throw NgramError.malformed(file: path, line: 1, reason: "expected a JSON object")
@@ -97,7 +102,8 @@ public enum ArtifactLoader {
 
   static func readVocabulary(_ path: String) throws -> Vocabulary {
     guard FileManager.default.fileExists(atPath: path) else {
-      throw NgramError.artifactsMissing(directory: (path as NSString).deletingLastPathComponent, file: "01_vocabulary.csv")
+      throw NgramError.artifactsMissing(
+        directory: (path as NSString).deletingLastPathComponent, file: "01_vocabulary.csv")
     }
     let data = try readBytes(path)
     var tokens: [String] = []
@@ -180,92 +186,98 @@ public enum ArtifactLoader {
     var headerSeen = false
     // Streamed in chunks, so memory stays proportional to the trained rows, not to the file.
     try ChunkedLines.forEach(path: path) { bytes, start, stop, lineNo in
-        if !headerSeen {
-          guard let f = CSV.fields(Array(bytes[start..<stop])[...]), f.first == "input_token" else {
-            throw NgramError.malformed(file: path, line: lineNo, reason: "header must start with input_token")
-          }
-          guard f.count == v + 1 else {
-            throw NgramError.malformed(file: path, line: lineNo, reason: "header has \(f.count - 1) token columns, vocabulary has \(v)")
-          }
-          headerSeen = true
-          return
+      if !headerSeen {
+        guard let f = CSV.fields(Array(bytes[start..<stop])[...]), f.first == "input_token" else {
+          throw NgramError.malformed(file: path, line: lineNo, reason: "header must start with input_token")
         }
-        if stop == start { return }
-        guard rowNumber < expectedRows else {
-          throw NgramError.malformed(file: path, line: lineNo, reason: "more than \(expectedRows) rows (V^\(n) for V = \(v))")
+        guard f.count == v + 1 else {
+          throw NgramError.malformed(
+            file: path, line: lineNo, reason: "header has \(f.count - 1) token columns, vocabulary has \(v)")
         }
-        // Skip the label (possibly quoted).
-        var i = start
-        if i < stop && bytes[i] == 0x22 {
-          i += 1
-          while i < stop {
-            if bytes[i] == 0x22 {
-              if i + 1 < stop && bytes[i + 1] == 0x22 { i += 2; continue }
-              break
-            }
-            i += 1
-          }
-          i += 1
-        } else {
-          while i < stop && bytes[i] != 0x2C { i += 1 }
-        }
-        var col = 0
-        var allZero = true
+        headerSeen = true
+        return
+      }
+      if stop == start { return }
+      guard rowNumber < expectedRows else {
+        throw NgramError.malformed(
+          file: path, line: lineNo, reason: "more than \(expectedRows) rows (V^\(n) for V = \(v))")
+      }
+      // Skip the label (possibly quoted).
+      var i = start
+      if i < stop && bytes[i] == 0x22 {
+        i += 1
         while i < stop {
-          guard bytes[i] == 0x2C else {
-            throw NgramError.malformed(file: path, line: lineNo, reason: "malformed label field")
+          if bytes[i] == 0x22 {
+            if i + 1 < stop && bytes[i + 1] == 0x22 { i += 2; continue }
+            break
           }
           i += 1
-          var j = i
-          while j < stop && bytes[j] != 0x2C { j += 1 }
-          guard col < v else {
-            throw NgramError.malformed(file: path, line: lineNo, reason: "more than \(v + 1) fields")
-          }
-          if j - i == 1 && bytes[i] == 0x30 {
-            values[col] = 0
-          } else {
-            guard let x = parseNumber(bytes.baseAddress! + i, j - i), x.isFinite else {
-              let text = String(decoding: UnsafeBufferPointer(start: bytes.baseAddress! + i, count: j - i), as: UTF8.self)
-              throw NgramError.malformed(file: path, line: lineNo, reason: "'\(text)' in column \(col + 2) is not a number")
-            }
-            values[col] = x
-            if x != 0 { allZero = false }
-          }
-          col += 1
-          i = j
         }
-        guard col == v else {
-          throw NgramError.malformed(file: path, line: lineNo, reason: "expected \(v + 1) fields, found \(col + 1) (truncated?)")
+        i += 1
+      } else {
+        while i < stop && bytes[i] != 0x2C { i += 1 }
+      }
+      var col = 0
+      var allZero = true
+      while i < stop {
+        guard bytes[i] == 0x2C else {
+          throw NgramError.malformed(file: path, line: lineNo, reason: "malformed label field")
         }
-        if !allZero {
-          // Majority value (Boyer–Moore) becomes the shared weight; the rest are explicit.
-          var cand = values[0]
-          var count = 0
-          for x in values {
-            if count == 0 { cand = x; count = 1 } else if x == cand { count += 1 } else { count -= 1 }
-          }
-          var idx = rowNumber
-          var ctx = [Int32](repeating: 0, count: n)
-          for j in stride(from: n - 1, through: 0, by: -1) {
-            ctx[j] = Int32(idx % v)
-            idx /= v
-          }
-          rowContexts.append(contentsOf: ctx)
-          rowDefault.append(cand)
-          var k: Int32 = 0
-          for c in 0..<v where values[c] != cand {
-            cols.append(Int32(c))
-            weights.append(values[c])
-            k += 1
-          }
-          rowK.append(k)
-          colOffsets.append(cols.count)
+        i += 1
+        var j = i
+        while j < stop && bytes[j] != 0x2C { j += 1 }
+        guard col < v else {
+          throw NgramError.malformed(file: path, line: lineNo, reason: "more than \(v + 1) fields")
         }
-        rowNumber += 1
+        if j - i == 1 && bytes[i] == 0x30 {
+          values[col] = 0
+        } else {
+          guard let x = parseNumber(bytes.baseAddress! + i, j - i), x.isFinite else {
+            let text = String(decoding: UnsafeBufferPointer(start: bytes.baseAddress! + i, count: j - i), as: UTF8.self)
+            throw NgramError.malformed(
+              file: path, line: lineNo, reason: "'\(text)' in column \(col + 2) is not a number")
+          }
+          values[col] = x
+          if x != 0 { allZero = false }
+        }
+        col += 1
+        i = j
+      }
+      guard col == v else {
+        throw NgramError.malformed(
+          file: path, line: lineNo, reason: "expected \(v + 1) fields, found \(col + 1) (truncated?)")
+      }
+      if !allZero {
+        // Majority value (Boyer–Moore) becomes the shared weight; the rest are explicit.
+        var cand = values[0]
+        var count = 0
+        for x in values {
+          if count == 0 { cand = x; count = 1 } else if x == cand { count += 1 } else { count -= 1 }
+        }
+        var idx = rowNumber
+        var ctx = [Int32](repeating: 0, count: n)
+        for j in stride(from: n - 1, through: 0, by: -1) {
+          ctx[j] = Int32(idx % v)
+          idx /= v
+        }
+        rowContexts.append(contentsOf: ctx)
+        rowDefault.append(cand)
+        var k: Int32 = 0
+        for c in 0..<v where values[c] != cand {
+          cols.append(Int32(c))
+          weights.append(values[c])
+          k += 1
+        }
+        rowK.append(k)
+        colOffsets.append(cols.count)
+      }
+      rowNumber += 1
     }
     guard headerSeen else { throw NgramError.malformed(file: path, line: 1, reason: "empty file (truncated?)") }
     guard rowNumber == expectedRows else {
-      throw NgramError.malformed(file: path, line: rowNumber + 2, reason: "found \(rowNumber) rows, expected \(expectedRows) (V^\(n) for V = \(v)); the file looks truncated")
+      throw NgramError.malformed(
+        file: path, line: rowNumber + 2,
+        reason: "found \(rowNumber) rows, expected \(expectedRows) (V^\(n) for V = \(v)); the file looks truncated")
     }
     return NgramModel(
       vocabulary: vocabulary, contextLength: n, rowContexts: rowContexts, rowDefault: rowDefault,
@@ -294,18 +306,22 @@ public enum ArtifactLoader {
           sawFormat = true
         } else if parts.first == "vocab_size", parts.count == 2 {
           guard Int(parts[1]) == v else {
-            throw NgramError.malformed(file: path, line: no, reason: "vocab_size \(parts[1]) but the vocabulary has \(v) tokens")
+            throw NgramError.malformed(
+              file: path, line: no, reason: "vocab_size \(parts[1]) but the vocabulary has \(v) tokens")
           }
         } else if parts.first == "context_length", parts.count == 2 {
           guard Int(parts[1]) == n else {
-            throw NgramError.malformed(file: path, line: no, reason: "context_length \(parts[1]) but the meta says \(n)")
+            throw NgramError.malformed(
+              file: path, line: no, reason: "context_length \(parts[1]) but the meta says \(n)")
           }
         } else if parts.first == "rows", parts.count == 2 {
           declaredRows = Int(parts[1])
         }
         return
       }
-      guard sawFormat else { throw NgramError.malformed(file: path, line: no, reason: "missing '#format ngram-tui-sparse-weights 1' header") }
+      guard sawFormat else {
+        throw NgramError.malformed(file: path, line: no, reason: "missing '#format ngram-tui-sparse-weights 1' header")
+      }
       var scanner = LineScanner(line: line)
       func bad(_ why: String) -> NgramError {
         NgramError.malformed(file: path, line: no, reason: why)
@@ -332,9 +348,14 @@ public enum ArtifactLoader {
       rowK.append(k)
       colOffsets.append(cols.count)
     }
-    guard sawFormat else { throw NgramError.malformed(file: path, line: 1, reason: "missing '#format ngram-tui-sparse-weights 1' header (empty or truncated file?)") }
+    guard sawFormat else {
+      throw NgramError.malformed(
+        file: path, line: 1, reason: "missing '#format ngram-tui-sparse-weights 1' header (empty or truncated file?)")
+    }
     if let d = declaredRows, d != rowDefault.count {
-      throw NgramError.malformed(file: path, line: rowDefault.count + 7, reason: "found \(rowDefault.count) rows, header says \(d); the file looks truncated")
+      throw NgramError.malformed(
+        file: path, line: rowDefault.count + 7,
+        reason: "found \(rowDefault.count) rows, header says \(d); the file looks truncated")
     }
     return NgramModel(
       vocabulary: vocabulary, contextLength: n, rowContexts: rowContexts, rowDefault: rowDefault,

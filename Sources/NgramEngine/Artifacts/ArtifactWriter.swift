@@ -64,7 +64,8 @@ public enum ArtifactWriter {
     case .compact: format = .compact
     }
     let fm = FileManager.default
-    let tmp = (directory as NSString).appendingPathComponent(".ngram-tui-tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
+    let tmp = (directory as NSString).appendingPathComponent(
+      ".ngram-tui-tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
     do {
       try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
     } catch {
@@ -89,12 +90,14 @@ public enum ArtifactWriter {
       do {
         if i == 0 {
           if format == .dense {
-            try writeDenseWeights(model, to: (tmpDir as NSString).appendingPathComponent(weightsName), isCancelled: isCancelled)
+            try writeDenseWeights(
+              model, to: (tmpDir as NSString).appendingPathComponent(weightsName), isCancelled: isCancelled)
           } else {
             try writeCompactWeights(model, to: (tmpDir as NSString).appendingPathComponent(weightsName))
           }
         } else {
-          try writeEmbeddings(model, dense: format == .dense, to: (tmpDir as NSString).appendingPathComponent("03_token_embeddings.csv"))
+          try writeEmbeddings(
+            model, dense: format == .dense, to: (tmpDir as NSString).appendingPathComponent("03_token_embeddings.csv"))
         }
       } catch {
         failures.withLock { $0.append(error) }
@@ -102,8 +105,10 @@ public enum ArtifactWriter {
     }
     if let first = failures.withLock({ $0.first }) { throw first }
     try check()
-    let meta = metaJSON(directory: directory, corpus: corpus, config: config, format: format, files: files, model: model)
-    try Data(meta.rendered().appending("\n").utf8).write(to: URL(fileURLWithPath: (tmp as NSString).appendingPathComponent("00_meta.json")))
+    let meta = metaJSON(
+      directory: directory, corpus: corpus, config: config, format: format, files: files, model: model)
+    try Data(meta.rendered().appending("\n").utf8).write(
+      to: URL(fileURLWithPath: (tmp as NSString).appendingPathComponent("00_meta.json")))
     try check()
 
     // Commit: rename each complete file into place.
@@ -118,7 +123,9 @@ public enum ArtifactWriter {
     for name in files {
       try rename((tmp as NSString).appendingPathComponent(name), (artifacts as NSString).appendingPathComponent(name))
     }
-    try rename((tmp as NSString).appendingPathComponent("train_log.csv"), (outputs as NSString).appendingPathComponent("train_log.csv"))
+    try rename(
+      (tmp as NSString).appendingPathComponent("train_log.csv"),
+      (outputs as NSString).appendingPathComponent("train_log.csv"))
     let evalLog = (outputs as NSString).appendingPathComponent("eval_log.csv")
     if validation.isEmpty {
       try? fm.removeItem(atPath: evalLog)  // from an earlier run with --holdout; it no longer applies
@@ -350,10 +357,14 @@ public enum ArtifactWriter {
           ("epochs", .int(config.epochs)),
           (
             "epoch_definition",
-            .string("One epoch is a complete pass through all training pairs. Each pair contributes one gradient update.")
+            .string(
+              "One epoch is a complete pass through all training pairs. Each pair contributes one gradient update.")
           ),
           ("holdout", .double(config.holdout)),
-          ("trainer", .string("ngram-tui exact sparse trainer (same arithmetic as the reference, rows trained in parallel)")),
+          (
+            "trainer",
+            .string("ngram-tui exact sparse trainer (same arithmetic as the reference, rows trained in parallel)")
+          ),
         ])
       ),
       (
@@ -419,7 +430,9 @@ public enum ArtifactWriter {
       ),
     ]
     if config.contextLength >= 1 {
-      let first = corpus.tokenIDs.prefix(config.contextLength).map { JSONValue.string(corpus.vocabulary.tokens[Int($0)]) }
+      let first = corpus.tokenIDs.prefix(config.contextLength).map {
+        JSONValue.string(corpus.vocabulary.tokens[Int($0)])
+      }
       members.append(("start_tokens", .array(first)))
     }
     return .object(members)

@@ -8,6 +8,7 @@ public indirect enum JSONValue: Equatable, Sendable {
   case array([JSONValue])
   case object([(String, JSONValue)])
 
+  /// Structural equality; strings compare by exact scalars, objects by members in order.
   public static func == (a: JSONValue, b: JSONValue) -> Bool {
     switch (a, b) {
     case (.null, .null): return true
@@ -63,7 +64,10 @@ public indirect enum JSONValue: Equatable, Sendable {
     case .object(let members):
       if members.isEmpty { out += "{}"; return }
       let ordered =
-        sortKeys ? members.sorted { Array($0.0.unicodeScalars.map(\.value)).lexicographicallyPrecedes($1.0.unicodeScalars.map(\.value)) } : members
+        sortKeys
+        ? members.sorted {
+          Array($0.0.unicodeScalars.map(\.value)).lexicographicallyPrecedes($1.0.unicodeScalars.map(\.value))
+        } : members
       out += "{"
       for (i, (k, v)) in ordered.enumerated() {
         if i > 0 { out += indent == nil ? ", " : "," }

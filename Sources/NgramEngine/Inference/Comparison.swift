@@ -28,7 +28,8 @@ public struct ContextComparison: Sendable {
     var out: [ContextComparison] = []
     for n in contextLengths {
       guard tokens.count >= n else {
-        throw NgramError.invalidOption("context length \(n) needs \(n) typed token\(n == 1 ? "" : "s"), got \(tokens.count)")
+        throw NgramError.invalidOption(
+          "context length \(n) needs \(n) typed token\(n == 1 ? "" : "s"), got \(tokens.count)")
       }
       let trained = try TrainedContextModel(
         corpus: corpus, contextLength: n, learningRate: learningRate, epochs: epochs, holdout: holdout)

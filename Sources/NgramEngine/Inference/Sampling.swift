@@ -45,7 +45,9 @@ public struct SamplingOptions: Sendable, Equatable {
       throw NgramError.invalidOption("invalid temperature \(temperature): use a number >= 0 (0 = greedy)")
     }
     if let k = topK, k < 1 { throw NgramError.invalidOption("invalid --top-k \(k): use a whole number >= 1") }
-    if let p = topP, !(p > 0 && p <= 1) { throw NgramError.invalidOption("invalid --top-p \(p): use a number in (0, 1]") }
+    if let p = topP, !(p > 0 && p <= 1) {
+      throw NgramError.invalidOption("invalid --top-p \(p): use a number in (0, 1]")
+    }
   }
 }
 
@@ -56,7 +58,9 @@ extension Distribution {
     var candidates = top(options.topK ?? vocabSize)
     guard let best = candidates.first?.probability, best > 0 else { return argmax }
     // p^(1/T), scaled by the largest for stability.
-    var weights = candidates.map { $0.probability > 0 ? Foundation.exp(Foundation.log($0.probability / best) / options.temperature) : 0 }
+    var weights = candidates.map {
+      $0.probability > 0 ? Foundation.exp(Foundation.log($0.probability / best) / options.temperature) : 0
+    }
     var total = weights.reduce(0, +)
     if let p = options.topP {
       var acc = 0.0

@@ -61,7 +61,9 @@ enum RowKernel {
 
   /// Stores e^(w[j] − m) in `s[j]` and returns their sum.
   @inline(__always)
-  static func expSum(_ w: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>, _ k: Int, _ m: Double) -> Double {
+  static func expSum(_ w: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>, _ k: Int, _ m: Double)
+    -> Double
+  {
     var j = 0
     var z8 = SIMD8<Double>(repeating: 0)
     let m8 = SIMD8<Double>(repeating: m)

@@ -112,7 +112,11 @@ public final class TrainingControl: Sendable {
   /// Pauses after the current epoch.
   public func pause() { state.withLock { $0.paused = true } }
   /// Resumes a paused run.
-  public func resume() { state.withLock { $0.paused = false; $0.stepsAllowed = 0 } }
+  public func resume() {
+    state.withLock {
+      $0.paused = false; $0.stepsAllowed = 0
+    }
+  }
   /// While paused, lets exactly one more epoch run.
   public func stepOneEpoch() { state.withLock { $0.stepsAllowed += 1 } }
   /// Stops the run at the next check; `train` then throws `NgramError.cancelled`.

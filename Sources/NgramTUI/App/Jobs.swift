@@ -20,7 +20,8 @@ enum Job: Sendable {
             try TrainedContextModel(
               corpus: corpus, contextLength: n, learningRate: lr, epochs: epochs, holdout: holdout)))
       } catch {
-        return .comparison(contextLength: n, .failure(JobFailure(message: (error as? NgramError)?.description ?? "\(error)")))
+        return .comparison(
+          contextLength: n, .failure(JobFailure(message: (error as? NgramError)?.description ?? "\(error)")))
       }
     case .history(let ctx, let corpus, let lr, let epochs):
       return .history(
