@@ -111,13 +111,15 @@ enum TrainView {
     let chartArea = r.bottom - y - statusRows
     let each = max(2, chartArea / 2)
     let plotRows = each - 1
-    let maxLoss = hist.map(\.loss).filter(\.isFinite).max() ?? 1
+    let maxLoss = (hist.map(\.loss) + held).filter(\.isFinite).max() ?? 1
     let lossLabel = Format.fixed(max(maxLoss, 0), 4)
     let labelWidth = max(DisplayWidth.of(lossLabel), 4)
     Chart.draw(
-      title: "loss per epoch" + (info.lossFloor.map { "  (floor \(Format.fixed($0, 4)): the count optimum)" } ?? ""),
+      title: "loss per epoch" + (info.lossFloor.map { "  (floor \(Format.fixed($0, 4)): the count optimum)" } ?? "")
+        + (info.holdout > 0 ? "  \(gl.unicode ? "•" : "*") held-out loss" : ""),
       values: hist.map(\.loss), total: t.totalEpochs, maxValue: max(maxLoss, 1e-9),
-      topLabel: lossLabel, bottomLabel: "0", labelWidth: labelWidth, reference: info.lossFloor, glyphs: gl,
+      topLabel: lossLabel, bottomLabel: "0", labelWidth: labelWidth, reference: info.lossFloor, overlay: held,
+      glyphs: gl,
       rect: Rect(x: r.x, y: y, width: r.width, height: plotRows + 1), into: &g)
     y += each
     Chart.draw(
@@ -197,7 +199,8 @@ enum Chart {
   /// Draws a titled chart: `rect.height - 1` plot rows under a title row.
   static func draw(
     title: String, values: [Double], total: Int, maxValue: Double, topLabel: String, bottomLabel: String,
-    labelWidth: Int, reference: Double? = nil, glyphs: Glyphs, rect: Rect, into g: inout Grid
+    labelWidth: Int, reference: Double? = nil, overlay: [Double] = [], glyphs: Glyphs, rect: Rect,
+    into g: inout Grid
   ) {
     let rows = rect.height - 1
     guard rows > 0 else { return }
@@ -223,19 +226,27 @@ enum Chart {
     guard total > 0 else { return }
     // The plot spans the whole run. With fewer epochs than columns an epoch covers one or two
     // columns; with more, a column shows the mean of its slice of epochs (finished ones only).
-    for c in 0..<plotW {
-      let v: Double
+    func columnValue(_ series: [Double], _ c: Int) -> Double? {
       if total <= plotW {
         let e = c * total / plotW
-        guard e < values.count else { break }
-        v = values[e]
-      } else {
-        let lo = c * total / plotW
-        let hi = max(lo + 1, (c + 1) * total / plotW)
-        guard lo < values.count else { break }
-        let slice = values[lo..<min(hi, values.count)]
-        v = slice.reduce(0, +) / Double(slice.count)
+        return e < series.count ? series[e] : nil
       }
+      let lo = c * total / plotW
+      let hi = max(lo + 1, (c + 1) * total / plotW)
+      guard lo < series.count else { return nil }
+      let slice = series[lo..<min(hi, series.count)]
+      return slice.reduce(0, +) / Double(slice.count)
+    }
+    defer {
+      // A second series (the held-out loss) as one marker per column, over the bars.
+      for c in 0..<plotW {
+        guard let v = columnValue(overlay, c), v.isFinite else { continue }
+        let row = min(rows - 1, max(0, Int((min(max(v / maxValue, 0), 1) * Double(rows)).rounded(.down))))
+        g.put(glyphs.unicode ? "•" : "*", x: plotX + c, y: top + rows - 1 - row, style: .warning)
+      }
+    }
+    for c in 0..<plotW {
+      guard let v = columnValue(values, c) else { break }
       let x = plotX + c
       if !v.isFinite {
         g.put("!", x: x, y: top, style: .warning)
