@@ -25,6 +25,11 @@ struct ContextIndex: Sendable {
   /// Rows of each class (CSR).
   let memberOffsets: [Int]
   let members: [Int32]
+  /// Each class's first step in a flat array of per-step values (its representative's pairs).
+  let classStepOffsets: [Int]
+  /// For each pair in corpus order, the index of its step among `classStepOffsets`' slots:
+  /// summing per-step losses in this order reproduces the reference's summation order.
+  let pairStep: [Int32]
 
   /// The key of a context in a hash map: the ids packed into one integer.
   @inline(__always)
@@ -72,9 +77,11 @@ struct ContextIndex: Sendable {
     pairOffsets = off
     var fill = off
     var tg = [Int32](repeating: 0, count: p)
+    var positionInRow = [Int32](repeating: 0, count: p)
     for i in 0..<p {
       let r = Int(rowOfPair[i])
       tg[fill[r]] = tokenIDs[i + n]
+      positionInRow[i] = Int32(fill[r] - off[r])
       fill[r] += 1
     }
     targets = tg
@@ -148,6 +155,17 @@ struct ContextIndex: Sendable {
     }
     memberOffsets = mOff
     members = mem
+    var stepOff = [Int](repeating: 0, count: reps.count + 1)
+    for c in 0..<reps.count {
+      let rep = Int(reps[c])
+      stepOff[c + 1] = stepOff[c] + off[rep + 1] - off[rep]
+    }
+    classStepOffsets = stepOff
+    var ps = [Int32](repeating: 0, count: p)
+    for i in 0..<p {
+      ps[i] = Int32(stepOff[Int(cls[Int(rowOfPair[i])])]) + positionInRow[i]
+    }
+    pairStep = ps
   }
 
   var classCount: Int { classRep.count }

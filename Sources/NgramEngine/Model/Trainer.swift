@@ -308,6 +308,8 @@ final class SparseRun: @unchecked Sendable {
   let k: UnsafeMutablePointer<Int>
   /// Per class: the explicit weights, at the class representative's `colOffsets`.
   let weights: UnsafeMutablePointer<Double>
+  /// Per class step: the loss of the latest epoch, summed in corpus order at the epoch's end.
+  let stepLosses: UnsafeMutablePointer<Double>
   var epochNumber = 0
   let chunkBounds: [Int]
 
@@ -321,6 +323,9 @@ final class SparseRun: @unchecked Sendable {
     k.initialize(repeating: 0, count: max(index.classCount, 1))
     weights = .allocate(capacity: max(index.cols.count, 1))
     weights.initialize(repeating: 0, count: max(index.cols.count, 1))
+    let steps = index.classStepOffsets.last ?? 0
+    stepLosses = .allocate(capacity: max(steps, 1))
+    stepLosses.initialize(repeating: 0, count: max(steps, 1))
     var m = 0
     for r in 0..<index.rowCount { m = max(m, index.colOffsets[r + 1] - index.colOffsets[r]) }
     maxColumns = m
@@ -407,11 +412,14 @@ final class SparseRun: @unchecked Sendable {
     }
     if cancelled.load(ordering: .relaxed) { return nil }
     epochNumber += 1
-    var loss = 0.0
     var correct = 0
-    for ch in 0..<chunks {
-      loss += lossParts[ch]
-      correct += correctParts[ch]
+    for ch in 0..<chunks { correct += correctParts[ch] }
+    // The reference adds each pair's loss to a running total in corpus order; doing the same
+    // (rather than adding the per-chunk sums) keeps the logged 8 decimals identical even on
+    // corpora with hundreds of thousands of pairs.
+    var loss = 0.0
+    index.pairStep.withUnsafeBufferPointer { order in
+      for i in 0..<order.count { loss += stepLosses[Int(order[i])] }
     }
     return (loss, correct)
   }
@@ -422,6 +430,7 @@ final class SparseRun: @unchecked Sendable {
     w0.deallocate()
     k.deallocate()
     weights.deallocate()
+    stepLosses.deallocate()
   }
 
   /// A step whose argmax depends on the member row's actual token ids (ties, or the shared
@@ -447,7 +456,8 @@ final class SparseRun: @unchecked Sendable {
     let (loss, correct) = index.localTargets.withUnsafeBufferPointer { ltb in
       SparseRun.rowEpoch(
         weights: weights + cStart, k: &kk, w0: &ww0, localTargets: ltb.baseAddress! + pStart, count: pEnd - pStart,
-        vocabSize: v, lr: lr, scratch: scratch, events: &events)
+        vocabSize: v, lr: lr, scratch: scratch, events: &events,
+        stepLosses: stepLosses + index.classStepOffsets[c])
     }
     k[c] = kk
     w0[c] = ww0
@@ -476,7 +486,8 @@ final class SparseRun: @unchecked Sendable {
   @inline(__always)
   static func rowEpoch(
     weights w: UnsafeMutablePointer<Double>, k: inout Int, w0: inout Double, localTargets: UnsafePointer<Int32>,
-    count: Int, vocabSize vv: Int, lr: Double, scratch s: UnsafeMutablePointer<Double>, events: inout [TieEvent]
+    count: Int, vocabSize vv: Int, lr: Double, scratch s: UnsafeMutablePointer<Double>, events: inout [TieEvent],
+    stepLosses: UnsafeMutablePointer<Double>? = nil
   ) -> (loss: Double, correct: Int) {
     var kk = k
     var ww0 = w0
@@ -493,7 +504,9 @@ final class SparseRun: @unchecked Sendable {
       let z = Double(nd) * e0 + RowKernel.expSum(w, s, kk, m)
       let p0 = e0 / z
       let pt = t < kk ? s[t] / z : p0
-      loss += -Foundation.log(pt > 1e-12 ? pt : 1e-12)
+      let stepLoss = -Foundation.log(pt > 1e-12 ? pt : 1e-12)
+      loss += stepLoss
+      stepLosses?[q] = stepLoss
       let wtOld = t < kk ? w[t] : 0
       let (maxP, newMaxW) = RowKernel.update(w, s, kk, z, lr, start: nd > 0 ? p0 : -1.0)
       maxW = newMaxW
