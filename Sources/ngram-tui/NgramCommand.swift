@@ -14,6 +14,22 @@ struct NgramCommand: ParsableCommand {
     ],
     defaultSubcommand: Explore.self
   )
+
+  /// Parses and runs; a usage error is one line on stderr (help and version print as usual).
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let code as ExitCode {
+      Foundation.exit(code.rawValue)
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success { exit(withError: error) }
+      let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+      FileHandle.standardError.write(Data("ngram-tui: error: \(message) (see ngram-tui --help)\n".utf8))
+      Foundation.exit(code.rawValue)
+    }
+  }
 }
 
 /// Options shared by the commands that train.

@@ -235,7 +235,10 @@ public enum ArtifactLoader {
           guard let x = parseNumber(bytes.baseAddress! + i, j - i), x.isFinite else {
             let text = String(decoding: UnsafeBufferPointer(start: bytes.baseAddress! + i, count: j - i), as: UTF8.self)
             throw NgramError.malformed(
-              file: path, line: lineNo, reason: "'\(text)' in column \(col + 2) is not a number")
+              file: path, line: lineNo,
+              reason: text.isEmpty
+                ? "column \(col + 2) is empty (the file looks truncated or malformed)"
+                : "'\(text)' in column \(col + 2) is not a number")
           }
           values[col] = x
           if x != 0 { allZero = false }
