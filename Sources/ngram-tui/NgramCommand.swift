@@ -156,15 +156,6 @@ struct Train: ParsableCommand {
   }
 }
 
-/// Loads artifacts, training first when there are none and a corpus is available.
-func loadOrTrain(dir: String, quietly: Bool) throws -> LoadedArtifacts {
-  do {
-    return try ArtifactLoader.load(directory: dir)
-  } catch NgramError.artifactsMissing(let d, let f) {
-    throw NgramError.artifactsMissing(directory: d, file: f)
-  }
-}
-
 struct Infer: ParsableCommand {
   static let configuration = CommandConfiguration(abstract: "Greedy generation from the saved artifacts.")
   @Option(help: "Base directory holding artifacts/.")

@@ -83,20 +83,14 @@ public enum ArtifactLoader {
     return value
   }
 
-  /// Calls `body` with each line (without `\r\n` or `\n`) and its 1-based number.
-  static func forEachLine(_ data: Data, _ body: (ArraySlice<UInt8>, Int) throws -> Void) throws {
-    let bytes = [UInt8](data)
-    var start = 0
-    var line = 1
-    let n = bytes.count
-    while start < n {
-      var end = start
-      while end < n && bytes[end] != 0x0A { end += 1 }
-      var stop = end
-      if stop > start && bytes[stop - 1] == 0x0D { stop -= 1 }
-      try body(bytes[start..<stop], line)
-      line += 1
-      start = end + 1
+  /// Calls `body` with each line of the file (without `\r\n` or `\n`) and its 1-based number,
+  /// streamed through `ChunkedLines` with one reused line buffer.
+  static func forEachLine(path: String, _ body: (ArraySlice<UInt8>, Int) throws -> Void) throws {
+    var line: [UInt8] = []
+    try ChunkedLines.forEach(path: path) { p, start, stop, number in
+      line.removeAll(keepingCapacity: true)
+      line.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<stop]))
+      try body(line[...], number)
     }
   }
 
@@ -105,10 +99,11 @@ public enum ArtifactLoader {
       throw NgramError.artifactsMissing(
         directory: (path as NSString).deletingLastPathComponent, file: "01_vocabulary.csv")
     }
-    let data = try readBytes(path)
     var tokens: [String] = []
     var freqs: [Int] = []
-    try forEachLine(data) { line, no in
+    var lines = 0
+    try forEachLine(path: path) { line, no in
+      lines = no
       guard let f = CSV.fields(line) else {
         throw NgramError.malformed(file: path, line: no, reason: "unterminated quoted field")
       }
@@ -131,7 +126,7 @@ public enum ArtifactLoader {
       freqs.append(fr)
     }
     if tokens.isEmpty {
-      throw NgramError.malformed(file: path, line: 1, reason: data.isEmpty ? "empty file (truncated?)" : "no tokens")
+      throw NgramError.malformed(file: path, line: 1, reason: lines == 0 ? "empty file (truncated?)" : "no tokens")
     }
     return Vocabulary(tokens: tokens, frequencies: freqs)
   }
@@ -289,7 +284,6 @@ public enum ArtifactLoader {
 
   static func readCompact(_ path: String, vocabulary: Vocabulary, contextLength n: Int) throws -> NgramModel {
     let v = vocabulary.count
-    let data = try readBytes(path)
     var rowContexts: [Int32] = []
     var rowDefault: [Double] = []
     var rowK: [Int32] = []
@@ -298,7 +292,7 @@ public enum ArtifactLoader {
     var weights: [Double] = []
     var declaredRows: Int?
     var sawFormat = false
-    try forEachLine(data) { line, no in
+    try forEachLine(path: path) { line, no in
       if line.first == 0x23 {  // "#"
         let text = String(decoding: line, as: UTF8.self)
         let parts = text.dropFirst().split(separator: " ")

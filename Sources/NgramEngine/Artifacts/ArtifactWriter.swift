@@ -86,18 +86,22 @@ public enum ArtifactWriter {
     // The weights and the embeddings are the two large files: write them on two threads.
     let failures = Mutex<[Error]>([])
     let tmpDir = tmp
+    let trained = rowsByReferenceIndex(model)
     DispatchQueue.concurrentPerform(iterations: 2) { i in
       do {
         if i == 0 {
           if format == .dense {
             try writeDenseWeights(
-              model, to: (tmpDir as NSString).appendingPathComponent(weightsName), isCancelled: isCancelled)
+              model, trained: trained, to: (tmpDir as NSString).appendingPathComponent(weightsName),
+              isCancelled: isCancelled)
           } else {
-            try writeCompactWeights(model, to: (tmpDir as NSString).appendingPathComponent(weightsName))
+            try writeCompactWeights(
+              model, trained: trained, to: (tmpDir as NSString).appendingPathComponent(weightsName))
           }
         } else {
           try writeEmbeddings(
-            model, dense: format == .dense, to: (tmpDir as NSString).appendingPathComponent("03_token_embeddings.csv"))
+            model, trained: trained, dense: format == .dense,
+            to: (tmpDir as NSString).appendingPathComponent("03_token_embeddings.csv"))
         }
       } catch {
         failures.withLock { $0.append(error) }
@@ -193,12 +197,14 @@ public enum ArtifactWriter {
     return ids.map { model.vocabulary.tokens[$0] }.joined(separator: "|")
   }
 
-  /// Trained rows by reference row index.
+  /// Trained rows by reference row index (the order every weights and embeddings file uses).
   static func rowsByReferenceIndex(_ model: NgramModel) -> [(ref: Int, row: Int)] {
     (0..<model.trainedRowCount).map { (model.referenceRowIndex($0), $0) }.sorted { $0.ref < $1.ref }
   }
 
-  static func writeDenseWeights(_ model: NgramModel, to path: String, isCancelled: () -> Bool) throws {
+  static func writeDenseWeights(
+    _ model: NgramModel, trained: [(ref: Int, row: Int)], to path: String, isCancelled: () -> Bool
+  ) throws {
     let v = model.vocabulary.count
     let rows = denseCellCount(vocabSize: v, contextLength: model.contextLength) / max(v, 1)
     let w = try ByteWriter(path: path)
@@ -219,7 +225,6 @@ public enum ArtifactWriter {
     }
     zeros.append(0x0D)
     zeros.append(0x0A)
-    let trained = rowsByReferenceIndex(model)
     var ti = 0
     var stamp = [Int32](repeating: -1, count: v)
     var values = [Double](repeating: 0, count: v)
@@ -265,7 +270,7 @@ public enum ArtifactWriter {
 
   /// Compact format: a header of `#` lines, then one line per trained row:
   /// `context ids (space-separated) TAB shared weight TAB id:weight id:weight …` (shortest round-trip decimals).
-  static func writeCompactWeights(_ model: NgramModel, to path: String) throws {
+  static func writeCompactWeights(_ model: NgramModel, trained: [(ref: Int, row: Int)], to path: String) throws {
     let w = try ByteWriter(path: path)
     w.append("# ngram-tui sparse weights: one line per trained context row; rows not listed are all zero\n")
     w.append("# fields: context token ids<TAB>weight of every column not listed<TAB>column:weight ...\n")
@@ -274,7 +279,7 @@ public enum ArtifactWriter {
     w.append("#context_length \(model.contextLength)\n")
     w.append("#rows \(model.trainedRowCount)\n")
     let n = model.contextLength
-    for (_, r) in rowsByReferenceIndex(model) {
+    for (_, r) in trained {
       for j in 0..<n {
         if j > 0 { w.append(byte: 0x20) }
         w.appendInt(Int(model.rowContexts[r * n + j]))
@@ -296,12 +301,13 @@ public enum ArtifactWriter {
   }
 
   /// `row,label,x,y`: x and y are columns 0 and 1 of each row (all rows when dense, trained rows when compact).
-  static func writeEmbeddings(_ model: NgramModel, dense: Bool, to path: String) throws {
+  static func writeEmbeddings(
+    _ model: NgramModel, trained: [(ref: Int, row: Int)], dense: Bool, to path: String
+  ) throws {
     let w = try ByteWriter(path: path)
     w.append("row,label,x,y\r\n")
     let v = model.vocabulary.count
     let style = CSV.WeightStyle.forContextLength(model.contextLength)
-    let trained = rowsByReferenceIndex(model)
     func emit(_ idx: Int, _ row: Int?) {
       w.append("\(idx),")
       w.appendField(label(referenceRow: idx, model: model))

@@ -77,13 +77,9 @@ final class ByteWriter {
 enum CSV {
   /// A field as Python's csv module writes it: quoted when it holds `,` `"` `\r` or `\n`.
   static func quoted(_ s: String) -> String {
-    var needs = false
-    for b in s.utf8 where b == 0x2C || b == 0x22 || b == 0x0D || b == 0x0A {
-      needs = true
-      break
-    }
-    if !needs { return s }
-    return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    var out: [UInt8] = []
+    appendQuoted(s, to: &out)
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// Appends `s` with minimal quoting, without building intermediate strings.

@@ -75,6 +75,21 @@ public struct TrainingProgress: Sendable {
   public var validation: [ValidationStats] = []
 }
 
+extension TrainingProgress {
+  /// A snapshot `done` pairs into the epoch after `history`, with the sums over those pairs.
+  init(
+    history: [EpochStats], validation: [ValidationStats], totalEpochs: Int, pairsPerEpoch: Int, done: Int,
+    loss: Double, correct: Int, start: UInt64, pausedNanos: UInt64, paused: Bool
+  ) {
+    self.init(
+      epochsDone: history.count, totalEpochs: totalEpochs, pairsDone: done, pairsPerEpoch: pairsPerEpoch,
+      runningLoss: done > 0 ? loss / Double(done) : .nan,
+      runningAccuracy: done > 0 ? Double(correct) / Double(done) : 0, history: history,
+      elapsed: Double(DispatchTime.now().uptimeNanoseconds - start - pausedNanos) / 1e9, paused: paused,
+      validation: validation)
+  }
+}
+
 /// One line of `outputs/eval_log.csv`: the model after an epoch, scored on the held-out tokens.
 public struct ValidationStats: Sendable, Equatable {
   /// 1-based epoch number.
@@ -242,12 +257,9 @@ public struct Trainer: Sendable {
     let start = DispatchTime.now().uptimeNanoseconds
     var pausedNanos: UInt64 = 0
     func progress(_ done: Int, _ loss: Double, _ correct: Int, paused: Bool = false) -> TrainingProgress {
-      let el = Double(DispatchTime.now().uptimeNanoseconds - start - pausedNanos) / 1e9
-      return TrainingProgress(
-        epochsDone: log.count, totalEpochs: config.epochs, pairsDone: done, pairsPerEpoch: index.pairCount,
-        runningLoss: done > 0 ? loss / Double(done) : .nan,
-        runningAccuracy: done > 0 ? Double(correct) / Double(done) : 0, history: log, elapsed: el,
-        paused: paused, validation: validation)
+      TrainingProgress(
+        history: log, validation: validation, totalEpochs: config.epochs, pairsPerEpoch: index.pairCount,
+        done: done, loss: loss, correct: correct, start: start, pausedNanos: pausedNanos, paused: paused)
     }
     for e in 0..<config.epochs {
       if control.isPaused {
@@ -259,20 +271,14 @@ public struct Trainer: Sendable {
       if control.isCancelled { throw NgramError.cancelled }
       let partial: (@Sendable (Int, Double, Int) -> Void)?
       if let observer {
-        let logSoFar = log
-        let validationSoFar = validation
-        let epochs = config.epochs
-        let pairs = index.pairCount
-        let s0 = start
-        let pn = pausedNanos
+        let (logSoFar, validationSoFar, epochs, pairs, pn) = (
+          log, validation, config.epochs, index.pairCount, pausedNanos
+        )
         partial = { done, loss, correct in
-          let el = Double(DispatchTime.now().uptimeNanoseconds - s0 - pn) / 1e9
           observer(
             TrainingProgress(
-              epochsDone: logSoFar.count, totalEpochs: epochs, pairsDone: done, pairsPerEpoch: pairs,
-              runningLoss: done > 0 ? loss / Double(done) : .nan,
-              runningAccuracy: done > 0 ? Double(correct) / Double(done) : 0, history: logSoFar, elapsed: el,
-              paused: false, validation: validationSoFar))
+              history: logSoFar, validation: validationSoFar, totalEpochs: epochs, pairsPerEpoch: pairs, done: done,
+              loss: loss, correct: correct, start: start, pausedNanos: pn, paused: false))
         }
       } else {
         partial = nil
@@ -310,7 +316,6 @@ final class SparseRun: @unchecked Sendable {
   let weights: UnsafeMutablePointer<Double>
   /// Per class step: the loss of the latest epoch, summed in corpus order at the epoch's end.
   let stepLosses: UnsafeMutablePointer<Double>
-  var epochNumber = 0
   let chunkBounds: [Int]
 
   init(index: ContextIndex, lr: Double) {
@@ -411,7 +416,6 @@ final class SparseRun: @unchecked Sendable {
       }
     }
     if cancelled.load(ordering: .relaxed) { return nil }
-    epochNumber += 1
     var correct = 0
     for ch in 0..<chunks { correct += correctParts[ch] }
     // The reference adds each pair's loss to a running total in corpus order; doing the same

@@ -50,6 +50,11 @@ enum PythonWhitespace {
   }
 }
 
+extension Unicode.Scalar {
+  /// Whether the scalar is whitespace to Python's `str.split()` (the corpus tokenizer's rule).
+  public var isPythonWhitespace: Bool { PythonWhitespace.contains(self) }
+}
+
 extension String {
   /// Splits like Python's `str.split()` with no arguments (the corpus tokenizer's rule).
   public func pythonSplit() -> [String] {

@@ -1,31 +1,12 @@
 import Foundation
 
-/// Helpers for splitting typed text the way the corpus is split.
+/// Typed text split the way the corpus is split (the engine's rule, Python's `str.split()`).
 enum Tokens {
   /// Whether `s` is one of the whitespace scalars Python's `str.split()` splits on.
-  static func isSeparator(_ s: Unicode.Scalar) -> Bool {
-    switch s.value {
-    case 0x09...0x0D, 0x1C...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000:
-      return true
-    default:
-      return false
-    }
-  }
+  static func isSeparator(_ s: Unicode.Scalar) -> Bool { s.isPythonWhitespace }
 
   /// Splits `text` on Python's whitespace, keeping every other scalar exactly as typed.
-  static func split(_ text: String) -> [String] {
-    var out: [String] = []
-    var cur = String.UnicodeScalarView()
-    for s in text.unicodeScalars {
-      if isSeparator(s) {
-        if !cur.isEmpty { out.append(String(cur)); cur = String.UnicodeScalarView() }
-      } else {
-        cur.append(s)
-      }
-    }
-    if !cur.isEmpty { out.append(String(cur)) }
-    return out
-  }
+  static func split(_ text: String) -> [String] { text.pythonSplit() }
 }
 
 /// Number formatting shared by the views.
