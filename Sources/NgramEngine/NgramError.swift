@@ -18,6 +18,8 @@ public enum NgramError: Error, CustomStringConvertible, Equatable, Sendable {
   case malformed(file: String, line: Int, reason: String)
   /// Tokens that are not in the vocabulary, each with near vocabulary entries.
   case unknownTokens([String], suggestions: [[String]])
+  /// A context with fewer tokens than the model reads.
+  case contextTooShort(needed: Int, given: Int)
   /// An option value that cannot be used.
   case invalidOption(String)
   /// The work was cancelled (Ctrl-C or a caller's request).
@@ -53,6 +55,8 @@ public enum NgramError: Error, CustomStringConvertible, Equatable, Sendable {
           s.isEmpty ? "'\(t)'" : "'\(t)' (did you mean \(s.map { "'\($0)'" }.joined(separator: ", "))?)")
       }
       return "unknown token\(toks.count == 1 ? "" : "s") \(parts.joined(separator: ", ")): not in the vocabulary"
+    case .contextTooShort(let need, let given):
+      return "this model reads \(need) token\(need == 1 ? "" : "s") of context, got \(given)"
     case .invalidOption(let why):
       return why
     case .cancelled:

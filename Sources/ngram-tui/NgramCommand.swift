@@ -188,7 +188,7 @@ struct Infer: ParsableCommand {
       guard topk >= 0 else { throw NgramError.invalidOption("invalid --topk \(topk): use a whole number >= 0") }
       let loaded = try ArtifactLoader.load(directory: dir)
       let model = loaded.model
-      let n = model.contextLength
+      let n = model.contextLength.value
       var start = startTokens.isEmpty ? Array(loaded.startTokens.prefix(n)) : startTokens
       if start.count > n { start = Array(start.suffix(n)) }
       guard start.count == n else {
@@ -273,7 +273,7 @@ struct Predict: ParsableCommand {
       if let e = epoch, e < 0 { throw NgramError.invalidOption("invalid --epoch \(e): use a whole number >= 0") }
       let loaded = try ArtifactLoader.load(directory: dir)
       let model = loaded.model
-      let n = model.contextLength
+      let n = model.contextLength.value
       let words = tokens.flatMap { $0.pythonSplit() }
       guard words.count >= n else {
         throw NgramError.invalidOption(
@@ -309,7 +309,7 @@ func runLineREPL(dir: String, topk: Int) -> Int32 {
     fail(error)
   }
   let model = loaded.model
-  let n = model.contextLength
+  let n = model.contextLength.value
   let interactive = isatty(0) == 1
   if interactive {
     print(

@@ -273,7 +273,7 @@ struct ArtifactTests {
   /// Every context row (all V^n of them when small, else the trained ones plus a few untrained).
   func contexts(_ model: NgramModel, corpus: Corpus) -> [[Int]] {
     let v = model.vocabulary.count
-    let n = model.contextLength
+    let n = model.contextLength.value
     var all: [[Int]] = [[]]
     for _ in 0..<n { all = all.flatMap { p in (0..<v).map { p + [$0] } } }
     return all
@@ -293,7 +293,7 @@ struct ArtifactTests {
     #expect(written.format == .compact)
     let loaded = try ArtifactLoader.load(directory: dir.path)
     #expect(loaded.format == .compact)
-    #expect(loaded.model.contextLength == c.context)
+    #expect(loaded.model.contextLength.value == c.context)
     #expect(
       loaded.model.vocabulary.tokens.map { Array($0.unicodeScalars) }
         == corpus.vocabulary.tokens.map { Array($0.unicodeScalars) })
@@ -331,7 +331,7 @@ struct ArtifactTests {
     let csv = MiniCSV.parse(
       try #require(readMaybeGz(artifactsParent.appendingPathComponent("artifacts/02_model_weights.csv"))))
     let v = loaded.model.vocabulary.count
-    let n = loaded.model.contextLength
+    let n = loaded.model.contextLength.value
     #expect(csv[0].count == v + 1)
     var checked = 0
     for (r, fields) in csv.dropFirst().enumerated() {

@@ -63,7 +63,7 @@ import Testing
     let s = c.successors(of: [the, cat])
     let exact = Distribution(
       vocabSize: c.vocabulary.count, defaultProbability: 0,
-      explicit: s.counts.map { ($0.id, Double($0.count) / 2) })
+      explicit: s.counts.map { .init(id: $0.id, probability: Double($0.count) / 2) })
     #expect(s.klDivergenceBits(from: exact) == 0)
     let uniform = Distribution(vocabSize: 8, defaultProbability: 1.0 / 8, explicit: [])
     #expect(abs(s.klDivergenceBits(from: uniform) - 2.0) < 1e-12)  // log2(0.5 / 0.125)
@@ -151,7 +151,7 @@ import Testing
   }
 
   @Test func topPKeepsTheSmallestNucleus() throws {
-    let d = Distribution(vocabSize: 4, defaultProbability: 0.05, explicit: [(2, 0.6), (0, 0.3)])
+    let d = Distribution(vocabSize: 4, defaultProbability: 0.05, explicit: [.init(id: 2, probability: 0.6), .init(id: 0, probability: 0.3)])
     var rng = SeededGenerator(seed: 1)
     for _ in 0..<200 {
       let id = d.sample(SamplingOptions(temperature: 1, topP: 0.5, seed: 1), using: &rng)

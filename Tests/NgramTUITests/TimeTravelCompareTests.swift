@@ -22,7 +22,7 @@ struct TimeTravelCompareTests {
   }
 
   /// The bars' (id, probability) as drawn for the state's scrubbed epoch.
-  static func bars(_ s: AppState) -> [(id: Int, probability: Double)] {
+  static func bars(_ s: AppState) -> [Distribution.Entry] {
     prediction(s)!.distribution(atEpoch: s.explore.epoch).top(s.topK)
   }
 

@@ -185,7 +185,7 @@ public enum ArtifactWriter {
 
   /// The label of a reference row index: the context tokens joined by `|`.
   static func label(referenceRow idx: Int, model: NgramModel) -> String {
-    let n = model.contextLength
+    let n = model.contextLength.value
     if n == 0 { return "(no context)" }
     let v = model.vocabulary.count
     var ids = [Int](repeating: 0, count: n)
@@ -206,7 +206,7 @@ public enum ArtifactWriter {
     _ model: NgramModel, trained: [(ref: Int, row: Int)], to path: String, isCancelled: () -> Bool
   ) throws {
     let v = model.vocabulary.count
-    let rows = denseCellCount(vocabSize: v, contextLength: model.contextLength) / max(v, 1)
+    let rows = denseCellCount(vocabSize: v, contextLength: model.contextLength.value) / max(v, 1)
     let w = try ByteWriter(path: path)
     w.appendField("input_token")
     for t in model.vocabulary.tokens {
@@ -214,7 +214,7 @@ public enum ArtifactWriter {
       w.appendField(t)
     }
     w.append("\r\n")
-    let style = CSV.WeightStyle.forContextLength(model.contextLength)
+    let style = CSV.WeightStyle.forContextLength(model.contextLength.value)
     var zero: [UInt8] = []
     CSV.appendWeight(0, style: style, to: &zero)
     var zeros = [UInt8]()
@@ -276,9 +276,9 @@ public enum ArtifactWriter {
     w.append("# fields: context token ids<TAB>weight of every column not listed<TAB>column:weight ...\n")
     w.append("#format ngram-tui-sparse-weights 1\n")
     w.append("#vocab_size \(model.vocabulary.count)\n")
-    w.append("#context_length \(model.contextLength)\n")
+    w.append("#context_length \(model.contextLength.value)\n")
     w.append("#rows \(model.trainedRowCount)\n")
-    let n = model.contextLength
+    let n = model.contextLength.value
     for (_, r) in trained {
       for j in 0..<n {
         if j > 0 { w.append(byte: 0x20) }
@@ -307,7 +307,7 @@ public enum ArtifactWriter {
     let w = try ByteWriter(path: path)
     w.append("row,label,x,y\r\n")
     let v = model.vocabulary.count
-    let style = CSV.WeightStyle.forContextLength(model.contextLength)
+    let style = CSV.WeightStyle.forContextLength(model.contextLength.value)
     func emit(_ idx: Int, _ row: Int?) {
       w.append("\(idx),")
       w.appendField(label(referenceRow: idx, model: model))
@@ -318,7 +318,7 @@ public enum ArtifactWriter {
       w.append("\r\n")
     }
     if dense {
-      let rows = denseCellCount(vocabSize: v, contextLength: model.contextLength) / max(v, 1)
+      let rows = denseCellCount(vocabSize: v, contextLength: model.contextLength.value) / max(v, 1)
       var ti = 0
       for idx in 0..<rows {
         if ti < trained.count && trained[ti].ref == idx {

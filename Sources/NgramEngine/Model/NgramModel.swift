@@ -2,11 +2,11 @@ import Foundation
 
 /// A trained (or loaded) model in sparse form: for each trained context row, one shared weight for
 /// the columns it never targeted plus its explicit columns. Rows never trained are all zero.
-public struct NgramModel: Sendable {
+public struct NgramModel: LanguageModel {
   /// The vocabulary (columns).
   public let vocabulary: Vocabulary
   /// Tokens of context, 0…3.
-  public let contextLength: Int
+  let n: Int
   /// `rowCount * contextLength` ids: each trained row's context.
   let rowContexts: [Int32]
   /// Each row's shared weight.
@@ -26,7 +26,7 @@ public struct NgramModel: Sendable {
     rowExplicitCount: [Int32], colOffsets: [Int], cols: [Int32], weights: [Double]
   ) {
     self.vocabulary = vocabulary
-    self.contextLength = contextLength
+    self.n = contextLength
     self.rowContexts = rowContexts
     self.rowDefault = rowDefault
     self.rowExplicitCount = rowExplicitCount
@@ -44,6 +44,9 @@ public struct NgramModel: Sendable {
     rowIndex = idx
   }
 
+  /// Tokens of context, 0…3.
+  public var contextLength: ContextLength { ContextLength(unchecked: n) }
+
   /// The number of trained rows.
   public var trainedRowCount: Int { rowDefault.count }
   /// The number of explicit weights stored.
@@ -51,15 +54,21 @@ public struct NgramModel: Sendable {
 
   /// The trained row of a context, if it was ever seen in training.
   func row(for context: [Int]) -> Int? {
-    precondition(context.count == contextLength)
+    guard context.count == n else { return nil }
     let ids = context.map { Int32($0) }
     return ids.withUnsafeBufferPointer { p in
-      rowIndex[ContextIndex.key(p.baseAddress!, contextLength, vocabulary.count)].map(Int.init)
+      rowIndex[ContextIndex.key(p.baseAddress!, n, vocabulary.count)].map(Int.init)
     }
   }
 
   /// Whether the context was seen in training.
   public func isTrained(context: [Int]) -> Bool { row(for: context) != nil }
+
+  /// The next-token distribution after a context of `contextLength` ids (uniform for a context
+  /// never seen in training, as the reference's all-zero row).
+  public func distribution(after context: TokenContext) -> Distribution {
+    distribution(context: context.ids)
+  }
 
   /// The next-token distribution for a context of exactly `contextLength` ids.
   public func distribution(context: [Int]) -> Distribution {
@@ -92,7 +101,7 @@ public struct NgramModel: Sendable {
     for _ in 0..<count {
       let next = distribution(context: window).argmax
       out.append(next)
-      if contextLength > 0 {
+      if n > 0 {
         window.removeFirst()
         window.append(next)
       }
@@ -101,22 +110,12 @@ public struct NgramModel: Sendable {
   }
 
   /// Resolves tokens to ids, or throws naming the unknown ones with suggestions.
-  public func ids(for tokens: [String]) throws -> [Int] {
-    var unknown: [String] = []
-    var ids: [Int] = []
-    for t in tokens {
-      if let id = vocabulary.id(of: t) { ids.append(id) } else { unknown.append(t) }
-    }
-    if !unknown.isEmpty {
-      throw NgramError.unknownTokens(unknown, suggestions: unknown.map { vocabulary.suggestions(for: $0) })
-    }
-    return ids
-  }
+  public func ids(for tokens: [String]) throws -> [Int] { try vocabulary.ids(for: tokens) }
 
   /// The context row index the reference uses (`a·V + b`, …) for a row's context.
   func referenceRowIndex(_ r: Int) -> Int {
     var idx = 0
-    for j in 0..<contextLength { idx = idx * vocabulary.count + Int(rowContexts[r * contextLength + j]) }
+    for j in 0..<n { idx = idx * vocabulary.count + Int(rowContexts[r * n + j]) }
     return idx
   }
 
@@ -152,7 +151,27 @@ public struct Distribution: Sendable {
   /// The probability of every column not in `explicit`.
   public let defaultProbability: Double
   /// Columns with their own probability.
-  public let explicit: [(id: Int, probability: Double)]
+  public let explicit: [Entry]
+
+  /// One token id and its probability.
+  public struct Entry: Sendable, Equatable {
+    /// The token id.
+    public let id: Int
+    /// Its probability.
+    public let probability: Double
+    /// Creates an entry.
+    public init(id: Int, probability: Double) {
+      self.id = id
+      self.probability = probability
+    }
+  }
+
+  /// Creates a distribution: `defaultProbability` for every id not in `explicit`.
+  public init(vocabSize: Int, defaultProbability: Double, explicit: [Entry]) {
+    self.vocabSize = vocabSize
+    self.defaultProbability = defaultProbability
+    self.explicit = explicit
+  }
 
   /// The softmax of a sparse row: `weights[j]` for `columns[j]`, `sharedWeight` for every other column.
   static func softmax(
@@ -169,9 +188,9 @@ public struct Distribution: Sendable {
       ex[j] = exp(x - m)
       z += ex[j]
     }
-    var explicit: [(id: Int, probability: Double)] = []
+    var explicit: [Entry] = []
     explicit.reserveCapacity(k)
-    for (j, c) in columns.enumerated() { explicit.append((Int(c), ex[j] / z)) }
+    for (j, c) in columns.enumerated() { explicit.append(Entry(id: Int(c), probability: ex[j] / z)) }
     return Distribution(vocabSize: v, defaultProbability: nd > 0 ? e0 / z : 0, explicit: explicit)
   }
 
@@ -182,13 +201,13 @@ public struct Distribution: Sendable {
   }
 
   /// The top `k` (id, probability), by probability descending then id ascending.
-  public func top(_ k: Int) -> [(id: Int, probability: Double)] {
+  public func top(_ k: Int) -> [Entry] {
     guard k > 0 else { return [] }
     let sorted = explicit.sorted { a, b in
       a.probability != b.probability ? a.probability > b.probability : a.id < b.id
     }
     let explicitIDs = Set(explicit.map(\.id))
-    var out: [(id: Int, probability: Double)] = []
+    var out: [Entry] = []
     var i = 0
     var nextDefault = 0
     func advanceDefault() {
@@ -210,7 +229,7 @@ public struct Distribution: Sendable {
         out.append(sorted[i])
         i += 1
       } else {
-        out.append((nextDefault, defaultProbability))
+        out.append(Entry(id: nextDefault, probability: defaultProbability))
         nextDefault += 1
         advanceDefault()
       }

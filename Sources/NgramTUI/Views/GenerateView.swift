@@ -60,7 +60,7 @@ enum GenerateView {
     let k = state.topK
     var top = dist.top(k)
     if let c = chosen, !top.contains(where: { $0.id == c }) {
-      top.append((c, dist.probability(of: c)))  // a sampled token outside the top k still shows
+      top.append(Distribution.Entry(id: c, probability: dist.probability(of: c)))  // a sampled token outside the top k still shows
     }
     let used = Bars.draw(
       top, tokens: tokens, glyphs: state.glyphs, chosen: chosen, x: r.x, y: y, width: min(r.width, 100),

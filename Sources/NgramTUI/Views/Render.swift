@@ -1,3 +1,5 @@
+import NgramEngine
+
 /// Draws the whole screen for a state: header, the active view, footer — or the too-small notice.
 enum Render {
   /// The smallest terminal the views are laid out for.
@@ -86,7 +88,7 @@ enum Bars {
   /// Returns the rows used.
   @discardableResult
   static func draw(
-    _ rows: [(id: Int, probability: Double)], tokens: [String], glyphs: Glyphs, chosen: Int? = nil,
+    _ rows: [Distribution.Entry], tokens: [String], glyphs: Glyphs, chosen: Int? = nil,
     extra: ((Int) -> String)? = nil, extraHeading: String? = nil, x: Int, y: Int, width: Int, maxRows: Int,
     into g: inout Grid
   ) -> Int {
