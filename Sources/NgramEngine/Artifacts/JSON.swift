@@ -93,7 +93,9 @@ public indirect enum JSONValue: Equatable, Sendable {
       case "\u{08}": out += "\\b"
       case "\u{0C}": out += "\\f"
       default:
-        if u.value < 0x20 || (asciiOnly && u.value > 0x7E) {
+        // DEL and C1 are escaped even when non-ASCII text is kept, so printed JSON cannot drive
+        // a terminal; `json.dumps` with ensure_ascii (the artifacts) escapes them anyway.
+        if u.value < 0x20 || (u.value >= 0x7F && u.value <= 0x9F) || (asciiOnly && u.value > 0x7E) {
           if u.value > 0xFFFF {
             let v = u.value - 0x10000
             out += hex4(0xD800 + (v >> 10))
@@ -164,18 +166,25 @@ enum PythonFloat {
 }
 
 /// A small JSON parser that reports the line of the first error.
+///
+/// Nesting deeper than `maxDepth` is an error rather than a stack overflow.
 struct JSONParser {
   let bytes: [UInt8]
   var i = 0
   var line = 1
+  var depth = 0
+  var maxDepth = JSONParser.defaultMaxDepth
+
+  /// Deep enough for any meta the programs write (three levels), far from the stack's limit.
+  static let defaultMaxDepth = 64
 
   struct Failure: Error {
     let line: Int
     let reason: String
   }
 
-  static func parse(_ text: [UInt8]) throws(Failure) -> JSONValue {
-    var p = JSONParser(bytes: text)
+  static func parse(_ text: [UInt8], maxDepth: Int = defaultMaxDepth) throws(Failure) -> JSONValue {
+    var p = JSONParser(bytes: text, maxDepth: maxDepth)
     p.skip()
     let v = try p.value()
     p.skip()
@@ -194,6 +203,15 @@ struct JSONParser {
 
   mutating func value() throws(Failure) -> JSONValue {
     guard i < bytes.count else { throw fail("unexpected end of file (truncated JSON)") }
+    guard bytes[i] == UInt8(ascii: "{") || bytes[i] == UInt8(ascii: "[") else { return try element() }
+    guard depth < maxDepth else { throw fail("JSON nested deeper than \(maxDepth) levels") }
+    depth += 1
+    defer { depth -= 1 }
+    return try element()
+  }
+
+  /// One value at `i`, which is in bounds; containers recurse through `value()`.
+  mutating func element() throws(Failure) -> JSONValue {
     switch bytes[i] {
     case UInt8(ascii: "{"):
       i += 1
@@ -283,12 +301,19 @@ struct JSONParser {
         case UInt8(ascii: "\""): scalars.append("\"")
         case UInt8(ascii: "u"):
           var v = try hex4()
-          if v >= 0xD800 && v < 0xDC00, i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"),
-            bytes[i + 1] == UInt8(ascii: "u")
-          {
+          if v >= 0xD800 && v < 0xDC00 {
+            // A high surrogate must be followed by an escaped low surrogate.
+            guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+              throw fail("unpaired surrogate \\u\(String(v, radix: 16)) in a string")
+            }
             i += 2
             let lo = try hex4()
+            guard lo >= 0xDC00 && lo < 0xE000 else {
+              throw fail("invalid surrogate pair \\u\(String(v, radix: 16))\\u\(String(lo, radix: 16)) in a string")
+            }
             v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00)
+          } else if v >= 0xDC00 && v < 0xE000 {
+            throw fail("unpaired surrogate \\u\(String(v, radix: 16)) in a string")
           }
           guard let s = Unicode.Scalar(v) else { throw fail("invalid \\u escape") }
           scalars.append(s)
