@@ -113,13 +113,15 @@ public enum Explorer {
 }
 
 /// The UI loop: poll a key (30 ms while training, replaying or working in the background, else
-/// 100 ms), apply it, take the latest training status and any finished background job, redraw
+/// 100 ms), apply it and every key already waiting, take the latest training status and any finished background job, redraw
 /// if anything changed.
 struct RunLoop {
   /// Milliseconds to wait for a key while something is in motion.
   static let busyWait: Int32 = 30
   /// Milliseconds to wait for a key when idle (also the longest delay before a signal is seen).
   static let idleWait: Int32 = 100
+  /// Most keys handled between two frames (a paste is absorbed in batches of this many).
+  static let keysPerFrame = 4096
 
   var state: AppState
   let terminal: TerminalDriver
@@ -143,7 +145,14 @@ struct RunLoop {
       state.tooSmall = current.width < Render.minWidth || current.height < Render.minHeight
       // Nothing in motion (training over, replay shown, no background job): wake less often.
       let idle = state.train.complete && jobs.pending == 0
-      if let key = terminal.readKey(timeoutMilliseconds: dirty ? 0 : idle ? Self.idleWait : Self.busyWait) {
+      // Take every key already waiting (a paste arrives as thousands) before drawing once, so
+      // a paste costs one frame, not one per character, and a Ctrl-C behind it quits at once.
+      var taken = 0
+      while taken < Self.keysPerFrame,
+        let key = terminal.readKey(
+          timeoutMilliseconds: taken > 0 || dirty ? 0 : idle ? Self.idleWait : Self.busyWait)
+      {
+        taken += 1
         let commands = state.handle(key)
         dirty = true
         for c in commands {
@@ -154,6 +163,7 @@ struct RunLoop {
           case .stepEpoch: control.stepOneEpoch()
           }
         }
+        if !commands.isEmpty || signalled.load(ordering: .relaxed) != 0 { break }
       }
       let now = DispatchTime.now().uptimeNanoseconds
       if state.train.advance(by: Double(now - last) / 1e9) { dirty = true }

@@ -76,11 +76,10 @@ enum ExploreView {
   static func drawPrompt(_ e: ExploreState, label: String, x x0: Int, y: Int, width: Int, into g: inout Grid) {
     var x = g.put(label, x: x0, y: y, style: e.focused ? .heading : .dim)
     let room = width - DisplayWidth.of(label) - 1
-    let before = String(e.input[..<e.cursor])
-    let after = String(e.input[e.cursor...])
     // Keep the cursor visible: drop leading text when the input is wider than the line.
-    var visibleBefore = before
-    while DisplayWidth.of(visibleBefore) > room - 1, !visibleBefore.isEmpty { visibleBefore.removeFirst() }
+    let shown = PromptLayout.visible(e.input, cursor: e.cursor, room: room, width: DisplayWidth.of)
+    let visibleBefore = String(e.input[shown.lowerBound..<e.cursor])
+    let after = String(e.input[e.cursor..<shown.upperBound])
     x = g.put(visibleBefore, x: x, y: y, maxWidth: room)
     if e.focused {
       if let c = after.first {
@@ -240,5 +239,32 @@ enum EpochChart {
       g.put(caret, x: lineX + mark, y: ay, style: .highlight)
     }
     return ids.count + 1
+  }
+}
+
+/// Which part of the prompt's input fits on its line, found in time proportional to the line's
+/// width rather than the input's length (a long paste must not make every frame quadratic).
+enum PromptLayout {
+  /// The range of `input` to draw in `room` columns so that the cursor stays visible: the
+  /// characters before `cursor` whose widths fit in `room - 1` columns (the cursor's cell takes
+  /// the last), then those after it up to `room` columns. `width` is called at most once per
+  /// character it returns plus two, never for the rest of the input.
+  static func visible(_ input: [Character], cursor: Int, room: Int, width: (Character) -> Int) -> Range<Int> {
+    let cursor = min(max(cursor, 0), input.count)
+    var start = cursor
+    var used = 0
+    while start > 0 {
+      let w = width(input[start - 1])
+      if used + w > room - 1 { break }
+      used += w
+      start -= 1
+    }
+    var end = cursor
+    var ahead = used
+    while end < input.count, ahead <= room {
+      ahead += width(input[end])
+      end += 1
+    }
+    return start..<end
   }
 }
