@@ -1,0 +1,88 @@
+/// What the artifacts' meta records about the run that produced them.
+extension LoadedArtifacts {
+  /// The model kind the meta records (`"context2"`, …), if any.
+  public var modelKind: String? {
+    if case .string(let kind)? = meta["model_kind"] { return kind }
+    return nil
+  }
+
+  /// The training settings the meta records; the reference's defaults where it records none.
+  public var recordedTraining: TrainingConfig {
+    var config = TrainingConfig(contextLength: model.contextLength.value)
+    switch meta["training"]?["learning_rate"] {
+    case .double(let x)?: config.learningRate = x
+    case .int(let x)?: config.learningRate = Double(x)
+    default: break
+    }
+    if case .int(let x)? = meta["training"]?["epochs"] { config.epochs = x }
+    return config
+  }
+
+  /// The corpus the artifacts were trained on, if it is still where the meta says (relative to
+  /// `directory`) and unchanged (same SHA-256); nil otherwise.
+  public func trainingCorpus(directory: String) -> Corpus? {
+    guard case .string(let relative)? = meta["corpus"]?["path"] else { return nil }
+    let path: String
+    if relative.hasPrefix("/") {
+      path = relative
+    } else if directory.hasSuffix("/") {
+      path = directory + relative
+    } else {
+      path = directory + "/" + relative
+    }
+    guard let corpus = try? Corpus.load(path: path) else { return nil }
+    if case .string(let sha)? = meta["corpus"]?["sha256"], sha != corpus.sha256 { return nil }
+    return corpus
+  }
+}
+
+/// A prediction with what explains it: the observed successor counts, the model as it stood
+/// after an earlier epoch (time travel), and the shorter context it backed off to.
+public struct PredictionInsight: Sendable {
+  /// The distribution answered (after `epoch`, or for `backoffContext`, when those apply).
+  public let distribution: Distribution
+  /// How often the context (or the back-off context) occurred and what followed it; nil
+  /// without the training corpus.
+  public let observed: SuccessorCounts?
+  /// The epoch the answer is replayed at, if one was asked for.
+  public let epoch: Int?
+  /// The shorter context used for a context never seen in training, if back-off applied.
+  public let backoffContext: [Int]?
+
+  /// Explains the model's answer for `context`.
+  ///
+  /// - Parameters:
+  ///   - corpus: the training corpus (see `LoadedArtifacts.trainingCorpus(directory:)`); time
+  ///     travel and back-off replay training on it, and are skipped without it.
+  ///   - training: the learning rate and epochs the model was trained with.
+  ///   - epoch: answer as the model stood after this many epochs.
+  ///   - backoff: for a context never seen in training, drop its oldest tokens until one was
+  ///     seen (down to no context) and answer for that one.
+  public init(
+    model: NgramModel, context: [Int], corpus: Corpus?, training: TrainingConfig, epoch: Int?, backoff: Bool
+  ) {
+    var dist = model.distribution(context: context)
+    if let epoch, let corpus {
+      dist = TimeTravel.history(corpus: corpus, context: context, learningRate: training.learningRate, epochs: epoch)
+        .last!
+    }
+    var used: [Int]?
+    if backoff, let corpus, !model.isTrained(context: context) {
+      var shorter = context
+      while !shorter.isEmpty {
+        shorter.removeFirst()
+        if !corpus.successorTargets(of: shorter).isEmpty || shorter.isEmpty {
+          dist = TimeTravel.history(
+            corpus: corpus, context: shorter, learningRate: training.learningRate, epochs: epoch ?? training.epochs
+          ).last!
+          used = shorter
+          break
+        }
+      }
+    }
+    distribution = dist
+    observed = corpus?.successors(of: used ?? context)
+    self.epoch = epoch
+    backoffContext = used
+  }
+}

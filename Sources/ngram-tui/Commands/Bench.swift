@@ -1,0 +1,103 @@
+import ArgumentParser
+import Foundation
+import NgramEngine
+
+/// `ngram-tui bench`: times each phase of a run on one corpus, repeated, and prints medians.
+struct Bench: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Time the phases of a training run on a corpus (release build; see scripts/bench.sh).")
+  @Option(help: "Corpus file to benchmark.")
+  var corpus: String
+  @Option(help: "Repetitions; medians and min–max are reported.")
+  var runs: Int = 3
+  @Option(help: "Epochs.")
+  var epochs: Int = 50
+  @Option(help: "Learning rate.")
+  var lr: Double = 0.1
+  @Option(help: "Context length.")
+  var context: Int = 2
+  @Option(help: "Worker threads (default: all cores).")
+  var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+  @Flag(help: "Print JSON instead of a table.")
+  var json = false
+
+  func run() throws {
+    let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ngram-bench-\(getpid())").path
+    try? FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: scratch) }
+    var samples: [String: [Double]] = [:]
+    var order: [String] = []
+    func record(_ name: String, _ seconds: Double) {
+      if samples[name] == nil { order.append(name) }
+      samples[name, default: []].append(seconds)
+    }
+    func time<T>(_ body: () throws -> T) rethrows -> (T, Double) {
+      let t0 = DispatchTime.now().uptimeNanoseconds
+      let r = try body()
+      return (r, Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
+    }
+    var facts: (tokens: Int, vocab: Int, pairs: Int, rows: Int, cells: Int) = (0, 0, 0, 0, 0)
+    let config = TrainingConfig(contextLength: context, learningRate: lr, epochs: epochs)
+    for _ in 0..<max(runs, 1) {
+      let (c, tRead) = try time { try Corpus.load(path: corpus) }
+      record("read + tokenize", tRead)
+      let (trainer, tIndex) = try time { try Trainer(corpus: c, config: config) }
+      record("vocabulary + context index", tIndex)
+      let w = workers
+      let ((model, log), tTrain) = try time { try trainer.train(workers: w) }
+      record("training (\(epochs) epochs)", tTrain)
+      record("training per epoch", tTrain / Double(max(epochs, 1)))
+      record("pairs per second (M)", Double(trainer.pairCount * epochs) / tTrain / 1e6)
+      let (_, tCompact) = try time {
+        try ArtifactWriter.write(
+          directory: scratch, corpus: c, config: config, model: model, log: log, format: .compact)
+      }
+      record("write artifacts (compact)", tCompact)
+      let (_, tLoadC) = try time { try ArtifactLoader.load(directory: scratch) }
+      record("load artifacts (compact)", tLoadC)
+      let cells = ArtifactWriter.denseCellCount(vocabSize: c.vocabulary.count, contextLength: context)
+      if cells <= ArtifactWriter.defaultDenseCellLimit {
+        let (_, tDense) = try time {
+          try ArtifactWriter.write(
+            directory: scratch, corpus: c, config: config, model: model, log: log, format: .dense)
+        }
+        record("write artifacts (dense)", tDense)
+        let (_, tLoadD) = try time { try ArtifactLoader.load(directory: scratch) }
+        record("load artifacts (dense)", tLoadD)
+      }
+      facts = (c.tokenCount, c.vocabulary.count, trainer.pairCount, trainer.rowCount, cells)
+    }
+    var rusage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &rusage)
+    let peakMB = Double(rusage.ru_maxrss) / 1024
+    func stats(_ xs: [Double]) -> (Double, Double, Double) {
+      let s = xs.sorted()
+      return (s[s.count / 2], s.first!, s.last!)
+    }
+    if json {
+      var members: [(String, JSONValue)] = [
+        ("corpus", .string(corpus)), ("tokens", .int(facts.tokens)), ("vocab_size", .int(facts.vocab)),
+        ("pairs", .int(facts.pairs)), ("rows", .int(facts.rows)), ("runs", .int(runs)),
+        ("workers", .int(workers)), ("peak_rss_mb", .double(peakMB)),
+      ]
+      for name in order {
+        let (med, lo, hi) = stats(samples[name]!)
+        members.append((name, .object([("median", .double(med)), ("min", .double(lo)), ("max", .double(hi))])))
+      }
+      print(JSONValue.object(members).rendered(indent: 2, sortKeys: false, asciiOnly: false))
+    } else {
+      print(
+        "corpus \(corpus): \(facts.tokens) tokens, V = \(facts.vocab), \(facts.pairs) pairs, \(facts.rows) contexts; \(runs) runs, \(workers) workers"
+      )
+      print("phase".padding(toLength: 32, withPad: " ", startingAt: 0) + "   median        min        max")
+      for name in order {
+        let (med, lo, hi) = stats(samples[name]!)
+        let unit = name.hasPrefix("pairs") ? "" : " s"
+        print(
+          name.padding(toLength: 32, withPad: " ", startingAt: 0)
+            + String(format: " %9.4f%@ %9.4f %9.4f", med, unit, lo, hi))
+      }
+      print(String(format: "peak resident memory: %.1f MB", peakMB))
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import NgramEngine
+import NgramTUI
+
+/// `ngram-tui tui` (the default): the explorer; without a terminal, train if needed and run
+/// the line REPL.
+struct Explore: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "tui", abstract: "The explorer (default): train on the corpus and explore the model live.")
+  @OptionGroup var directory: DirectoryOption
+  @OptionGroup var training: TrainingOptions
+  @OptionGroup var model: ModelOptions
+  @OptionGroup var topK: TopKOption<ExplorerPredictions>
+  @Flag(help: "Draw bars and charts with ASCII characters only (automatic when the locale is not UTF-8).")
+  var ascii = false
+  @Option(
+    parsing: .unconditional,
+    help: "Seconds over which the Train screen reveals the epochs of a fast run (0: no pacing).")
+  var pace: Double = 2.0
+  @Option(help: "Weights file format written after training: dense, compact or auto.")
+  var weights: WeightsChoice = .auto
+  @Option(parsing: .unconditional, help: "Seed for sampling mode on the Generate screen (as `infer --sample --seed`).")
+  var seed: UInt64 = 0
+
+  func validate() throws {
+    guard pace.isFinite, pace >= 0 else { throw ValidationError("--pace must be a finite number >= 0, got \(pace)") }
+  }
+
+  func run() throws {
+    let dir = directory.dir
+    let config = trainingConfig(training, model)
+    if isatty(0) != 1 || isatty(1) != 1 {
+      // Not a terminal: train if needed, then the line REPL.
+      if (try? ArtifactLoader.load(directory: dir)) == nil {
+        let control = TrainingControl()
+        let src = installInterruptHandler(control)
+        defer { src.cancel() }
+        _ = try TrainingSession.run(
+          directory: dir, corpusOverride: training.corpus, config: config, format: .auto,
+          denseLimit: ArtifactWriter.defaultDenseCellLimit, control: control, onEpoch: nil)
+      }
+      try Repl.run(directory: dir, topk: topK.topk)
+      return
+    }
+    throw ExitCode(
+      Explorer.run(
+        options: Explorer.Options(
+          directory: dir, corpus: training.corpus, config: config, topK: topK.topk, ascii: ascii,
+          pace: pace, weights: weights.format, seed: seed)))
+  }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import Foundation
+import NgramEngine
+
+/// `ngram-tui infer`: the reference's greedy generation (or sampling) from the saved artifacts.
+struct Infer: ParsableCommand {
+  static let configuration = CommandConfiguration(abstract: "Greedy generation from the saved artifacts.")
+  @OptionGroup var directory: DirectoryOption
+  @Option(parsing: .upToNextOption, help: "Start tokens (n of them; default: start_tokens from the meta).")
+  var startTokens: [String] = []
+  @Option(parsing: .unconditional, help: "Tokens to generate.")
+  var numTokens: Int = 10
+  @OptionGroup var topK: TopKOption<ThreePredictions>
+  @OptionGroup var output: JSONOption
+  @Flag(help: "Sample instead of greedy decoding (beyond the reference).")
+  var sample = false
+  @Option(parsing: .unconditional, help: "Sampling temperature (0 = greedy).")
+  var temperature: Double = 1.0
+  @Option(name: .customLong("top-k"), parsing: .unconditional, help: "Sample only among the k most probable tokens.")
+  var sampleTopK: Int?
+  @Option(
+    name: .customLong("top-p"), parsing: .unconditional,
+    help: "Sample only among the most probable tokens reaching this probability mass.")
+  var sampleTopP: Double?
+  @Option(parsing: .unconditional, help: "Seed of the sampler (same seed, same text on every machine).")
+  var seed: UInt64 = 0
+
+  func validate() throws {
+    guard numTokens >= 0 else { throw ValidationError("--num-tokens must be at least 0, got \(numTokens)") }
+    guard sample else { return }
+    guard temperature.isFinite, temperature >= 0 else {
+      throw ValidationError("--temperature must be a finite number >= 0 (0 = greedy), got \(temperature)")
+    }
+    if let k = sampleTopK, k < 1 { throw ValidationError("--top-k must be at least 1, got \(k)") }
+    if let p = sampleTopP, !(p > 0 && p <= 1) { throw ValidationError("--top-p must be in (0, 1], got \(p)") }
+  }
+
+  func run() throws {
+    let loaded = try ArtifactLoader.load(directory: directory.dir)
+    let model = loaded.model
+    let n = model.contextLength.value
+    var start = startTokens.isEmpty ? Array(loaded.startTokens.prefix(n)) : startTokens
+    if start.count > n { start = Array(start.suffix(n)) }
+    guard start.count == n else {
+      throw CommandFailure(
+        startTokens.isEmpty
+          ? "no start_tokens in 00_meta.json: pass --start-tokens with \(n) tokens"
+          : "--start-tokens needs \(n) token\(n == 1 ? "" : "s") for this model, got \(start.count)")
+    }
+    let ids = try model.ids(for: start)
+    let top = model.topK(context: ids, k: topK.topk)
+    let options = SamplingOptions(temperature: temperature, topK: sampleTopK, topP: sampleTopP, seed: seed)
+    let genIDs =
+      sample
+      ? model.sample(start: ids, count: numTokens, options: options) : model.generate(start: ids, count: numTokens)
+    let gen = genIDs.map { model.vocabulary.tokens[$0] }
+    if output.json {
+      var members: [(String, JSONValue)] = [
+        ("start_tokens", .array(start.map { .string($0) })),
+        ("topk", predictionsJSON(top)),
+        ("generated", .array((start + gen).map { .string($0) })),
+      ]
+      if sample {
+        members.append(
+          (
+            "sampling",
+            .object([
+              ("temperature", .double(temperature)), ("top_k", sampleTopK.map { .int($0) } ?? .null),
+              ("top_p", sampleTopP.map { .double($0) } ?? .null), ("seed", .int(Int(truncatingIfNeeded: seed))),
+            ])
+          ))
+      }
+      printJSON(.object(members))
+    } else {
+      print("Top next-token predictions after \(start.joined(separator: "|")):")
+      for p in top { print("  \(p.token) (ID \(p.id)): \(String(format: "%.4f", p.probability))") }
+      print(
+        sample
+          ? "Sampled sequence (temperature \(temperature), seed \(seed); beyond the reference):"
+          : "Generated sequence:")
+      print("  " + (start + gen).joined(separator: " "))
+    }
+  }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import NgramEngine
+
+/// The `ngram-tui` command: the explorer by default, plus train / infer / predict / repl / compare.
+@main
+struct NgramCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "ngram-tui",
+    abstract: "Train and explore the toy-gpt context-2 next-token model (exact re-implementation).",
+    subcommands: [
+      Explore.self, Train.self, Infer.self, Predict.self, Repl.self, Compare.self, Bench.self, BenchTUI.self,
+    ],
+    defaultSubcommand: Explore.self
+  )
+
+  /// Parses and runs: the one place errors become output. Commands throw; a failure while
+  /// running (`NgramError`, `CommandFailure`) is one line saying what went wrong; a usage error
+  /// (parsing or a command's `validate()`) is one line pointing at `--help`; help and version
+  /// print as usual.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch let code as ExitCode {
+      Foundation.exit(code.rawValue)
+    } catch let error as NgramError {
+      printError(error.description)
+      Foundation.exit(error == .cancelled ? 130 : 1)
+    } catch let failure as CommandFailure {
+      printError(failure.description)
+      Foundation.exit(1)
+    } catch {
+      // From the argument parser: a usage error, or help/version (which `exit(withError:)` prints).
+      let code = exitCode(for: error)
+      if code == .success { exit(withError: error) }
+      let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+      printError("\(message) (see ngram-tui --help)")
+      Foundation.exit(code.rawValue)
+    }
+  }
+
+  /// Writes `ngram-tui: error: MESSAGE` on stderr.
+  static func printError(_ message: String) {
+    FileHandle.standardError.write(Data("ngram-tui: error: \(message)\n".utf8))
+  }
+}
+
+/// A failure a command reports in its own words (one line, exit status 1).
+struct CommandFailure: Error, CustomStringConvertible {
+  let description: String
+  init(_ description: String) { self.description = description }
+}

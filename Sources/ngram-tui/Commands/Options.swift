@@ -1,0 +1,114 @@
+import ArgumentParser
+import NgramEngine
+
+// The options several commands share, each declared once. Every number is parsed with
+// `.unconditional` so that a negative value reaches the range checks in `validate()`
+// instead of being taken for an option name.
+
+/// `--dir`: where the corpus, the artifacts and the outputs live.
+struct DirectoryOption: ParsableArguments {
+  @Option(help: "Base directory holding corpus/, artifacts/ and outputs/.")
+  var dir: String = "."
+}
+
+/// `--corpus`, `--lr`, `--epochs`: what to train on and how long.
+struct TrainingOptions: ParsableArguments {
+  @Option(help: "Corpus file to use instead of the single file in DIR/corpus.")
+  var corpus: String?
+  @Option(parsing: .unconditional, help: "Learning rate.")
+  var lr: Double = 0.1
+  @Option(parsing: .unconditional, help: "Training epochs.")
+  var epochs: Int = 50
+
+  func validate() throws {
+    guard lr.isFinite, lr >= 0 else { throw ValidationError("--lr must be a finite number >= 0, got \(lr)") }
+    guard epochs >= 0 else { throw ValidationError("--epochs must be at least 0, got \(epochs)") }
+  }
+}
+
+/// `--context`, `--holdout`: the one model that `train` and the explorer build.
+struct ModelOptions: ParsableArguments {
+  @Option(parsing: .unconditional, help: "Context length: 0 unigram, 1 bigram, 2 context-2, 3 context-3.")
+  var context: Int = 2
+  @Option(
+    parsing: .unconditional,
+    help: "Keep the last fraction of tokens out of training and score them each epoch (outputs/eval_log.csv).")
+  var holdout: Double = 0
+
+  func validate() throws {
+    try validateContextLength(context, option: "--context")
+    guard holdout.isFinite, holdout >= 0, holdout < 1 else {
+      throw ValidationError("--holdout must be a fraction in [0, 1), got \(holdout)")
+    }
+  }
+}
+
+/// Checks a context length given on the command line.
+func validateContextLength(_ n: Int, option: String) throws {
+  guard ContextLength.trainable.contains(n) else {
+    throw ValidationError(
+      "\(option) must be 0 (unigram), 1 (bigram), 2 (context-2) or 3 (context-3), got \(n)")
+  }
+}
+
+/// The training run that `--corpus/--lr/--epochs` and `--context/--holdout` describe.
+func trainingConfig(_ training: TrainingOptions, _ model: ModelOptions) -> TrainingConfig {
+  TrainingConfig(
+    contextLength: model.context, learningRate: training.lr, epochs: training.epochs, holdout: model.holdout)
+}
+
+/// How a command's `--topk` defaults and the least it accepts.
+protocol TopKPolicy {
+  static var defaultValue: Int { get }
+  static var minimum: Int { get }
+}
+
+/// Five predictions; zero allowed.
+enum FivePredictions: TopKPolicy {
+  static let defaultValue = 5
+  static let minimum = 0
+}
+
+/// Three predictions, as the reference's `infer` prints; zero allowed.
+enum ThreePredictions: TopKPolicy {
+  static let defaultValue = 3
+  static let minimum = 0
+}
+
+/// Five predictions; the explorer needs at least one row to show.
+enum ExplorerPredictions: TopKPolicy {
+  static let defaultValue = 5
+  static let minimum = 1
+}
+
+/// `--topk`: how many predictions to show.
+struct TopKOption<Policy: TopKPolicy>: ParsableArguments {
+  @Option(parsing: .unconditional, help: "How many predictions to show.")
+  var topk: Int = Policy.defaultValue
+
+  func validate() throws {
+    guard topk >= Policy.minimum else {
+      throw ValidationError("--topk must be at least \(Policy.minimum), got \(topk)")
+    }
+  }
+}
+
+/// `--json`: one JSON document on stdout instead of text.
+struct JSONOption: ParsableArguments {
+  @Flag(help: "Print one JSON document instead of text.")
+  var json = false
+}
+
+/// `--weights`: the weights file format written after training.
+enum WeightsChoice: String, CaseIterable, ExpressibleByArgument {
+  case dense, compact, auto
+
+  /// The engine's format.
+  var format: WeightsFormat {
+    switch self {
+    case .dense: .dense
+    case .compact: .compact
+    case .auto: .auto
+    }
+  }
+}

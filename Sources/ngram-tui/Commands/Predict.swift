@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import NgramEngine
+
+/// `ngram-tui predict`: the top-k next tokens after a context, with what explains them.
+struct Predict: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Top-k next tokens after a context (the last n tokens given).")
+  @OptionGroup var directory: DirectoryOption
+  @OptionGroup var topK: TopKOption<FivePredictions>
+  @OptionGroup var output: JSONOption
+  @Option(
+    parsing: .unconditional,
+    help: "Answer as the model stood after this many epochs (replays the context's own training).")
+  var epoch: Int?
+  @Flag(help: "For a context never seen in training, back off to shorter contexts (beyond the reference).")
+  var backoff = false
+  @Argument(help: "Context tokens; the last n are used.")
+  var tokens: [String] = []
+
+  func validate() throws {
+    if let e = epoch, e < 0 { throw ValidationError("--epoch must be at least 0, got \(e)") }
+  }
+
+  func run() throws {
+    let loaded = try ArtifactLoader.load(directory: directory.dir)
+    let model = loaded.model
+    let n = model.contextLength.value
+    let words = tokens.flatMap { $0.pythonSplit() }
+    guard words.count >= n else {
+      throw CommandFailure(
+        "this \(loaded.modelKind ?? "") model needs \(n) context token\(n == 1 ? "" : "s"), got \(words.count)")
+    }
+    let ctx = Array(words.suffix(n))
+    let ids = try model.ids(for: ctx)
+    let replays = epoch != nil || backoff
+    let corpus = loaded.trainingCorpus(directory: directory.dir)
+    if replays && corpus == nil {
+      throw CommandFailure(
+        "--epoch and --backoff replay training and need the training corpus unchanged where 00_meta.json says (corpus.path, corpus.sha256)"
+      )
+    }
+    let insight = PredictionInsight(
+      model: model, context: ids, corpus: corpus, training: loaded.recordedTraining, epoch: epoch, backoff: backoff)
+    let top = insight.distribution.top(topK.topk).map {
+      Prediction(token: model.vocabulary.tokens[$0.id], id: $0.id, probability: $0.probability)
+    }
+    if output.json {
+      printJSON(
+        .object([("context", .array(ctx.map { .string($0) })), ("topk", predictionsJSON(top))] + json(insight, model)))
+    } else {
+      print(describe(top, context: ctx, seen: model.isTrained(context: ids)))
+      for line in lines(insight, model) { print(line) }
+    }
+  }
+
+  /// The insight's figures for `--json`.
+  func json(_ insight: PredictionInsight, _ model: NgramModel) -> [(String, JSONValue)] {
+    let distribution = insight.distribution
+    var out: [(String, JSONValue)] = [("entropy_bits", .double(distribution.entropyBits))]
+    if let epoch = insight.epoch { out.append(("epoch", .int(epoch))) }
+    if let backoffContext = insight.backoffContext {
+      out.append(("backoff_context", .array(backoffContext.map { .string(model.vocabulary.tokens[$0]) })))
+    }
+    if let observed = insight.observed {
+      out.append(("occurrences", .int(observed.occurrences)))
+      out.append(("observed", .object(observed.counts.map { (model.vocabulary.tokens[$0.id], .int($0.count)) })))
+      out.append(("kl_bits", .double(observed.klDivergenceBits(from: distribution))))
+    } else {
+      out.append(("observed", .null))
+    }
+    return out
+  }
+
+  /// The insight in words, one line each.
+  func lines(_ insight: PredictionInsight, _ model: NgramModel) -> [String] {
+    let distribution = insight.distribution
+    var out = [
+      String(format: "entropy %.3f bits, perplexity %.2f", distribution.entropyBits, pow(2, distribution.entropyBits))
+    ]
+    if let epoch = insight.epoch { out.append("as the model stood after epoch \(epoch)") }
+    if let b = insight.backoffContext {
+      out.append(
+        "context never seen: backed off to \(b.isEmpty ? "(no context)" : b.map { model.vocabulary.tokens[$0] }.joined(separator: " ")) (beyond the reference)"
+      )
+    }
+    if let observed = insight.observed {
+      let shown = observed.counts.prefix(8).map { c in
+        String(
+          format: "%@ %d (%.1f%%, model %.1f%%)", model.vocabulary.tokens[c.id], c.count,
+          100 * Double(c.count) / Double(observed.occurrences), 100 * distribution.probability(of: c.id))
+      }
+      out.append(
+        "seen \(observed.occurrences) time\(observed.occurrences == 1 ? "" : "s") in the corpus; followed by: \(shown.joined(separator: ", "))\(observed.counts.count > 8 ? ", …" : "")"
+      )
+      out.append(String(format: "KL(observed ‖ model) = %.4f bits", observed.klDivergenceBits(from: distribution)))
+    }
+    return out
+  }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import Foundation
+import NgramEngine
+
+/// `ngram-tui repl`: one context per line on stdin, its top-k on stdout.
+struct Repl: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Line REPL: read a context per line on stdin, print its top-k.")
+  @OptionGroup var directory: DirectoryOption
+  @OptionGroup var topK: TopKOption<FivePredictions>
+
+  func run() throws {
+    try Self.run(directory: directory.dir, topk: topK.topk)
+  }
+
+  /// The line REPL (also what the bare command runs when stdin or stdout is not a terminal).
+  static func run(directory: String, topk: Int) throws {
+    let model = try ArtifactLoader.load(directory: directory).model
+    let n = model.contextLength.value
+    let interactive = isatty(0) == 1
+    if interactive {
+      print(
+        "ngram-tui repl: type \(n) context token\(n == 1 ? "" : "s") per line (the last \(n) are used); Ctrl-D quits.")
+    }
+    while true {
+      if interactive {
+        print("> ", terminator: "")
+        fflush(nil)
+      }
+      guard let line = readLine(strippingNewline: true) else { break }
+      let words = line.pythonSplit()
+      if words.isEmpty { continue }
+      if words.count < n {
+        print("need \(n) context token\(n == 1 ? "" : "s"), got \(words.count)")
+        continue
+      }
+      let ctx = Array(words.suffix(n))
+      do {
+        let ids = try model.ids(for: ctx)
+        print(describe(model.topK(context: ids, k: topk), context: ctx, seen: model.isTrained(context: ids)))
+      } catch {
+        print("error: \(error)")
+      }
+      fflush(nil)
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import NgramEngine
+
+/// `ngram-tui train`: train on the corpus and write the artifacts and the log.
+struct Train: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Train on the corpus; write DIR/artifacts/* and DIR/outputs/train_log.csv.")
+  @OptionGroup var directory: DirectoryOption
+  @OptionGroup var training: TrainingOptions
+  @OptionGroup var model: ModelOptions
+  @Option(help: "Weights file format: dense (the reference's CSV), compact (sparse, lossless) or auto.")
+  var weights: WeightsChoice = .auto
+  @Option(help: "Largest dense weights table, in numbers, that --weights auto writes.")
+  var denseLimit: Int = ArtifactWriter.defaultDenseCellLimit
+  @OptionGroup var output: JSONOption
+  @Flag(help: "Print nothing but errors.")
+  var quiet = false
+
+  func run() throws {
+    let dir = directory.dir
+    let config = trainingConfig(training, model)
+    let control = TrainingControl()
+    let src = installInterruptHandler(control)
+    defer { src.cancel() }
+    let started = Date()
+    let result = try TrainingSession.run(
+      directory: dir, corpusOverride: training.corpus, config: config, format: weights.format,
+      denseLimit: denseLimit, control: control,
+      onEpoch: output.json || quiet
+        ? nil
+        : { e, total in
+          print(
+            "epoch \(e.epoch)/\(total)  avg_loss \(String(format: "%.8f", e.avgLoss))  accuracy \(String(format: "%.6f", e.accuracy))"
+          )
+        })
+    let elapsed = Date().timeIntervalSince(started)
+    if output.json {
+      let last = result.log.last
+      printJSON(
+        .object(
+          [
+            ("epochs", .int(config.epochs)),
+            ("avg_loss", last.map { .double($0.avgLoss) } ?? .null),
+            ("accuracy", last.map { .double($0.accuracy) } ?? .null),
+            ("vocab_size", .int(result.corpus.vocabulary.count)),
+            ("tokens", .int(result.corpus.tokenCount)),
+            ("pairs", .int(result.pairs)),
+            ("context", .int(config.contextLength)),
+            ("learning_rate", .double(config.learningRate)),
+            ("trained_rows", .int(result.model.trainedRowCount)),
+            ("weights_format", .string(result.written.format.rawValue)),
+            ("elapsed_seconds", .double((elapsed * 1000).rounded() / 1000)),
+          ] + validationJSON(result.validation)))
+    } else if !quiet {
+      print(
+        "trained \(result.corpus.tokenCount) tokens, vocabulary \(result.corpus.vocabulary.count), \(result.pairs) pairs in \(String(format: "%.2f", elapsed)) s; wrote \(dir)/artifacts (\(result.written.format.rawValue) weights) and \(dir)/outputs/train_log.csv"
+      )
+    }
+  }
+
+  /// The held-out figures of the last epoch, for `--json`.
+  func validationJSON(_ v: [ValidationStats]) -> [(String, JSONValue)] {
+    guard let last = v.last else { return [] }
+    return [
+      ("val_loss", .double(last.valLoss)), ("val_perplexity", .double(last.valPerplexity)),
+      ("unseen_contexts", .double(last.unseenContexts)),
+    ]
+  }
+}
