@@ -33,7 +33,7 @@ public enum TrainingSession {
       if p.pairsDone == p.pairsPerEpoch, let last = p.history.last { box.emit(last, total) }
     }
     if control.isCancelled { throw NgramError.cancelled }
-    let written = try ArtifactWriter.write(
+    let written = try ArtifactStore.write(
       directory: directory, corpus: corpus, config: config, model: outcome.model, log: outcome.log, format: format,
       denseCellLimit: denseLimit, validation: outcome.validation, isCancelled: { control.isCancelled })
     return Result(

@@ -237,7 +237,7 @@ struct CLITests {
     #expect(j["context"] as? [String] == ["the", "cat"])
     let top = try #require(j["topk"] as? [[String: Any]])
     #expect(top.count == 3)
-    let loaded = try ArtifactLoader.load(directory: ws.path)
+    let loaded = try ArtifactStore.load(directory: ws.path)
     let ids = try loaded.model.ids(for: ["the", "cat"])
     let expected = loaded.model.topK(context: ids, k: 3)
     for (t, e) in zip(top, expected) {
@@ -286,7 +286,7 @@ struct CLITests {
     #expect(gen.count == 7)
     #expect(Array(gen.prefix(2)) == ["the", "cat"])
     #expect((j["topk"] as? [[String: Any]])?.count == 2)
-    let loaded = try ArtifactLoader.load(directory: ws.path)
+    let loaded = try ArtifactStore.load(directory: ws.path)
     let ids = try loaded.model.ids(for: ["the", "cat"])
     #expect(
       Array(gen.dropFirst(2)) == loaded.model.generate(start: ids, count: 5).map { loaded.model.vocabulary.tokens[$0] })

@@ -30,7 +30,7 @@ struct ArtifactTests {
     let path = (try? Corpus.locate(directory: dir.path, corpusOverride: nil)) ?? makeCorpusDir(dir, text: text)
     let corpus = try Corpus.load(path: path)
     let (model, log) = try Trainer(corpus: corpus, config: config).train()
-    _ = try ArtifactWriter.write(
+    _ = try ArtifactStore.write(
       directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: format)
     return (corpus, model)
   }
@@ -53,7 +53,7 @@ struct ArtifactTests {
     let (model, log) = try Trainer(corpus: corpus, config: config).train()
     for format in [WeightsFormat.dense, .compact] {
       let e = thrownError {
-        _ = try ArtifactWriter.write(
+        _ = try ArtifactStore.write(
           directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: format,
           isCancelled: { true })
       }
@@ -74,7 +74,7 @@ struct ArtifactTests {
     let e = thrownError {
       _ = try TrainingSession.run(
         directory: dir.path, corpusOverride: nil, config: TrainingConfig(learningRate: 0.3, epochs: 10_000),
-        format: .auto, denseLimit: ArtifactWriter.defaultDenseCellLimit, control: control,
+        format: .auto, denseLimit: WeightsFormat.defaultDenseCellLimit, control: control,
         onEpoch: { stats, _ in if stats.epoch >= 3 { control.cancel() } })
     }
     #expect(e as? NgramError == .cancelled)
@@ -105,13 +105,13 @@ struct ArtifactTests {
     try train(dir, text: Self.catDog, format: .dense)
     try train(dir, text: Self.catDog, format: .compact)
     let names = Set(snapshot(dir).keys)
-    #expect(names.contains("artifacts/\(ArtifactWriter.compactWeightsFile)"))
+    #expect(names.contains("artifacts/\(CompactWeightsTSV.fileName)"))
     #expect(!names.contains("artifacts/02_model_weights.csv"))
-    #expect(try ArtifactLoader.load(directory: dir.path).format == .compact)
+    #expect(try ArtifactStore.load(directory: dir.path).format == .compact)
     try train(dir, text: Self.catDog, format: .dense)
     let names2 = Set(snapshot(dir).keys)
-    #expect(!names2.contains("artifacts/\(ArtifactWriter.compactWeightsFile)"))
-    #expect(try ArtifactLoader.load(directory: dir.path).format == .dense)
+    #expect(!names2.contains("artifacts/\(CompactWeightsTSV.fileName)"))
+    #expect(try ArtifactStore.load(directory: dir.path).format == .dense)
   }
 
   @Test(
@@ -129,7 +129,7 @@ struct ArtifactTests {
     let e = thrownError {
       _ = try TrainingSession.run(
         directory: dir.path, corpusOverride: nil, config: TrainingConfig(), format: .auto,
-        denseLimit: ArtifactWriter.defaultDenseCellLimit, control: TrainingControl(), onEpoch: nil)
+        denseLimit: WeightsFormat.defaultDenseCellLimit, control: TrainingControl(), onEpoch: nil)
     }
     #expect(e is NgramError)
     let entries = try FileManager.default.contentsOfDirectory(atPath: dir.path)
@@ -149,7 +149,7 @@ struct ArtifactTests {
       let e = thrownError {
         _ = try TrainingSession.run(
           directory: dir.path, corpusOverride: nil, config: config, format: .auto,
-          denseLimit: ArtifactWriter.defaultDenseCellLimit, control: TrainingControl(), onEpoch: nil)
+          denseLimit: WeightsFormat.defaultDenseCellLimit, control: TrainingControl(), onEpoch: nil)
       }
       guard case .invalidOption? = e as? NgramError else {
         Issue.record("expected invalidOption for \(config), got \(String(describing: e))")
@@ -222,7 +222,7 @@ struct ArtifactTests {
     let corpus = try Corpus.load(path: path)
     let config = TrainingConfig(epochs: 2)
     let (model, log) = try Trainer(corpus: corpus, config: config).train()
-    _ = try ArtifactWriter.write(
+    _ = try ArtifactStore.write(
       directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .dense)
     let meta = try MiniJSON.parse(readBytes(dir.appendingPathComponent("artifacts/00_meta.json").path)!)
     #expect(meta["corpus.path"] == .string(outside.path))
@@ -242,18 +242,18 @@ struct ArtifactTests {
     let corpus = try Corpus.load(path: path)
     let config = TrainingConfig(epochs: 2)
     let (model, log) = try Trainer(corpus: corpus, config: config).train()
-    #expect(ArtifactWriter.denseCellCount(vocabSize: 8, contextLength: 2) == 512)
-    #expect(ArtifactWriter.denseCellCount(vocabSize: 1 << 20, contextLength: 3) == Int.max)
-    let w1 = try ArtifactWriter.write(
+    #expect(WeightsFormat.denseCellCount(vocabSize: 8, contextLength: 2) == 512)
+    #expect(WeightsFormat.denseCellCount(vocabSize: 1 << 20, contextLength: 3) == Int.max)
+    let w1 = try ArtifactStore.write(
       directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .auto, denseCellLimit: 512)
     #expect(w1.format == .dense)
-    let w2 = try ArtifactWriter.write(
+    let w2 = try ArtifactStore.write(
       directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .auto, denseCellLimit: 511)
     #expect(w2.format == .compact)
     let meta = try MiniJSON.parse(readBytes(dir.appendingPathComponent("artifacts/00_meta.json").path)!)
-    #expect(meta["artifacts"].map { "\($0)" }?.contains(ArtifactWriter.compactWeightsFile) == true)
+    #expect(meta["artifacts"].map { "\($0)" }?.contains(CompactWeightsTSV.fileName) == true)
     let e = thrownError {
-      _ = try ArtifactWriter.write(
+      _ = try ArtifactStore.write(
         directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .dense, denseCellLimit: 511
       )
     }
@@ -288,10 +288,10 @@ struct ArtifactTests {
     let path = makeCorpusDir(dir, name: c.corpusURL.lastPathComponent, bytes: bytes)
     let corpus = try Corpus(bytes: bytes, path: path)
     let (model, log) = try Trainer(corpus: corpus, config: c.config).train()
-    let written = try ArtifactWriter.write(
+    let written = try ArtifactStore.write(
       directory: dir.path, corpus: corpus, config: c.config, model: model, log: log, format: .compact)
     #expect(written.format == .compact)
-    let loaded = try ArtifactLoader.load(directory: dir.path)
+    let loaded = try ArtifactStore.load(directory: dir.path)
     #expect(loaded.format == .compact)
     #expect(loaded.model.contextLength.value == c.context)
     #expect(
@@ -326,7 +326,7 @@ struct ArtifactTests {
   }
 
   func checkDenseAgainstCSV(_ artifactsParent: URL, rowLimit: Int = .max) throws {
-    let loaded = try ArtifactLoader.load(directory: artifactsParent.path)
+    let loaded = try ArtifactStore.load(directory: artifactsParent.path)
     #expect(loaded.format == .dense)
     let csv = MiniCSV.parse(
       try #require(readMaybeGz(artifactsParent.appendingPathComponent("artifacts/02_model_weights.csv"))))
@@ -405,7 +405,7 @@ struct ArtifactTests {
     let csv =
       "input_token,a,b,c,d\r\na,0,0,0,0\r\nb,-0.5000,1.5000,-0.5000,1.5000\r\nc,0,0,0,0\r\nd,2.0000,0,0,0\r\n"
     try Data(csv.utf8).write(to: art.appendingPathComponent("02_model_weights.csv"))
-    let m = try ArtifactLoader.load(directory: dir.path).model
+    let m = try ArtifactStore.load(directory: dir.path).model
     #expect(m.topK(context: [1], k: 4).map(\.id) == [1, 3, 0, 2])
     #expect(m.topK(context: [0], k: 4).map(\.id) == [0, 1, 2, 3])
     #expect(m.topK(context: [3], k: 4).map(\.id) == [0, 1, 2, 3])
@@ -551,13 +551,13 @@ struct ArtifactTests {
     defer { tmp.cleanup() }
     let dir = tmp.sub("run")
     try train(dir, text: Self.catDog)
-    _ = try ArtifactLoader.load(directory: dir.path)
+    _ = try ArtifactStore.load(directory: dir.path)
     // "meta: vocab_size disagrees" edits the meta but the error is about the vocabulary's length.
     let target = b.name.hasPrefix("meta:") ? "00_meta.json" : b.file
     let url = dir.appendingPathComponent("artifacts/\(target)")
     let text = String(decoding: readBytes(url.path)!, as: UTF8.self)
     try Data(b.mutate(text).utf8).write(to: url)
-    let e = thrownError { _ = try ArtifactLoader.load(directory: dir.path) }
+    let e = thrownError { _ = try ArtifactStore.load(directory: dir.path) }
     guard let err = e as? NgramError else {
       Issue.record("expected an NgramError, got \(String(describing: e))")
       return
@@ -581,7 +581,7 @@ struct ArtifactTests {
     defer { tmp.cleanup() }
     let dir = tmp.sub("run")
     try train(dir, text: Self.catDog, format: .compact)
-    let url = dir.appendingPathComponent("artifacts/\(ArtifactWriter.compactWeightsFile)")
+    let url = dir.appendingPathComponent("artifacts/\(CompactWeightsTSV.fileName)")
     let good = String(decoding: readBytes(url.path)!, as: UTF8.self)
     let l = good.components(separatedBy: "\n")
     let variants: [String] = [
@@ -593,12 +593,12 @@ struct ArtifactTests {
     ]
     for v in variants {
       try Data(v.utf8).write(to: url)
-      let e = thrownError { _ = try ArtifactLoader.load(directory: dir.path) }
+      let e = thrownError { _ = try ArtifactStore.load(directory: dir.path) }
       guard case .malformed(let file, _, _)? = e as? NgramError else {
         Issue.record("expected malformed, got \(String(describing: e))")
         continue
       }
-      #expect(file.hasSuffix(ArtifactWriter.compactWeightsFile))
+      #expect(file.hasSuffix(CompactWeightsTSV.fileName))
     }
   }
 
@@ -606,13 +606,13 @@ struct ArtifactTests {
   func missingArtifacts() throws {
     let tmp = TempDir("missing")
     defer { tmp.cleanup() }
-    let e = thrownError { _ = try ArtifactLoader.load(directory: tmp.path) }
+    let e = thrownError { _ = try ArtifactStore.load(directory: tmp.path) }
     #expect((e as? NgramError)?.description.contains("run `ngram-tui train`") == true)
     let dir = tmp.sub("run")
     try train(dir, text: Self.catDog)
     for name in ["02_model_weights.csv", "01_vocabulary.csv"] {
       try FileManager.default.removeItem(at: dir.appendingPathComponent("artifacts/\(name)"))
-      let e2 = thrownError { _ = try ArtifactLoader.load(directory: dir.path) }
+      let e2 = thrownError { _ = try ArtifactStore.load(directory: dir.path) }
       let text = (e2 as? NgramError)?.description ?? "\(String(describing: e2))"
       #expect(text.contains(name), "\(text)")
       #expect(text.contains("ngram-tui train"), "\(text)")

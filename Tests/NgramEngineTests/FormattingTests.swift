@@ -101,7 +101,7 @@ struct FormattingTests {
     let corpus = try Corpus.load(path: path)
     let config = TrainingConfig(contextLength: 2, learningRate: 1.0, epochs: 3)
     let (model, log) = try Trainer(corpus: corpus, config: config).train()
-    _ = try ArtifactWriter.write(
+    _ = try ArtifactStore.write(
       directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .dense)
     let bytes = try #require(readBytes(dir.appendingPathComponent("artifacts/00_meta.json").path))
     let text = String(decoding: bytes, as: UTF8.self)
@@ -139,7 +139,7 @@ struct FormattingTests {
     let corpus = try Corpus.load(path: path)
     let config = TrainingConfig(contextLength: 2, learningRate: 0.1, epochs: 2)
     let (model, log) = try Trainer(corpus: corpus, config: config).train()
-    _ = try ArtifactWriter.write(
+    _ = try ArtifactStore.write(
       directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .dense)
     let text = String(decoding: readBytes(dir.appendingPathComponent("outputs/train_log.csv").path)!, as: UTF8.self)
     // 4 pairs: (a,b)->a, (b,a)->b, (a,b)->a, (b,a)->c. Epoch 1: V = 3, all rows uniform at first.

@@ -113,7 +113,7 @@ import Testing
     let alone = try Trainer(corpus: head, config: TrainingConfig(epochs: 3)).train().log
     #expect(zip(alone, outcome.log).allSatisfy { abs($0.avgLoss - $1.avgLoss) < 1e-12 && $0.accuracy == $1.accuracy })
     // Written files: the reference's train_log format and a separate eval log.
-    _ = try ArtifactWriter.write(
+    _ = try ArtifactStore.write(
       directory: tmp.path, corpus: c, config: config, model: outcome.model, log: outcome.log, format: .compact,
       validation: outcome.validation)
     let eval = String(decoding: readBytes(tmp.url.appendingPathComponent("outputs/eval_log.csv").path)!, as: UTF8.self)

@@ -143,7 +143,7 @@ func trainCase(_ c: ConformanceCase, in tmp: TempDir, format: WeightsFormat = .d
   let corpus = try Corpus(bytes: bytes, path: path)
   let trainer = try Trainer(corpus: corpus, config: c.config)
   let (model, log) = try trainer.train()
-  _ = try ArtifactWriter.write(
+  _ = try ArtifactStore.write(
     directory: dir.path, corpus: corpus, config: c.config, model: model, log: log, format: format)
   return dir
 }

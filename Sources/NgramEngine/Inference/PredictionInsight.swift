@@ -1,37 +1,23 @@
 /// What the artifacts' meta records about the run that produced them.
 extension LoadedArtifacts {
-  /// The model kind the meta records (`"context2"`, …), if any.
-  public var modelKind: String? {
-    if case .string(let kind)? = meta["model_kind"] { return kind }
-    return nil
-  }
+  /// The model kind the meta records (`"context2"`, …).
+  public var modelKind: String { meta.modelKind }
 
   /// The training settings the meta records; the reference's defaults where it records none.
   public var recordedTraining: TrainingConfig {
     var config = TrainingConfig(contextLength: model.contextLength.value)
-    switch meta["training"]?["learning_rate"] {
-    case .double(let x)?: config.learningRate = x
-    case .int(let x)?: config.learningRate = Double(x)
-    default: break
-    }
-    if case .int(let x)? = meta["training"]?["epochs"] { config.epochs = x }
+    if let x = meta.training.learningRate { config.learningRate = x }
+    if let x = meta.training.epochs { config.epochs = x }
     return config
   }
 
   /// The corpus the artifacts were trained on, if it is still where the meta says (relative to
   /// `directory`) and unchanged (same SHA-256); nil otherwise.
   public func trainingCorpus(directory: String) -> Corpus? {
-    guard case .string(let relative)? = meta["corpus"]?["path"] else { return nil }
-    let path: String
-    if relative.hasPrefix("/") {
-      path = relative
-    } else if directory.hasSuffix("/") {
-      path = directory + relative
-    } else {
-      path = directory + "/" + relative
-    }
+    guard let relative = meta.corpus.path else { return nil }
+    let path = relative.hasPrefix("/") ? relative : Paths.join(directory, relative)
     guard let corpus = try? Corpus.load(path: path) else { return nil }
-    if case .string(let sha)? = meta["corpus"]?["sha256"], sha != corpus.sha256 { return nil }
+    if let sha = meta.corpus.sha256, sha != corpus.sha256 { return nil }
     return corpus
   }
 }

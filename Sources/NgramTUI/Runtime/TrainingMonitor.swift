@@ -76,7 +76,7 @@ final class TrainingMonitor: Sendable {
       do {
         let outcome = try trainer.run(control: control) { self.publish($0) }
         self.trained(outcome.model)
-        let written = try ArtifactWriter.write(
+        let written = try ArtifactStore.write(
           directory: directory, corpus: corpus, config: trainer.config, model: outcome.model, log: outcome.log,
           format: format, validation: outcome.validation, isCancelled: { control.isCancelled })
         let dir = (directory as NSString).appendingPathComponent("artifacts")

@@ -49,20 +49,20 @@ struct Bench: ParsableCommand {
       record("training per epoch", tTrain / Double(max(epochs, 1)))
       record("pairs per second (M)", Double(trainer.pairCount * epochs) / tTrain / 1e6)
       let (_, tCompact) = try time {
-        try ArtifactWriter.write(
+        try ArtifactStore.write(
           directory: scratch, corpus: c, config: config, model: model, log: log, format: .compact)
       }
       record("write artifacts (compact)", tCompact)
-      let (_, tLoadC) = try time { try ArtifactLoader.load(directory: scratch) }
+      let (_, tLoadC) = try time { try ArtifactStore.load(directory: scratch) }
       record("load artifacts (compact)", tLoadC)
-      let cells = ArtifactWriter.denseCellCount(vocabSize: c.vocabulary.count, contextLength: context)
-      if cells <= ArtifactWriter.defaultDenseCellLimit {
+      let cells = WeightsFormat.denseCellCount(vocabSize: c.vocabulary.count, contextLength: context)
+      if cells <= WeightsFormat.defaultDenseCellLimit {
         let (_, tDense) = try time {
-          try ArtifactWriter.write(
+          try ArtifactStore.write(
             directory: scratch, corpus: c, config: config, model: model, log: log, format: .dense)
         }
         record("write artifacts (dense)", tDense)
-        let (_, tLoadD) = try time { try ArtifactLoader.load(directory: scratch) }
+        let (_, tLoadD) = try time { try ArtifactStore.load(directory: scratch) }
         record("load artifacts (dense)", tLoadD)
       }
       facts = (c.tokenCount, c.vocabulary.count, trainer.pairCount, trainer.rowCount, cells)

@@ -32,13 +32,13 @@ struct Explore: ParsableCommand {
     let config = trainingConfig(training, model)
     if isatty(0) != 1 || isatty(1) != 1 {
       // Not a terminal: train if needed, then the line REPL.
-      if (try? ArtifactLoader.load(directory: dir)) == nil {
+      if (try? ArtifactStore.load(directory: dir)) == nil {
         let control = TrainingControl()
         let src = installInterruptHandler(control)
         defer { src.cancel() }
         _ = try TrainingSession.run(
           directory: dir, corpusOverride: training.corpus, config: config, format: .auto,
-          denseLimit: ArtifactWriter.defaultDenseCellLimit, control: control, onEpoch: nil)
+          denseLimit: WeightsFormat.defaultDenseCellLimit, control: control, onEpoch: nil)
       }
       try Repl.run(directory: dir, topk: topK.topk)
       return

@@ -36,7 +36,7 @@ struct Infer: ParsableCommand {
   }
 
   func run() throws {
-    let loaded = try ArtifactLoader.load(directory: directory.dir)
+    let loaded = try ArtifactStore.load(directory: directory.dir)
     let model = loaded.model
     let n = model.contextLength.value
     var start = startTokens.isEmpty ? Array(loaded.startTokens.prefix(n)) : startTokens

@@ -23,13 +23,13 @@ struct Predict: ParsableCommand {
   }
 
   func run() throws {
-    let loaded = try ArtifactLoader.load(directory: directory.dir)
+    let loaded = try ArtifactStore.load(directory: directory.dir)
     let model = loaded.model
     let n = model.contextLength.value
     let words = tokens.flatMap { $0.pythonSplit() }
     guard words.count >= n else {
       throw CommandFailure(
-        "this \(loaded.modelKind ?? "") model needs \(n) context token\(n == 1 ? "" : "s"), got \(words.count)")
+        "this \(loaded.modelKind) model needs \(n) context token\(n == 1 ? "" : "s"), got \(words.count)")
     }
     let ctx = Array(words.suffix(n))
     let ids = try model.ids(for: ctx)

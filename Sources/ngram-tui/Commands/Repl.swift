@@ -15,7 +15,7 @@ struct Repl: ParsableCommand {
 
   /// The line REPL (also what the bare command runs when stdin or stdout is not a terminal).
   static func run(directory: String, topk: Int) throws {
-    let model = try ArtifactLoader.load(directory: directory).model
+    let model = try ArtifactStore.load(directory: directory).model
     let n = model.contextLength.value
     let interactive = isatty(0) == 1
     if interactive {

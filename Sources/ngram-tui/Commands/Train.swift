@@ -12,7 +12,7 @@ struct Train: ParsableCommand {
   @Option(help: "Weights file format: dense (the reference's CSV), compact (sparse, lossless) or auto.")
   var weights: WeightsChoice = .auto
   @Option(help: "Largest dense weights table, in numbers, that --weights auto writes.")
-  var denseLimit: Int = ArtifactWriter.defaultDenseCellLimit
+  var denseLimit: Int = WeightsFormat.defaultDenseCellLimit
   @OptionGroup var output: JSONOption
   @Flag(help: "Print nothing but errors.")
   var quiet = false

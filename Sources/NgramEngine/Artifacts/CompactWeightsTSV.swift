@@ -1,0 +1,119 @@
+/// `02_model_weights.sparse.tsv`, ngram-tui's lossless layout: `#` header lines, then one line per
+/// trained row: context ids, the weight shared by every column not listed, then `column:weight` pairs
+/// (shortest round-trip decimals).
+enum CompactWeightsTSV {
+  /// The file name under `artifacts/`.
+  static let fileName = "02_model_weights.sparse.tsv"
+
+  /// Compact format: a header of `#` lines, then one line per trained row:
+  /// `context ids (space-separated) TAB shared weight TAB id:weight id:weight …` (shortest round-trip decimals).
+  static func write(
+    _ model: NgramModel, trained: [(ref: Int, row: Int)], to path: String, isCancelled: () -> Bool
+  ) throws {
+    try ByteWriter.write(path) { w in
+      w.append("# ngram-tui sparse weights: one line per trained context row; rows not listed are all zero\n")
+      w.append("# fields: context token ids<TAB>weight of every column not listed<TAB>column:weight ...\n")
+      w.append("#format ngram-tui-sparse-weights 1\n")
+      w.append("#vocab_size \(model.vocabulary.count)\n")
+      w.append("#context_length \(model.contextLength.value)\n")
+      w.append("#rows \(model.trainedRowCount)\n")
+      let n = model.contextLength.value
+      for (i, (_, r)) in trained.enumerated() {
+        if i & 15 == 0 && isCancelled() { throw NgramError.cancelled }
+        for j in 0..<n {
+          if j > 0 { w.append(byte: 0x20) }
+          w.appendInt(Int(model.rowContexts[r * n + j]))
+        }
+        w.append(byte: 0x09)
+        w.append(model.rowDefault[r].description)
+        w.append(byte: 0x09)
+        let start = model.colOffsets[r]
+        for q in 0..<Int(model.rowExplicitCount[r]) {
+          if q > 0 { w.append(byte: 0x20) }
+          w.appendInt(Int(model.cols[start + q]))
+          w.append(byte: 0x3A)
+          w.append(model.weights[start + q].description)
+        }
+        w.append(byte: 0x0A)
+        try w.flushIfLarge()
+      }
+    }
+  }
+
+  static func read(_ path: String, vocabulary: Vocabulary, contextLength n: Int) throws -> NgramModel {
+    let v = vocabulary.count
+    var rowContexts: [Int32] = []
+    var rowDefault: [Double] = []
+    var rowK: [Int32] = []
+    var colOffsets = [0]
+    var cols: [Int32] = []
+    var weights: [Double] = []
+    var declaredRows: Int?
+    var sawFormat = false
+    try LineReading.forEachLine(path: path) { line, no in
+      if line.first == 0x23 {  // "#"
+        let text = String(decoding: line, as: UTF8.self)
+        let parts = text.dropFirst().split(separator: " ")
+        if parts.first == "format" {
+          guard parts.count == 3, parts[1] == "ngram-tui-sparse-weights", parts[2] == "1" else {
+            throw NgramError.malformed(file: path, line: no, reason: "unsupported format line '\(text)'")
+          }
+          sawFormat = true
+        } else if parts.first == "vocab_size", parts.count == 2 {
+          guard Int(parts[1]) == v else {
+            throw NgramError.malformed(
+              file: path, line: no, reason: "vocab_size \(parts[1]) but the vocabulary has \(v) tokens")
+          }
+        } else if parts.first == "context_length", parts.count == 2 {
+          guard Int(parts[1]) == n else {
+            throw NgramError.malformed(
+              file: path, line: no, reason: "context_length \(parts[1]) but the meta says \(n)")
+          }
+        } else if parts.first == "rows", parts.count == 2 {
+          declaredRows = Int(parts[1])
+        }
+        return
+      }
+      guard sawFormat else {
+        throw NgramError.malformed(file: path, line: no, reason: "missing '#format ngram-tui-sparse-weights 1' header")
+      }
+      var scanner = LineScanner(line: line)
+      func bad(_ why: String) -> NgramError {
+        NgramError.malformed(file: path, line: no, reason: why)
+      }
+      for j in 0..<n {
+        guard let id = scanner.int(), id >= 0, id < v else { throw bad("context is not \(n) token ids below \(v)") }
+        rowContexts.append(Int32(id))
+        if j < n - 1 { guard scanner.take(0x20) else { throw bad("context is not \(n) space-separated token ids") } }
+      }
+      guard scanner.take(0x09) else { throw bad("expected 3 tab-separated fields (context, shared weight, columns)") }
+      guard let w0 = scanner.double(), w0.isFinite else { throw bad("shared weight is not a number") }
+      rowDefault.append(w0)
+      guard scanner.take(0x09) else { throw bad("expected 3 tab-separated fields (context, shared weight, columns)") }
+      var k: Int32 = 0
+      while !scanner.atEnd {
+        if k > 0 { guard scanner.take(0x20) else { throw bad("columns must be separated by single spaces") } }
+        guard let c = scanner.int(), c >= 0, c < v, scanner.take(0x3A), let w = scanner.double(), w.isFinite else {
+          throw bad("column \(k + 1) is not column:weight with a column below \(v)")
+        }
+        cols.append(Int32(c))
+        weights.append(w)
+        k += 1
+      }
+      rowK.append(k)
+      colOffsets.append(cols.count)
+    }
+    guard sawFormat else {
+      throw NgramError.malformed(
+        file: path, line: 1, reason: "missing '#format ngram-tui-sparse-weights 1' header (empty or truncated file?)")
+    }
+    if let d = declaredRows, d != rowDefault.count {
+      throw NgramError.malformed(
+        file: path, line: rowDefault.count + 7,
+        reason: "found \(rowDefault.count) rows, header says \(d); the file looks truncated")
+    }
+    return NgramModel(
+      vocabulary: vocabulary, contextLength: n, rowContexts: rowContexts, rowDefault: rowDefault,
+      rowExplicitCount: rowK, colOffsets: colOffsets, cols: cols, weights: weights)
+  }
+}

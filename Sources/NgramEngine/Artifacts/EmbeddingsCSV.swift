@@ -1,0 +1,81 @@
+/// `03_token_embeddings.csv`: `row,label,x,y`, where x and y are columns 0 and 1 of each row
+/// (every row when the weights are dense, the trained rows when compact).
+enum EmbeddingsCSV {
+  /// The file name under `artifacts/`.
+  static let fileName = "03_token_embeddings.csv"
+
+  /// `row,label,x,y`: x and y are columns 0 and 1 of each row (all rows when dense, trained rows when compact).
+  static func write(
+    _ model: NgramModel, trained: [(ref: Int, row: Int)], dense: Bool, to path: String,
+    isCancelled: () -> Bool
+  ) throws {
+    try ByteWriter.write(path) { w in
+      w.append("row,label,x,y\r\n")
+      let v = model.vocabulary.count
+      let style = CSV.WeightStyle.forContextLength(model.contextLength.value)
+      func emit(_ idx: Int, _ row: Int?) {
+        w.append("\(idx),")
+        w.appendField(ReferenceRows.label(referenceRow: idx, model: model))
+        w.append(byte: 0x2C)
+        w.appendWeight(row.map { model.weight(row: $0, column: 0) } ?? 0, style: style)
+        w.append(byte: 0x2C)
+        w.appendWeight(v >= 2 ? (row.map { model.weight(row: $0, column: 1) } ?? 0) : 0, style: style)
+        w.append("\r\n")
+      }
+      if dense {
+        let rows = ReferenceRows.count(vocabSize: v, contextLength: model.contextLength.value)
+        var ti = 0
+        for idx in 0..<rows {
+          if ti < trained.count && trained[ti].ref == idx {
+            emit(idx, trained[ti].row)
+            ti += 1
+          } else {
+            emit(idx, nil)
+          }
+          if idx & 1023 == 0 {
+            try w.flushIfLarge()
+            if isCancelled() { throw NgramError.cancelled }
+          }
+        }
+      } else {
+        for (i, (ref, r)) in trained.enumerated() {
+          emit(ref, r)
+          if i & 1023 == 0 {
+            try w.flushIfLarge()
+            if isCancelled() { throw NgramError.cancelled }
+          }
+        }
+      }
+    }
+  }
+
+  /// One line of the file.
+  struct Row: Equatable {
+    /// The reference row index.
+    var row: Int
+    /// The context tokens joined by `|` (`(no context)` for a unigram model).
+    var label: String
+    var x: Double
+    var y: Double
+  }
+
+  static func read(_ path: String) throws -> [Row] {
+    var rows: [Row] = []
+    try LineReading.forEachLine(path: path) { line, no in
+      guard let f = CSV.fields(line) else {
+        throw NgramError.malformed(file: path, line: no, reason: "unterminated quoted field")
+      }
+      if no == 1 {
+        guard f == ["row", "label", "x", "y"] else {
+          throw NgramError.malformed(file: path, line: 1, reason: "header must be exactly row,label,x,y")
+        }
+        return
+      }
+      guard f.count == 4, let row = Int(f[0]), let x = Double(f[2]), let y = Double(f[3]) else {
+        throw NgramError.malformed(file: path, line: no, reason: "expected row,label,x,y with numbers")
+      }
+      rows.append(Row(row: row, label: f[1], x: x, y: y))
+    }
+    return rows
+  }
+}
