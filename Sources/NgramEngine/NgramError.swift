@@ -1,3 +1,8 @@
+import FoundationEssentials
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Everything that can go wrong in the engine, each case with a one-line, actionable message.
 public enum NgramError: Error, CustomStringConvertible, Equatable, Sendable {
   /// The `corpus/` directory does not exist.
@@ -65,4 +70,54 @@ public enum NgramError: Error, CustomStringConvertible, Equatable, Sendable {
       return why
     }
   }
+}
+
+extension NgramError {
+  /// The one-line message for any error the programs report: an `NgramError`'s description;
+  /// for a file system error the operating system's reason in words (`no space left on
+  /// device`, `permission denied`) and the file, never a raw error-domain dump. Control
+  /// characters and newlines (from file names) are escaped, so the message stays one line.
+  public static func message(for error: any Error) -> String {
+    TerminalText.escape(rawMessage(for: error))
+  }
+
+  static func rawMessage(for error: any Error) -> String {
+    if let e = error as? NgramError { return e.description }
+    if let e = error as? POSIXError { return reason(errno: e.code.rawValue) }
+    if let e = error as? CocoaError {
+      let code = errnoCode(e) ?? cocoaErrno[e.code.rawValue]
+      let why = code.map { reason(errno: $0) } ?? "input/output error (code \(e.code.rawValue))"
+      if let path = e.filePath ?? e.url?.path { return "cannot access \(path): \(why)" }
+      return why
+    }
+    let text = "\(error)"
+    return text.split(separator: "\n").first.map(String.init) ?? text
+  }
+
+  /// `strerror(code)` starting with a lower-case letter: `no space left on device`.
+  public static func reason(errno code: Int32) -> String {
+    var s = String(cString: strerror(code))
+    if let first = s.first, first.isUppercase, s.dropFirst().first?.isLowercase ?? true {
+      s = first.lowercased() + s.dropFirst()
+    }
+    return s
+  }
+
+  private static func errnoCode(_ e: CocoaError) -> Int32? {
+    if let p = e.userInfo["NSUnderlyingError"] as? POSIXError { return p.code.rawValue }
+    return nil
+  }
+
+  /// The errno behind the file system error codes of `CocoaError` that carry no underlying error.
+  private static let cocoaErrno: [Int: Int32] = [
+    CocoaError.fileWriteOutOfSpace.rawValue: ENOSPC,
+    CocoaError.fileWriteNoPermission.rawValue: EACCES,
+    CocoaError.fileReadNoPermission.rawValue: EACCES,
+    CocoaError.fileNoSuchFile.rawValue: ENOENT,
+    CocoaError.fileReadNoSuchFile.rawValue: ENOENT,
+    CocoaError.fileWriteVolumeReadOnly.rawValue: EROFS,
+    CocoaError.fileWriteFileExists.rawValue: EEXIST,
+    CocoaError.fileReadTooLarge.rawValue: EFBIG,
+    CocoaError.fileWriteInvalidFileName.rawValue: EINVAL,
+  ]
 }

@@ -37,9 +37,56 @@ public struct Corpus: Sendable {
       var d: ObjCBool = false
       return fm.fileExists(atPath: (dir as NSString).appendingPathComponent(name), isDirectory: &d) && !d.boolValue
     }.sorted()
+    if let raw = nonUTF8FileNames(in: dir).first {
+      throw NgramError.unreadable(
+        file: (dir as NSString).appendingPathComponent(raw),
+        reason: "the file name is not valid UTF-8 (rename it, e.g. with convmv -f latin1 -t utf8, or pass --corpus)")
+    }
     if names.isEmpty { throw NgramError.corpusDirectoryEmpty(directory: dir) }
     if names.count > 1 { throw NgramError.corpusDirectoryAmbiguous(directory: dir, files: names) }
     return (dir as NSString).appendingPathComponent(names[0])
+  }
+
+  /// The files in `dir` whose names are not valid UTF-8, each spelt with its bad bytes as
+  /// `\xE9` (Foundation's listing cannot name them).
+  static func nonUTF8FileNames(in dir: String) -> [String] {
+    guard let d = opendir(dir) else { return [] }
+    defer { closedir(d) }
+    var out: [String] = []
+    while let entry = readdir(d) {
+      let name: [UInt8] = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+      guard String(validating: name, as: UTF8.self) == nil else { continue }
+      var st = stat()
+      let full = Array(dir.utf8) + [UInt8(ascii: "/")] + name + [0]
+      let isFile = full.withUnsafeBufferPointer { p in
+        p.withMemoryRebound(to: CChar.self) { stat($0.baseAddress!, &st) == 0 && (st.st_mode & S_IFMT) == S_IFREG }
+      }
+      if isFile { out.append(spellBytes(name)) }
+    }
+    return out.sorted()
+  }
+
+  /// `bytes` as text: valid UTF-8 kept, each invalid byte written `\xHH`.
+  static func spellBytes(_ bytes: [UInt8]) -> String {
+    var out = ""
+    var parser = Unicode.UTF8.ForwardParser()
+    var it = bytes.makeIterator()
+    var pos = 0
+    while true {
+      switch parser.parseScalar(from: &it) {
+      case .valid(let e):
+        out.unicodeScalars.append(Unicode.UTF8.decode(e))
+        pos += e.count
+      case .error(let length):
+        for b in bytes[pos..<(pos + length)] {
+          let h = String(b, radix: 16, uppercase: true)
+          out += "\\x" + (h.count < 2 ? "0" : "") + h
+        }
+        pos += length
+      case .emptyInput:
+        return out
+      }
+    }
   }
 
   /// Reads and tokenizes the file at `path`.
