@@ -85,3 +85,80 @@ struct HostileTextTests {
     #expect((try? JSONParser.parse(Array(wide.utf8))) != nil)
   }
 }
+
+@Suite("Hostile environment")
+struct HostileEnvironmentTests {
+  @Test("a full disk is 'no space left on device' with the file, not an error-domain dump")
+  func diskFull() throws {
+    do {
+      try Data("x".utf8).write(to: URL(fileURLWithPath: "/dev/full"))
+      Issue.record("writing /dev/full succeeded")
+    } catch {
+      let m = NgramError.message(for: error)
+      #expect(m.contains("no space left on device"), "\(m)")
+      #expect(m.contains("/dev/full"), "\(m)")
+      #expect(!m.contains("Domain") && !m.contains("UserInfo") && !m.contains("\n"), "\(m)")
+    }
+  }
+
+  @Test("error messages escape newlines and escapes in names")
+  func messageOneLine() {
+    let e = NgramError.unreadable(file: "a\nb\u{1B}[2J", reason: "gone")
+    #expect(NgramError.message(for: e) == "cannot read a\\nb\\e[2J: gone")
+    #expect(NgramError.message(for: POSIXError(.EACCES)) == "permission denied")
+  }
+
+  @Test("a corpus file whose name is not UTF-8 is named with its bytes")
+  func nonUTF8CorpusName() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ngram-hostile-name-\(getpid())")
+    try? FileManager.default.removeItem(at: dir)
+    try FileManager.default.createDirectory(at: dir.appendingPathComponent("corpus"), withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let name: [UInt8] = Array("r".utf8) + [0xE9] + Array("sum".utf8) + [0xE9] + Array(".txt".utf8)
+    let path = Array(dir.appendingPathComponent("corpus").path.utf8) + [UInt8(ascii: "/")] + name + [0]
+    let fd = path.withUnsafeBufferPointer { p in
+      p.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o644) }
+    }
+    #expect(fd >= 0)
+    close(fd)
+    do {
+      _ = try Corpus.locate(directory: dir.path, corpusOverride: nil)
+      Issue.record("located a corpus")
+    } catch {
+      let m = NgramError.message(for: error)
+      #expect(m.contains("corpus/r\\xE9sum\\xE9.txt"), "\(m)")
+      #expect(m.contains("not valid UTF-8"), "\(m)")
+    }
+  }
+
+  @Test("streamed generation equals the stored one, greedy and sampled")
+  func streamedGeneration() throws {
+    let c = try Corpus(bytes: Array(InsightTests.catDog.utf8), path: "cat_dog.txt")
+    let (model, _) = try Trainer(corpus: c, config: TrainingConfig(epochs: 5)).train()
+    let start = try model.ids(for: ["the", "cat"])
+    var greedy: [Int] = []
+    model.forEachGenerated(from: TokenContext(ids: start), count: 30, sampling: nil) { greedy.append($0) }
+    #expect(greedy.count == 30)
+    // The reference's greedy rule, step by step: argmax of the row of the last two tokens.
+    var window = start
+    for id in greedy {
+      #expect(id == model.distribution(context: window).argmax)
+      window = [window[1], id]
+    }
+    let options = SamplingOptions(temperature: 1.5, seed: 7)
+    var sampled: [Int] = []
+    model.forEachGenerated(from: TokenContext(ids: start), count: 30, sampling: options) { sampled.append($0) }
+    #expect(sampled == model.sample(start: start, count: 30, options: options))
+  }
+
+  @Test("the distribution after e epochs alone equals the last of the full history")
+  func finalEpochOnly() throws {
+    let c = try Corpus(bytes: Array(InsightTests.catDog.utf8), path: "cat_dog.txt")
+    let ctx = try c.vocabulary.ids(for: ["the", "cat"])
+    for e in [0, 1, 7, 50] {
+      let full = TimeTravel.history(corpus: c, context: ctx, learningRate: 0.1, epochs: e).last!
+      let last = TimeTravel.distribution(corpus: c, context: ctx, learningRate: 0.1, epochs: e)
+      #expect(full.top(8).map(\.probability) == last.top(8).map(\.probability))
+    }
+  }
+}

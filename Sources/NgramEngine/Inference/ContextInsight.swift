@@ -75,6 +75,20 @@ public enum TimeTravel {
   public static func history(
     corpus: Corpus, context: [Int], learningRate: Double, epochs: Int
   ) -> [Distribution] {
+    replay(corpus: corpus, context: context, learningRate: learningRate, epochs: epochs, keepAll: true)
+  }
+
+  /// The distribution after `epochs` epochs alone: memory does not grow with `epochs`.
+  public static func distribution(
+    corpus: Corpus, context: [Int], learningRate: Double, epochs: Int
+  ) -> Distribution {
+    replay(corpus: corpus, context: context, learningRate: learningRate, epochs: epochs, keepAll: false)[0]
+  }
+
+  /// Replays the context's row; keeps every epoch's distribution, or only the last one.
+  private static func replay(
+    corpus: Corpus, context: [Int], learningRate: Double, epochs: Int, keepAll: Bool
+  ) -> [Distribution] {
     let v = corpus.vocabulary.count
     let targets = corpus.successorTargets(of: context)
     var cols: [Int32] = []
@@ -106,17 +120,17 @@ public enum TimeTravel {
     }
     var out = [snapshot()]
     guard !targets.isEmpty else {
-      return Array(repeating: out[0], count: epochs + 1)
+      return keepAll ? Array(repeating: out[0], count: epochs + 1) : out
     }
     lt.withUnsafeBufferPointer { ltp in
       for _ in 0..<epochs {
         _ = SparseRun.rowEpoch(
           weights: w, k: &k, w0: &w0, localTargets: ltp.baseAddress!, count: ltp.count, vocabSize: v,
           lr: learningRate, scratch: scratch, events: &events)
-        out.append(snapshot())
+        if keepAll { out.append(snapshot()) }
       }
     }
-    return out
+    return keepAll ? out : [snapshot()]
   }
 }
 

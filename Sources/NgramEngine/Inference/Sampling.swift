@@ -89,18 +89,8 @@ extension Distribution {
 extension LanguageModel {
   /// Sampled generation: `count` draws from `start`, reproducible for a given seed.
   public func sample(start: [Int], count: Int, options: SamplingOptions) -> [Int] {
-    var rng = SeededGenerator(seed: options.seed)
-    var window = start
     var out: [Int] = []
-    let n = contextLength.value
-    for _ in 0..<count {
-      let next = distribution(after: TokenContext(ids: window)).sample(options, using: &rng)
-      out.append(next)
-      if n > 0 {
-        window.append(next)
-        if window.count > n { window.removeFirst(window.count - n) }
-      }
-    }
+    forEachGenerated(from: TokenContext(ids: start), count: count, sampling: options) { out.append($0) }
     return out
   }
 }

@@ -69,19 +69,30 @@ extension LanguageModel {
 
   /// Greedy generation: `count` argmax steps, sliding the window over the generated tokens.
   public func generate(from start: TokenContext, count: Int) -> [Int] {
-    var window = start.ids
     var out: [Int] = []
     out.reserveCapacity(count)
+    forEachGenerated(from: start, count: count, sampling: nil) { out.append($0) }
+    return out
+  }
+
+  /// Generation that hands each chosen token to `body` and keeps nothing but the context
+  /// window, so memory stays the same however many tokens are asked for: greedy (argmax) when
+  /// `sampling` is nil, else draws reproducible for the options' seed.
+  public func forEachGenerated(
+    from start: TokenContext, count: Int, sampling: SamplingOptions?, _ body: (Int) throws -> Void
+  ) rethrows {
+    var window = start.ids
+    var rng = SeededGenerator(seed: sampling?.seed ?? 0)
     let n = contextLength.value
-    for _ in 0..<count {
-      let next = distribution(after: TokenContext(ids: window)).argmax
-      out.append(next)
+    for _ in 0..<max(count, 0) {
+      let dist = distribution(after: TokenContext(ids: window))
+      let next = sampling.map { dist.sample($0, using: &rng) } ?? dist.argmax
+      try body(next)
       if n > 0 {
         window.append(next)
         if window.count > n { window.removeFirst(window.count - n) }
       }
     }
-    return out
   }
 }
 
