@@ -42,7 +42,14 @@ let package = Package(
       name: "CNcursesw",
       providers: [.apt(["libncurses-dev"])]
     ),
-    .target(name: "NgramTUI", dependencies: ["NgramEngine", "CNcursesw"]),
+    .target(
+      name: "NgramTUI", dependencies: ["NgramEngine", "CNcursesw"],
+      linkerSettings: [
+        // Debian names the wide-character library ncursesw; macOS's ncurses is wide already.
+        .linkedLibrary("ncursesw", .when(platforms: [.linux])),
+        .linkedLibrary("ncurses", .when(platforms: [.macOS])),
+      ]
+    ),
     .executableTarget(
       name: "ngram-tui",
       dependencies: [

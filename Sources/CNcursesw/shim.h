@@ -5,7 +5,15 @@
 #define _XOPEN_SOURCE_EXTENDED 1
 #endif
 #include <locale.h>
+#if defined(__has_include)
+#if __has_include(<ncursesw/curses.h>)
 #include <ncursesw/curses.h>
+#else
+#include <curses.h> /* macOS and systems that install the wide-character header as curses.h */
+#endif
+#else
+#include <ncursesw/curses.h>
+#endif
 
 /* Wrappers for ncurses macros and globals, which Swift cannot import directly. */
 static inline WINDOW *ngt_stdscr(void) { return stdscr; }

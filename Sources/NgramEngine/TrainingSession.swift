@@ -1,4 +1,14 @@
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The whole `train` pipeline: locate and read the corpus, train, write artifacts atomically.
 public enum TrainingSession {

@@ -1,4 +1,14 @@
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import NgramEngine
 import Synchronization
 
@@ -56,11 +66,11 @@ public enum Explorer {
       trainer = try Trainer(corpus: corpus, config: options.config)
     } catch {
       let text = (error as? NgramError)?.description ?? "\(error)"
-      FileHandle.standardError.write(Data("ngram-tui: error: \(text)\n".utf8))
+      writeStandardError("ngram-tui: error: \(text)\n")
       return 1
     }
     let info = SessionInfo(
-      corpusName: (corpus.path as NSString).lastPathComponent, directory: options.directory,
+      corpusName: Paths.lastComponent(corpus.path), directory: options.directory,
       tokens: corpus.tokenCount, vocabSize: corpus.vocabulary.count, pairs: trainer.pairCount,
       contexts: trainer.rowCount, contextLength: options.config.contextLength,
       learningRate: options.config.learningRate, epochs: options.config.epochs, holdout: options.config.holdout,
@@ -82,10 +92,8 @@ public enum Explorer {
     let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
     guard let terminal = NcursesTerminal(forceASCII: options.ascii, allowColor: !noColor) else {
       let term = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
-      FileHandle.standardError.write(
-        Data(
-          "ngram-tui: error: cannot drive terminal type '\(term)' (set TERM, e.g. TERM=xterm-256color, or use `ngram-tui repl`)\n"
-            .utf8))
+      writeStandardError(
+        "ngram-tui: error: cannot drive terminal type '\(term)' (set TERM, e.g. TERM=xterm-256color, or use `ngram-tui repl`)\n")
       return 1
     }
     defer { terminal.stop() }

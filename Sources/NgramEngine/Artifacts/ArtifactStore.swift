@@ -89,7 +89,7 @@ public enum ArtifactStore {
     do {
       try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
     } catch {
-      throw NgramError.io("cannot create a temporary directory in \(directory): \(error.localizedDescription)")
+      throw NgramError.io("cannot create a temporary directory in \(directory): \(error)")
     }
     var committed = false
     defer { if !committed { try? fm.removeItem(atPath: tmp) } }
@@ -138,7 +138,7 @@ public enum ArtifactStore {
       try fm.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
       try fm.createDirectory(atPath: outputs, withIntermediateDirectories: true)
     } catch {
-      throw NgramError.io("cannot create \(artifacts): \(error.localizedDescription)")
+      throw NgramError.io("cannot create \(artifacts): \(error)")
     }
     for name in files {
       try rename(Paths.join(tmp, name), Paths.join(artifacts, name))

@@ -187,15 +187,15 @@ extension LineReading {
 }
 
 /// Path arithmetic on plain strings (no Foundation).
-enum Paths {
+public enum Paths {
   /// `a/b`, without doubling a trailing slash.
-  static func join(_ a: String, _ b: String) -> String {
+  public static func join(_ a: String, _ b: String) -> String {
     if a.isEmpty { return b }
     return a.hasSuffix("/") ? a + b : a + "/" + b
   }
 
   /// The last component: `a/b/c.txt` → `c.txt`.
-  static func lastComponent(_ p: String) -> String {
+  public static func lastComponent(_ p: String) -> String {
     var s = Substring(p)
     while s.count > 1 && s.hasSuffix("/") { s = s.dropLast() }
     if let i = s.lastIndex(of: "/"), s.count > 1 { return String(s[s.index(after: i)...]) }
@@ -203,7 +203,7 @@ enum Paths {
   }
 
   /// The directory part: `a/b/c.txt` → `a/b`.
-  static func parent(_ p: String) -> String {
+  public static func parent(_ p: String) -> String {
     guard let i = p.lastIndex(of: "/") else { return "." }
     return i == p.startIndex ? "/" : String(p[..<i])
   }

@@ -1,4 +1,14 @@
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// What followed a context in the corpus: the count-based view beside the model's probabilities.
 public struct SuccessorCounts: Sendable, Equatable {
@@ -150,7 +160,7 @@ extension Trainer {
       let n = Double(b - a)
       for j in 0..<distinct {
         let c = Double(counts[j])
-        total -= c * Foundation.log(c / n)
+        total -= c * libmLog(c / n)
       }
     }
     return index.pairCount > 0 ? total / Double(index.pairCount) : 0

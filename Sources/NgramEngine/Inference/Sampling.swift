@@ -1,4 +1,14 @@
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// A seeded generator of our own (SplitMix64), so a seed gives the same text on every machine.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
@@ -59,7 +69,7 @@ extension Distribution {
     guard let best = candidates.first?.probability, best > 0 else { return argmax }
     // p^(1/T), scaled by the largest for stability.
     var weights = candidates.map {
-      $0.probability > 0 ? Foundation.exp(Foundation.log($0.probability / best) / options.temperature) : 0
+      $0.probability > 0 ? libmExp(libmLog($0.probability / best) / options.temperature) : 0
     }
     var total = weights.reduce(0, +)
     if let p = options.topP {

@@ -1,4 +1,14 @@
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Training pairs grouped by context row, in the flat (CSR) layout the trainer walks.
 ///

@@ -1,4 +1,14 @@
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// A vectorisable `exp` for the trainer's hot loop: Cody–Waite reduction and a degree-13
 /// polynomial, within an ulp or so of the C library's `exp` for the inputs the trainer uses
@@ -36,7 +46,7 @@ enum FastExp {
 
   /// e^x for one value (the C library's, for the few columns past the last full vector).
   @inline(__always)
-  static func exp1(_ x: Double) -> Double { Foundation.exp(x) }
+  static func exp1(_ x: Double) -> Double { libmExp(x) }
 }
 
 /// The softmax passes of one training step over a row's explicit weights.

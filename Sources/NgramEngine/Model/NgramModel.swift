@@ -1,4 +1,14 @@
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// A trained (or loaded) model in sparse form: for each trained context row, one shared weight for
 /// the columns it never targeted plus its explicit columns. Rows never trained are all zero.

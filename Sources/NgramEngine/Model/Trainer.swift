@@ -1,4 +1,14 @@
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import Synchronization
 
 /// The settings of one training run.
@@ -97,7 +107,7 @@ public struct ValidationStats: Sendable, Equatable {
   /// Mean cross-entropy (nats) of the held-out pairs.
   public let valLoss: Double
   /// e^valLoss.
-  public var valPerplexity: Double { Foundation.exp(valLoss) }
+  public var valPerplexity: Double { libmExp(valLoss) }
   /// Share of held-out pairs whose context never occurred in training.
   public let unseenContexts: Double
 }
@@ -508,7 +518,7 @@ final class SparseRun: @unchecked Sendable {
       let z = Double(nd) * e0 + RowKernel.expSum(w, s, kk, m)
       let p0 = e0 / z
       let pt = t < kk ? s[t] / z : p0
-      let stepLoss = -Foundation.log(pt > 1e-12 ? pt : 1e-12)
+      let stepLoss = -libmLog(pt > 1e-12 ? pt : 1e-12)
       loss += stepLoss
       stepLosses?[q] = stepLoss
       let wtOld = t < kk ? w[t] : 0
@@ -559,13 +569,13 @@ final class SparseRun: @unchecked Sendable {
         let nd = v - kk
         var m = nd > 0 ? w0[c] : -Double.infinity
         for j in 0..<kk where w[j] > m { m = w[j] }
-        let e0 = nd > 0 ? Foundation.exp(w0[c] - m) : 0
+        let e0 = nd > 0 ? libmExp(w0[c] - m) : 0
         var z = Double(nd) * e0
-        for j in 0..<kk { z += Foundation.exp(w[j] - m) }
+        for j in 0..<kk { z += libmExp(w[j] - m) }
         let local = Int(pair.local)
-        p = (local >= 0 && local < kk ? Foundation.exp(w[local] - m) : e0) / z
+        p = (local >= 0 && local < kk ? libmExp(w[local] - m) : e0) / z
       }
-      loss += -Foundation.log(p > 1e-12 ? p : 1e-12)
+      loss += -libmLog(p > 1e-12 ? p : 1e-12)
     }
     return (loss / Double(pairs.count), Double(unseen) / Double(pairs.count))
   }

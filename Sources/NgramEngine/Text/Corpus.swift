@@ -1,4 +1,14 @@
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// A tokenized corpus: the token ids in corpus order, its vocabulary and the facts the meta records.
 public struct Corpus: Sendable {
@@ -21,21 +31,21 @@ public struct Corpus: Sendable {
   public static func locate(directory: String, corpusOverride: String?) throws -> String {
     let fm = FileManager.default
     if let c = corpusOverride {
-      var isDir: ObjCBool = false
+      var isDir = false
       guard fm.fileExists(atPath: c, isDirectory: &isDir) else {
         throw NgramError.unreadable(file: c, reason: "no such file (check the --corpus path)")
       }
-      if isDir.boolValue { throw NgramError.unreadable(file: c, reason: "is a directory, expected a text file") }
+      if isDir { throw NgramError.unreadable(file: c, reason: "is a directory, expected a text file") }
       return c
     }
-    let dir = (directory as NSString).appendingPathComponent("corpus")
-    var isDir: ObjCBool = false
-    guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir.boolValue else {
+    let dir = Paths.join(directory, "corpus")
+    var isDir = false
+    guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir else {
       throw NgramError.corpusDirectoryMissing(directory: dir)
     }
     let names = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { name in
-      var d: ObjCBool = false
-      return fm.fileExists(atPath: (dir as NSString).appendingPathComponent(name), isDirectory: &d) && !d.boolValue
+      var d = false
+      return fm.fileExists(atPath: Paths.join(dir, name), isDirectory: &d) && !d
     }.sorted()
     if let raw = nonUTF8FileNames(in: dir).first {
       throw NgramError.unreadable(
@@ -44,7 +54,7 @@ public struct Corpus: Sendable {
     }
     if names.isEmpty { throw NgramError.corpusDirectoryEmpty(directory: dir) }
     if names.count > 1 { throw NgramError.corpusDirectoryAmbiguous(directory: dir, files: names) }
-    return (dir as NSString).appendingPathComponent(names[0])
+    return Paths.join(dir, names[0])
   }
 
   /// The files in `dir` whose names are not valid UTF-8, each spelt with its bad bytes as

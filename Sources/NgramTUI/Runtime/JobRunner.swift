@@ -1,4 +1,14 @@
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import Synchronization
 
 /// Runs the state's slow jobs on background queues and keeps their results until the UI loop

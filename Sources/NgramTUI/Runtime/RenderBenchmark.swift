@@ -1,4 +1,14 @@
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import NgramEngine
 
 /// Times full frames of every explorer screen without a terminal, for `ngram-tui bench-tui`.
@@ -39,7 +49,7 @@ public enum RenderBenchmark {
     let trainer = try Trainer(corpus: corpus, config: config)
     let outcome = try trainer.run()
     let info = SessionInfo(
-      corpusName: (corpus.path as NSString).lastPathComponent, directory: ".", tokens: corpus.tokenCount,
+      corpusName: Paths.lastComponent(corpus.path), directory: ".", tokens: corpus.tokenCount,
       vocabSize: corpus.vocabulary.count, pairs: trainer.pairCount, contexts: trainer.rowCount,
       contextLength: config.contextLength, learningRate: config.learningRate, epochs: config.epochs,
       holdout: config.holdout, lossFloor: trainer.countOptimumLoss)

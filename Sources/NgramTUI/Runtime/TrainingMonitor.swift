@@ -1,4 +1,14 @@
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import NgramEngine
 import Synchronization
 
@@ -72,14 +82,14 @@ final class TrainingMonitor: Sendable {
   func start(
     trainer: Trainer, corpus: Corpus, directory: String, format: WeightsFormat, control: TrainingControl
   ) {
-    let thread = Thread { [self] in
+    DispatchQueue(label: "ngram-tui.training").async { [self] in
       do {
         let outcome = try trainer.run(control: control) { self.publish($0) }
         self.trained(outcome.model)
         let written = try ArtifactStore.write(
           directory: directory, corpus: corpus, config: trainer.config, model: outcome.model, log: outcome.log,
           format: format, validation: outcome.validation, isCancelled: { control.isCancelled })
-        let dir = (directory as NSString).appendingPathComponent("artifacts")
+        let dir = Paths.join(directory, "artifacts")
         self.finish(.saved("\(dir) (\(written.format.rawValue) weights) and outputs/train_log.csv"))
       } catch NgramError.cancelled {
         self.finish(.cancelled)
@@ -87,7 +97,5 @@ final class TrainingMonitor: Sendable {
         self.finish(.failed((error as? NgramError)?.description ?? "\(error)"))
       }
     }
-    thread.name = "ngram-tui training"
-    thread.start()
   }
 }

@@ -1,4 +1,15 @@
-import Foundation
+import NgramEngine
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// Typed text split the way the corpus is split (the engine's rule, Python's `str.split()`).
 enum Tokens {
@@ -13,9 +24,7 @@ enum Tokens {
 enum Format {
   /// `value` with `decimals` decimals (C `printf` rounding, like the CLI).
   static func fixed(_ value: Double, _ decimals: Int) -> String {
-    if value.isNaN { return "NaN" }
-    if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-    return String(format: "%.\(decimals)f", value)
+    NgramEngine.fixed(value, decimals)
   }
 
   /// A probability as a percentage with one decimal: `40.0%`.
@@ -59,6 +68,17 @@ enum Shell {
         (u.value >= 0x30 && u.value <= 0x39) || (u.value >= 0x41 && u.value <= 0x5A)
           || (u.value >= 0x61 && u.value <= 0x7A) || "._-/+:,=@%".unicodeScalars.contains(u) || u.value >= 0x80
       }
-    return plain ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    return plain ? s : "'" + s.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+  }
+}
+
+/// Writes `text` to standard error, unbuffered.
+public func writeStandardError(_ text: String) {
+  var bytes = Array(text.utf8)
+  var done = 0
+  while done < bytes.count {
+    let n = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress! + done, $0.count - done) }
+    if n <= 0 { break }
+    done += n
   }
 }

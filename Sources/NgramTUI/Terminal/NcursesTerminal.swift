@@ -1,5 +1,15 @@
 import CNcursesw
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import Synchronization
 
 /// Whether curses currently owns the terminal (read by the exit handler).
@@ -38,7 +48,7 @@ final class NcursesTerminal: TerminalDriver {
     signal(SIGWINCH, SIG_DFL)
     setlocale(LC_ALL, "")
     let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
-    supportsUnicode = !forceASCII && codeset.uppercased().replacingOccurrences(of: "-", with: "") == "UTF8"
+    supportsUnicode = !forceASCII && codeset.uppercased().filter { $0 != "-" } == "UTF8"
     guard ngt_newterm() != nil else { return nil }
     guard ngt_has_cursor_addressing() != 0 else {
       endwin()

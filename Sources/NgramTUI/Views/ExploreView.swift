@@ -1,4 +1,14 @@
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import NgramEngine
 
 /// The Explore screen: the context prompt and, after Enter, the model's top-k beside the corpus counts.
@@ -151,7 +161,7 @@ enum ExploreView {
 
     let shown = state.explore.shownStats(p)
     let h = shown.entropyBits
-    let ppl = Foundation.pow(2.0, h)
+    let ppl = pow(2.0, h)
     var stats = "entropy \(Format.fixed(h, 4)) bits  perplexity \(Format.fixed(ppl, 2))"
     if let kl = shown.klBits {
       stats += "  KL(corpus||model) \(Format.fixed(kl, 4)) bits"

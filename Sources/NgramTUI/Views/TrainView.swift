@@ -1,4 +1,14 @@
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 
 /// The Train screen: corpus facts, progress, loss and accuracy charts, and the run's status.
 enum TrainView {
@@ -90,7 +100,7 @@ enum TrainView {
         let best = held.enumerated().min { $0.element < $1.element }!
         g.put(
           "held-out loss \(Format.fixed(last, 4)) (best \(Format.fixed(best.element, 4)), epoch \(best.offset + 1))"
-            + "  perplexity \(Format.fixed(Foundation.exp(last), 2))"
+            + "  perplexity \(Format.fixed(exp(last), 2))"
             + "  unseen \(Format.percent(st.unseenContexts))", x: r.x, y: y, maxWidth: r.width)
       } else {
         g.put(

@@ -1,5 +1,15 @@
 import ArgumentParser
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import NgramEngine
 
 /// `ngram-tui bench`: times each phase of a run on one corpus, repeated, and prints medians.
@@ -89,15 +99,15 @@ struct Bench: ParsableCommand {
       print(
         "corpus \(corpus): \(facts.tokens) tokens, V = \(facts.vocab), \(facts.pairs) pairs, \(facts.rows) contexts; \(runs) runs, \(workers) workers"
       )
-      print("phase".padding(toLength: 32, withPad: " ", startingAt: 0) + "   median        min        max")
+      print(padRight("phase", 32) + "   median        min        max")
       for name in order {
         let (med, lo, hi) = stats(samples[name]!)
         let unit = name.hasPrefix("pairs") ? "" : " s"
         print(
-          name.padding(toLength: 32, withPad: " ", startingAt: 0)
-            + String(format: " %9.4f%@ %9.4f %9.4f", med, unit, lo, hi))
+          padRight(name, 32) + " " + padLeft(fixed(med, 4), 9) + unit + " " + padLeft(fixed(lo, 4), 9) + " "
+            + padLeft(fixed(hi, 4), 9))
       }
-      print(String(format: "peak resident memory: %.1f MB", peakMB))
+      print("peak resident memory: \(fixed(peakMB, 1)) MB")
     }
   }
 }

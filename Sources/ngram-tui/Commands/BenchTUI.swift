@@ -1,5 +1,15 @@
 import ArgumentParser
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import NgramEngine
 import NgramTUI
 
@@ -53,8 +63,8 @@ struct BenchTUI: ParsableCommand {
       for t in timings {
         let (med, lo, hi) = t.summary
         print(
-          t.screen.padding(toLength: 10, withPad: " ", startingAt: 0)
-            + String(format: " %10.3f %9.3f %9.3f %15.0f", med * 1000, lo * 1000, hi * 1000, t.changedCells))
+          padRight(t.screen, 10) + " " + padLeft(fixed(med * 1000, 3), 10) + " " + padLeft(fixed(lo * 1000, 3), 9) + " "
+            + padLeft(fixed(hi * 1000, 3), 9) + " " + padLeft(fixed(Double(t.changedCells), 0), 15))
       }
     }
   }

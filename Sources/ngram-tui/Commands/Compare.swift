@@ -1,5 +1,16 @@
 import ArgumentParser
-import Foundation
+import NgramTUI
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import NgramEngine
 
 /// `ngram-tui compare`: train several context lengths and compare their answers for one text.
@@ -30,8 +41,7 @@ struct Compare: ParsableCommand {
     let words = tokens.flatMap { $0.pythonSplit() }
     let usable = contexts.filter { $0 <= words.count }
     for n in contexts where n > words.count {
-      FileHandle.standardError.write(
-        Data("ngram-tui: note: skipping context \(n): it needs \(n) typed tokens, got \(words.count)\n".utf8))
+      writeStandardError("ngram-tui: note: skipping context \(n): it needs \(n) typed tokens, got \(words.count)\n")
     }
     let rows = try ContextComparison.run(
       corpus: c, tokens: words, contextLengths: usable, learningRate: training.lr, epochs: training.epochs,
@@ -55,15 +65,15 @@ struct Compare: ParsableCommand {
         ]))
     } else {
       for r in rows {
-        let ppl = r.heldOutPerplexity.map { String(format: "%.2f", $0) } ?? "-"
-        let unseen = r.heldOutUnseen.map { String(format: "%.1f%%", 100 * $0) } ?? "-"
+        let ppl = r.heldOutPerplexity.map { fixed($0, 2) } ?? "-"
+        let unseen = r.heldOutUnseen.map { fixed(100 * $0, 1) + "%" } ?? "-"
         print(
-          "context \(r.contextLength) (\(r.context.joined(separator: " "))): training loss \(String(format: "%.4f", r.trainingLoss)), \(r.contexts) contexts, held-out perplexity \(ppl), unseen held-out contexts \(unseen)"
+          "context \(r.contextLength) (\(r.context.joined(separator: " "))): training loss \(fixed(r.trainingLoss, 4)), \(r.contexts) contexts, held-out perplexity \(ppl), unseen held-out contexts \(unseen)"
         )
         let width = r.topK.map(\.token.count).max() ?? 0
         for p in r.topK {
           print(
-            "    \(p.token.padding(toLength: width, withPad: " ", startingAt: 0))  \(String(format: "%5.1f%%", 100 * p.probability))"
+            "    \(padRight(p.token, width))  \(padLeft(fixed(100 * p.probability, 1), 5))%"
           )
         }
       }

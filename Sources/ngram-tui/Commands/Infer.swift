@@ -1,5 +1,15 @@
 import ArgumentParser
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import NgramEngine
 
 /// `ngram-tui infer`: the reference's greedy generation (or sampling) from the saved artifacts.
@@ -73,7 +83,7 @@ struct Infer: ParsableCommand {
       printJSON(.object(members))
     } else {
       print("Top next-token predictions after \(start.joined(separator: "|")):")
-      for p in top { print("  \(p.token) (ID \(p.id)): \(String(format: "%.4f", p.probability))") }
+      for p in top { print("  \(p.token) (ID \(p.id)): \(fixed(p.probability, 4))") }
       print(
         sample
           ? "Sampled sequence (temperature \(temperature), seed \(seed); beyond the reference):"

@@ -1,5 +1,16 @@
 import ArgumentParser
-import Foundation
+import NgramTUI
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import NgramEngine
 
 /// The `ngram-tui` command: the explorer by default, plus train / infer / predict / repl / compare.
@@ -23,26 +34,26 @@ struct NgramCommand: ParsableCommand {
       var command = try parseAsRoot()
       try command.run()
     } catch let code as ExitCode {
-      Foundation.exit(code.rawValue)
+      Glibc.exit(code.rawValue)
     } catch let error as NgramError {
       printError(error.description)
-      Foundation.exit(error == .cancelled ? 130 : 1)
+      Glibc.exit(error == .cancelled ? 130 : 1)
     } catch let failure as CommandFailure {
       printError(failure.description)
-      Foundation.exit(1)
+      Glibc.exit(1)
     } catch {
       // From the argument parser: a usage error, or help/version (which `exit(withError:)` prints).
       let code = exitCode(for: error)
       if code == .success { exit(withError: error) }
       let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
       printError("\(message) (see ngram-tui --help)")
-      Foundation.exit(code.rawValue)
+      Glibc.exit(code.rawValue)
     }
   }
 
   /// Writes `ngram-tui: error: MESSAGE` on stderr.
   static func printError(_ message: String) {
-    FileHandle.standardError.write(Data("ngram-tui: error: \(message)\n".utf8))
+    writeStandardError("ngram-tui: error: \(message)\n")
   }
 }
 

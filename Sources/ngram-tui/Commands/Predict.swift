@@ -1,5 +1,15 @@
 import ArgumentParser
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import NgramEngine
 
 /// `ngram-tui predict`: the top-k next tokens after a context, with what explains them.
@@ -76,7 +86,7 @@ struct Predict: ParsableCommand {
   func lines(_ insight: PredictionInsight, _ model: NgramModel) -> [String] {
     let distribution = insight.distribution
     var out = [
-      String(format: "entropy %.3f bits, perplexity %.2f", distribution.entropyBits, pow(2, distribution.entropyBits))
+      "entropy \(fixed(distribution.entropyBits, 3)) bits, perplexity \(fixed(pow(2, distribution.entropyBits), 2))"
     ]
     if let epoch = insight.epoch { out.append("as the model stood after epoch \(epoch)") }
     if let b = insight.backoffContext {
@@ -86,14 +96,14 @@ struct Predict: ParsableCommand {
     }
     if let observed = insight.observed {
       let shown = observed.counts.prefix(8).map { c in
-        String(
-          format: "%@ %d (%.1f%%, model %.1f%%)", model.vocabulary.tokens[c.id], c.count,
-          100 * Double(c.count) / Double(observed.occurrences), 100 * distribution.probability(of: c.id))
+        let share = fixed(100 * Double(c.count) / Double(observed.occurrences), 1)
+        let modelShare = fixed(100 * distribution.probability(of: c.id), 1)
+        return "\(model.vocabulary.tokens[c.id]) \(c.count) (\(share)%, model \(modelShare)%)"
       }
       out.append(
         "seen \(observed.occurrences) time\(observed.occurrences == 1 ? "" : "s") in the corpus; followed by: \(shown.joined(separator: ", "))\(observed.counts.count > 8 ? ", …" : "")"
       )
-      out.append(String(format: "KL(observed ‖ model) = %.4f bits", observed.klDivergenceBits(from: distribution)))
+      out.append("KL(observed ‖ model) = \(fixed(observed.klDivergenceBits(from: distribution), 4)) bits")
     }
     return out
   }

@@ -1,5 +1,15 @@
 import ArgumentParser
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import NgramEngine
 
 /// `ngram-tui train`: train on the corpus and write the artifacts and the log.
@@ -31,7 +41,7 @@ struct Train: ParsableCommand {
         ? nil
         : { e, total in
           print(
-            "epoch \(e.epoch)/\(total)  avg_loss \(String(format: "%.8f", e.avgLoss))  accuracy \(String(format: "%.6f", e.accuracy))"
+            "epoch \(e.epoch)/\(total)  avg_loss \(fixed(e.avgLoss, 8))  accuracy \(fixed(e.accuracy, 6))"
           )
         })
     let elapsed = Date().timeIntervalSince(started)
@@ -54,7 +64,7 @@ struct Train: ParsableCommand {
           ] + validationJSON(result.validation)))
     } else if !quiet {
       print(
-        "trained \(result.corpus.tokenCount) tokens, vocabulary \(result.corpus.vocabulary.count), \(result.pairs) pairs in \(String(format: "%.2f", elapsed)) s; wrote \(dir)/artifacts (\(result.written.format.rawValue) weights) and \(dir)/outputs/train_log.csv"
+        "trained \(result.corpus.tokenCount) tokens, vocabulary \(result.corpus.vocabulary.count), \(result.pairs) pairs in \(fixed(elapsed, 2)) s; wrote \(dir)/artifacts (\(result.written.format.rawValue) weights) and \(dir)/outputs/train_log.csv"
       )
     }
   }

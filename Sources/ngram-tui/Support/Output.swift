@@ -1,4 +1,14 @@
-import Foundation
+import Dispatch
+#if canImport(FoundationEssentials)
+  import FoundationEssentials
+#else
+  import Foundation
+#endif
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import NgramEngine
 
 /// Writes one JSON document to stdout.
@@ -22,8 +32,18 @@ func describe(_ preds: [Prediction], context: [String], seen: Bool) -> String {
   let width = preds.map { $0.token.count }.max() ?? 0
   for p in preds {
     lines.append(
-      "  \(p.token.padding(toLength: width, withPad: " ", startingAt: 0))  \(String(format: "%6.2f%%", p.probability * 100))  (id \(p.id))"
+      "  \(padRight(p.token, width))  \(padLeft(fixed(p.probability * 100, 2), 6))%  (id \(p.id))"
     )
   }
   return lines.joined(separator: "\n")
+}
+
+/// `s` followed by spaces up to `width` characters (never cut).
+func padRight(_ s: String, _ width: Int) -> String {
+  s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
+}
+
+/// Spaces, then `s`, up to `width` characters (never cut), like printf's `%Nf` width.
+func padLeft(_ s: String, _ width: Int) -> String {
+  s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
 }
