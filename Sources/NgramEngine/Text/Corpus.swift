@@ -49,7 +49,7 @@ public struct Corpus: Sendable {
     }.sorted()
     if let raw = nonUTF8FileNames(in: dir).first {
       throw NgramError.unreadable(
-        file: (dir as NSString).appendingPathComponent(raw),
+        file: Paths.join(dir, raw),
         reason: "the file name is not valid UTF-8 (rename it, e.g. with convmv -f latin1 -t utf8, or pass --corpus)")
     }
     if names.isEmpty { throw NgramError.corpusDirectoryEmpty(directory: dir) }
