@@ -25,6 +25,7 @@ Writes Tests/NgramEngineTests/Fixtures/nltk/<corpus>.json (gzipped as .json.gz o
 """
 import gzip
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -103,6 +104,56 @@ def scores(model, words, context):
     return [model.score(w, context) for w in words]
 
 
+HOLDOUTS = [0.1, 0.3]
+
+
+def heldout_cases(tokens):
+    """Fit on all but the last floor(len * holdout) tokens (as `train --holdout` splits), score
+    each held-out token in the fitted vocabulary with the order-1 tokens before it (OOV context
+    words read as <UNK>; OOV targets are not scored), and the perplexity exp(-mean ln p)."""
+    out = []
+    for holdout in HOLDOUTS:
+        held = int(len(tokens) * holdout)
+        cut = len(tokens) - held
+        if held == 0:
+            continue
+        for order in (2, 3):
+            if cut < order:
+                continue
+            train = tokens[:cut]
+            grams = list(everygrams(train, max_len=order))
+            for model_name, param, ctor in MODELS:
+                model = ctor(order)
+                model.fit([grams], vocabulary_text=train)
+                scores, oov = [], 0
+                for i in range(cut, len(tokens)):
+                    if tokens[i] not in model.vocab:
+                        oov += 1
+                        continue
+                    ctx = tuple(tokens[i - order + 1 : i])
+                    try:
+                        scores.append(model.score(tokens[i], ctx))
+                    except ZeroDivisionError:
+                        shorter = ctx
+                        while True:
+                            shorter = shorter[1:]
+                            try:
+                                scores.append(model.score(tokens[i], shorter))
+                                break
+                            except ZeroDivisionError:
+                                continue
+                if any(p == 0 for p in scores):
+                    ppl = None  # infinite
+                else:
+                    ppl = math.exp(-sum(math.log(p) for p in scores) / len(scores))
+                entry = {"holdout": holdout, "order": order, "model": model_name, "scored": len(scores),
+                         "oov": oov, "zero_probability": sum(1 for p in scores if p == 0), "perplexity": ppl}
+                if param is not None:
+                    entry["k" if model_name == "add-k" else "discount"] = param
+                out.append(entry)
+    return out
+
+
 def make(name, rel):
     path = FIXTURES / rel
     text = path.read_bytes().decode("utf-8")
@@ -146,6 +197,7 @@ def make(name, rel):
             case["contexts"] = results
             cases.append(case)
     doc = {
+        "heldout": heldout_cases(tokens),
         "generator": "scripts/make-nltk-fixtures.py",
         "nltk_version": nltk.__version__,
         "corpus": rel,

@@ -169,3 +169,72 @@ struct NLTKCase: CustomTestStringConvertible, Sendable {
     #expect(model.neverContinuations.map { model.vocabulary.tokens[$0] } == ["x", "<UNK>"])
   }
 }
+
+/// One held-out score NLTK computed: fit on the head, score the tail.
+struct NLTKHeldOut: CustomTestStringConvertible, Sendable {
+  let corpusPath: String
+  let name: String
+  let holdout: Double
+  let order: Int
+  let estimator: CountEstimator
+  let scored: Int
+  let oov: Int
+  let zeroProbability: Int
+  let perplexity: Double?
+
+  var testDescription: String { "\(name) \(estimator) order \(order) holdout \(holdout)" }
+
+  static let all: [NLTKHeldOut] = {
+    let dir = Fixtures.root.appendingPathComponent("nltk")
+    let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []).sorted()
+    var out: [NLTKHeldOut] = []
+    for name in names where name.hasSuffix(".json") || name.hasSuffix(".json.gz") {
+      let url = dir.appendingPathComponent(name)
+      let bytes = name.hasSuffix(".gz") ? gunzip(url.path) : readBytes(url.path)!
+      guard case .object(let doc) = try! MiniJSON.parse(bytes), case .string(let corpus)? = doc["corpus"],
+        case .array(let cases)? = doc["heldout"]
+      else { fatalError("malformed fixture \(name)") }
+      func number(_ j: MiniJSON?) -> Double? {
+        if case .number(let t)? = j { return Double(t)! }
+        return nil
+      }
+      for c in cases {
+        guard case .object(let o) = c, case .string(let model)? = o["model"] else { fatalError("heldout") }
+        let estimator: CountEstimator =
+          model == "mle"
+          ? .mle : model == "add-k" ? .addK(number(o["k"])!) : .kneserNey(discount: number(o["discount"])!)
+        out.append(
+          NLTKHeldOut(
+            corpusPath: Fixtures.root.appendingPathComponent(corpus).path, name: name,
+            holdout: number(o["holdout"])!, order: Int(number(o["order"])!), estimator: estimator,
+            scored: Int(number(o["scored"])!), oov: Int(number(o["oov"])!),
+            zeroProbability: Int(number(o["zero_probability"])!), perplexity: number(o["perplexity"])))
+      }
+    }
+    return out
+  }()
+}
+
+@Suite struct CountHeldOutTests {
+  @Test func fixturesHaveFiniteAndInfinitePerplexities() {
+    #expect(NLTKHeldOut.all.count >= 50)
+    #expect(NLTKHeldOut.all.contains { $0.perplexity == nil })
+    #expect(NLTKHeldOut.all.contains { $0.oov > 0 })
+  }
+
+  @Test(arguments: NLTKHeldOut.all)
+  func heldOutPerplexityEqualsNLTK(_ h: NLTKHeldOut) throws {
+    let corpus = try Corpus.load(path: h.corpusPath)
+    let (_, score) = try CountModel.heldOut(
+      corpus: corpus, contextLength: ContextLength(h.order - 1)!, estimator: h.estimator, holdout: h.holdout)
+    #expect(score.scored == h.scored)
+    #expect(score.oov == h.oov)
+    #expect(score.zeroProbability == h.zeroProbability)
+    if let p = h.perplexity {
+      #expect(abs(score.perplexity - p) <= 1e-9 * p)
+    } else {
+      #expect(score.perplexity == .infinity)
+      #expect(!score.zeroTokens.isEmpty)
+    }
+  }
+}

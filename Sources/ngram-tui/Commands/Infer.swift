@@ -22,6 +22,7 @@ struct Infer: ParsableCommand {
   var numTokens: Int = 10
   @OptionGroup var topK: TopKOption<ThreePredictions>
   @OptionGroup var output: JSONOption
+  @OptionGroup var counts: CountModelOptions
   @Flag(help: "Sample instead of greedy decoding (beyond the reference).")
   var sample = false
   @Option(parsing: .unconditional, help: "Sampling temperature (0 = greedy).")
@@ -46,6 +47,7 @@ struct Infer: ParsableCommand {
   }
 
   func run() throws {
+    if let estimator = counts.estimator { return try runCount(estimator) }
     let loaded = try ArtifactStore.load(directory: directory.dir)
     let model = loaded.model
     let n = model.contextLength.value

@@ -19,6 +19,7 @@ struct Predict: ParsableCommand {
   @OptionGroup var directory: DirectoryOption
   @OptionGroup var topK: TopKOption<FivePredictions>
   @OptionGroup var output: JSONOption
+  @OptionGroup var counts: CountModelOptions
   @Option(
     parsing: .unconditional,
     help: "Answer as the model stood after this many epochs (replays the context's own training).")
@@ -30,9 +31,16 @@ struct Predict: ParsableCommand {
 
   func validate() throws {
     if let e = epoch, e < 0 { throw ValidationError("--epoch must be at least 0, got \(e)") }
+    if counts.model != .sgd && (epoch != nil || backoff) {
+      throw ValidationError(
+        "--epoch and --backoff replay SGD training; they do not apply to --model \(counts.model.rawValue)")
+    }
   }
 
   func run() throws {
+    if let estimator = counts.estimator {
+      return try runCount(estimator, words: tokens.flatMap { $0.pythonSplit() })
+    }
     let loaded = try ArtifactStore.load(directory: directory.dir)
     let model = loaded.model
     let n = model.contextLength.value

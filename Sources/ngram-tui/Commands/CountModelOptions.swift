@@ -1,0 +1,97 @@
+import ArgumentParser
+import NgramEngine
+
+/// `--model`: which model answers — the trained SGD rows, or a count-based model fitted from the
+/// corpus.
+enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
+  case sgd
+  case mle
+  case addK = "add-k"
+  case kneserNey = "kneser-ney"
+}
+
+/// `--model`, `--k`, `--discount`, `--context`: a count-based model beside the trained one.
+struct CountModelOptions: ParsableArguments {
+  @Option(help: "Model: sgd (the trained rows), mle, add-k or kneser-ney (fitted from the corpus, as NLTK's nltk.lm).")
+  var model: ModelChoice = .sgd
+  @Option(parsing: .unconditional, help: "add-k: the k added to every count (Lidstone; 1 = Laplace).")
+  var k: Double = 1
+  @Option(parsing: .unconditional, help: "kneser-ney: the absolute discount D, 0 ≤ D ≤ 1.")
+  var discount: Double = 0.75
+  @Option(
+    parsing: .unconditional,
+    help: "Count-based models: context length (order − 1), 0–5 (default: the trained model's, else 2).")
+  var context: Int?
+
+  func validate() throws {
+    guard k.isFinite, k > 0 else { throw ValidationError("--k must be a positive number, got \(k)") }
+    guard discount.isFinite, discount >= 0, discount <= 1 else {
+      throw ValidationError("--discount must be between 0 and 1, got \(discount)")
+    }
+    if let c = context {
+      guard ContextLength(c) != nil else {
+        throw ValidationError("--context must be 0–\(ContextLength.maximum) for a count-based model, got \(c)")
+      }
+      if model == .sgd {
+        throw ValidationError(
+          "--context picks a count-based model's length; the sgd model reads the context it was trained with (retrain with `train --context N`)"
+        )
+      }
+    }
+  }
+
+  /// The estimator for `--model`, nil for `sgd`.
+  var estimator: CountEstimator? {
+    estimator(for: model)
+  }
+
+  /// The estimator for `choice` with this command's `--k` and `--discount`.
+  func estimator(for choice: ModelChoice) -> CountEstimator? {
+    switch choice {
+    case .sgd: return nil
+    case .mle: return .mle
+    case .addK: return .addK(k)
+    case .kneserNey: return .kneserNey(discount: discount)
+    }
+  }
+}
+
+/// A count-based model fitted on DIR's corpus — the one the trained artifacts were trained on when
+/// they exist and the corpus is unchanged, else the single file in DIR/corpus — with the context
+/// length `--context`, else the trained model's, else 2.
+struct FittedCountModel {
+  let model: CountModel
+  let corpus: Corpus
+  /// The artifacts, when DIR has them.
+  let loaded: LoadedArtifacts?
+
+  init(directory: String, estimator: CountEstimator, context: Int?) throws {
+    var loaded: LoadedArtifacts?
+    do {
+      loaded = try ArtifactStore.load(directory: directory)
+    } catch NgramError.artifactsMissing {
+      loaded = nil
+    }
+    let corpus: Corpus
+    if let c = loaded?.trainingCorpus(directory: directory) {
+      corpus = c
+    } else {
+      corpus = try Corpus.load(path: try Corpus.locate(directory: directory, corpusOverride: nil))
+    }
+    let n = context ?? loaded?.model.contextLength.value ?? 2
+    self.model = try CountModel(corpus: corpus, contextLength: ContextLength(n)!, estimator: estimator)
+    self.corpus = corpus
+    self.loaded = loaded
+  }
+}
+
+/// The message shown where MLE has no distribution.
+let mleUndefinedMessage =
+  "MLE is undefined after this context: it is never followed by anything in the corpus (0/0); NLTK scores every word 0 here — add-k and kneser-ney answer it"
+
+/// Words that a count-based model read as `<UNK>`, as a note (empty when none).
+func unknownNote(_ words: [String]) -> String {
+  words.isEmpty
+    ? ""
+    : "not in the corpus, read as <UNK>: \(words.map { "'\(TerminalText.escape($0))'" }.joined(separator: ", "))"
+}
