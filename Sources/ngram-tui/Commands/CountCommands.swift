@@ -1,4 +1,8 @@
-import Foundation
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
 import NgramEngine
 
 // `predict` and `infer` answered by a count-based model (`--model mle|add-k|kneser-ney`).
@@ -64,13 +68,13 @@ extension Predict {
     for p in top {
       let token = TerminalText.escape(p.token)
       print(
-        "  \(token.padding(toLength: width, withPad: " ", startingAt: 0))  \(String(format: "%6.2f%%", p.probability * 100))  (id \(p.id))"
+        "  \(padRight(token, width))  \(padLeft(fixed(p.probability * 100, 2), 6))%  (id \(p.id))"
       )
     }
     if undefined { print(mleUndefinedMessage) }
     let unk = unknownNote(unknown)
     if !unk.isEmpty { print(unk) }
-    if let h = entropy { print(String(format: "entropy %.3f bits, perplexity %.2f", h, pow(2, h))) }
+    if let h = entropy { print("entropy \(fixed(h, 3)) bits, perplexity \(fixed(pow(2, h), 2))") }
     let zero = neverContinuationNote(model)
     if !zero.isEmpty { print(zero) }
     print(
@@ -122,7 +126,7 @@ extension Infer {
     let shownStart = start.map { TerminalText.escape($0) }
     print("Top next-token predictions after \(shownStart.joined(separator: "|")) (\(estimator), order \(n + 1)):")
     for p in top {
-      print("  \(TerminalText.escape(p.token)) (ID \(p.id)): \(String(format: "%.4f", p.probability))")
+      print("  \(TerminalText.escape(p.token)) (ID \(p.id)): \(fixed(p.probability, 4))")
     }
     if model.note(after: context) == .mleUnseenContext { print("  (\(mleUndefinedMessage))") }
     let unk = unknownNote(model.unknownWords(in: start))
