@@ -83,12 +83,20 @@ extension NgramError {
 
   static func rawMessage(for error: any Error) -> String {
     if let e = error as? NgramError { return e.description }
+    if let e = error as? CocoaError, let path = e.filePath ?? e.url?.path {
+      return "cannot access \(path): \(reason(for: e))"
+    }
+    return reason(for: error)
+  }
+
+  /// Why a file system operation failed, in the system's words (`file exists`, `no space left
+  /// on device`), without the file; for other errors the first line of their description.
+  public static func reason(for error: any Error) -> String {
+    if let e = error as? NgramError { return e.description }
     if let e = error as? POSIXError { return reason(errno: e.code.rawValue) }
     if let e = error as? CocoaError {
       let code = errnoCode(e) ?? cocoaErrno[e.code.rawValue]
-      let why = code.map { reason(errno: $0) } ?? "input/output error (code \(e.code.rawValue))"
-      if let path = e.filePath ?? e.url?.path { return "cannot access \(path): \(why)" }
-      return why
+      return code.map { reason(errno: $0) } ?? "input/output error (code \(e.code.rawValue))"
     }
     let text = "\(error)"
     return text.split(separator: "\n").first.map(String.init) ?? text

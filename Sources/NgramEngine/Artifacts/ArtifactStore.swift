@@ -89,7 +89,7 @@ public enum ArtifactStore {
     do {
       try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
     } catch {
-      throw NgramError.io("cannot create a temporary directory in \(directory): \(error)")
+      throw NgramError.io("cannot create a temporary directory in \(directory): \(NgramError.reason(for: error))")
     }
     var committed = false
     defer { if !committed { try? fm.removeItem(atPath: tmp) } }
@@ -134,11 +134,16 @@ public enum ArtifactStore {
     // Commit: rename each complete file into place.
     let artifacts = Paths.join(directory, "artifacts")
     let outputs = Paths.join(directory, "outputs")
-    do {
-      try fm.createDirectory(atPath: artifacts, withIntermediateDirectories: true)
-      try fm.createDirectory(atPath: outputs, withIntermediateDirectories: true)
-    } catch {
-      throw NgramError.io("cannot create \(artifacts): \(error)")
+    for folder in [artifacts, outputs] {
+      do {
+        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
+      } catch {
+        var st = stat()
+        let why =
+          stat(folder, &st) == 0 && (st.st_mode & S_IFMT) != S_IFDIR
+          ? "it exists and is not a directory (move it away)" : NgramError.reason(for: error)
+        throw NgramError.io("cannot create \(folder): \(why)")
+      }
     }
     for name in files {
       try rename(Paths.join(tmp, name), Paths.join(artifacts, name))
@@ -160,7 +165,7 @@ public enum ArtifactStore {
 
   static func rename(_ from: String, _ to: String) throws {
     if Glibc.rename(from, to) != 0 {
-      throw NgramError.io("cannot move \(from) to \(to): \(String(cString: strerror(errno)))")
+      throw NgramError.io("cannot move \(from) to \(to): \(NgramError.reason(errno: errno))")
     }
   }
 

@@ -25,7 +25,7 @@ final class ByteWriter {
 
   init(path: String) throws {
     guard let f = fopen(path, "wb") else {
-      throw NgramError.io("cannot write \(path): \(String(cString: strerror(errno)))")
+      throw NgramError.io("cannot write \(path): \(NgramError.reason(errno: errno))")
     }
     file = f
     self.path = path
@@ -78,7 +78,7 @@ final class ByteWriter {
   func flush() throws {
     if buffer.isEmpty { return }
     let n = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
-    if n != buffer.count { throw NgramError.io("cannot write \(path): \(String(cString: strerror(errno)))") }
+    if n != buffer.count { throw NgramError.io("cannot write \(path): \(NgramError.reason(errno: errno))") }
     buffer.removeAll(keepingCapacity: true)
   }
 
@@ -91,7 +91,7 @@ final class ByteWriter {
     isOpen = false
     let closed = fclose(file) == 0
     guard synced, closed else {
-      throw NgramError.io("cannot write \(path): \(String(cString: strerror(synced ? errno : failure)))")
+      throw NgramError.io("cannot write \(path): \(NgramError.reason(errno: synced ? errno : failure))")
     }
   }
 

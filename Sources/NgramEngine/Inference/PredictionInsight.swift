@@ -49,8 +49,8 @@ public struct PredictionInsight: Sendable {
   ) {
     var dist = model.distribution(context: context)
     if let epoch, let corpus {
-      dist = TimeTravel.history(corpus: corpus, context: context, learningRate: training.learningRate, epochs: epoch)
-        .last!
+      dist = TimeTravel.distribution(
+        corpus: corpus, context: context, learningRate: training.learningRate, epochs: epoch)
     }
     var used: [Int]?
     if backoff, let corpus, !model.isTrained(context: context) {
@@ -58,9 +58,8 @@ public struct PredictionInsight: Sendable {
       while !shorter.isEmpty {
         shorter.removeFirst()
         if !corpus.successorTargets(of: shorter).isEmpty || shorter.isEmpty {
-          dist = TimeTravel.history(
-            corpus: corpus, context: shorter, learningRate: training.learningRate, epochs: epoch ?? training.epochs
-          ).last!
+          dist = TimeTravel.distribution(
+            corpus: corpus, context: shorter, learningRate: training.learningRate, epochs: epoch ?? training.epochs)
           used = shorter
           break
         }

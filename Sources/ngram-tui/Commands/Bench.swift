@@ -18,18 +18,26 @@ struct Bench: ParsableCommand {
     abstract: "Time the phases of a training run on a corpus (release build; see scripts/bench.sh).")
   @Option(help: "Corpus file to benchmark.")
   var corpus: String
-  @Option(help: "Repetitions; medians and min–max are reported.")
+  @Option(parsing: .unconditional, help: "Repetitions; medians and min–max are reported.")
   var runs: Int = 3
-  @Option(help: "Epochs.")
+  @Option(parsing: .unconditional, help: "Epochs.")
   var epochs: Int = 50
-  @Option(help: "Learning rate.")
+  @Option(parsing: .unconditional, help: "Learning rate.")
   var lr: Double = 0.1
-  @Option(help: "Context length.")
+  @Option(parsing: .unconditional, help: "Context length.")
   var context: Int = 2
-  @Option(help: "Worker threads (default: all cores).")
+  @Option(parsing: .unconditional, help: "Worker threads (default: all cores).")
   var workers: Int = ProcessInfo.processInfo.activeProcessorCount
   @Flag(help: "Print JSON instead of a table.")
   var json = false
+
+  func validate() throws {
+    guard runs >= 1 else { throw ValidationError("--runs must be at least 1, got \(runs)") }
+    guard epochs >= 0 else { throw ValidationError("--epochs must be at least 0, got \(epochs)") }
+    guard lr.isFinite, lr >= 0 else { throw ValidationError("--lr must be a finite number >= 0, got \(lr)") }
+    try validateContextLength(context, option: "--context")
+    guard workers >= 1 else { throw ValidationError("--workers must be at least 1, got \(workers)") }
+  }
 
   func run() throws {
     let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("ngram-bench-\(getpid())").path

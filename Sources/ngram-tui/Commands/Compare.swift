@@ -67,13 +67,14 @@ struct Compare: ParsableCommand {
       for r in rows {
         let ppl = r.heldOutPerplexity.map { fixed($0, 2) } ?? "-"
         let unseen = r.heldOutUnseen.map { fixed(100 * $0, 1) + "%" } ?? "-"
-        print(
+        printLine(
           "context \(r.contextLength) (\(r.context.joined(separator: " "))): training loss \(fixed(r.trainingLoss, 4)), \(r.contexts) contexts, held-out perplexity \(ppl), unseen held-out contexts \(unseen)"
         )
-        let width = r.topK.map(\.token.count).max() ?? 0
-        for p in r.topK {
-          print(
-            "    \(padRight(p.token, width))  \(padLeft(fixed(100 * p.probability, 1), 5))%"
+        let shown = r.topK.map { TerminalText.escape($0.token) }
+        let width = shown.map(\.count).max() ?? 0
+        for (p, token) in zip(r.topK, shown) {
+          printLine(
+            "    \(padRight(token, width))  \(padLeft(fixed(100 * p.probability, 1), 5))%"
           )
         }
       }

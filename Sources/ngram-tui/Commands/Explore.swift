@@ -31,10 +31,11 @@ struct Explore: ParsableCommand {
   @Option(help: "Weights file format written after training: dense, compact or auto.")
   var weights: WeightsChoice = .auto
   @Option(parsing: .unconditional, help: "Seed for sampling mode on the Generate screen (as `infer --sample --seed`).")
-  var seed: UInt64 = 0
+  var seed = Seed(0)
 
   func validate() throws {
     guard pace.isFinite, pace >= 0 else { throw ValidationError("--pace must be a finite number >= 0, got \(pace)") }
+    try seed.validate()
   }
 
   func run() throws {
@@ -57,6 +58,6 @@ struct Explore: ParsableCommand {
       Explorer.run(
         options: Explorer.Options(
           directory: dir, corpus: training.corpus, config: config, topK: topK.topk, ascii: ascii,
-          pace: pace, weights: weights.format, seed: seed)))
+          pace: pace, weights: weights.format, seed: seed.value)))
   }
 }

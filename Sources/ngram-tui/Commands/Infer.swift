@@ -34,10 +34,11 @@ struct Infer: ParsableCommand {
     help: "Sample only among the most probable tokens reaching this probability mass.")
   var sampleTopP: Double?
   @Option(parsing: .unconditional, help: "Seed of the sampler (same seed, same text on every machine).")
-  var seed: UInt64 = 0
+  var seed = Seed(0)
 
   func validate() throws {
     guard numTokens >= 0 else { throw ValidationError("--num-tokens must be at least 0, got \(numTokens)") }
+    try seed.validate()
     guard sample else { return }
     guard temperature.isFinite, temperature >= 0 else {
       throw ValidationError("--temperature must be a finite number >= 0 (0 = greedy), got \(temperature)")
@@ -61,36 +62,51 @@ struct Infer: ParsableCommand {
     }
     let ids = try model.ids(for: start)
     let top = model.topK(context: ids, k: topK.topk)
-    let options = SamplingOptions(temperature: temperature, topK: sampleTopK, topP: sampleTopP, seed: seed)
-    let genIDs =
-      sample
-      ? model.sample(start: ids, count: numTokens, options: options) : model.generate(start: ids, count: numTokens)
-    let gen = genIDs.map { model.vocabulary.tokens[$0] }
+    let sampling =
+      sample ? SamplingOptions(temperature: temperature, topK: sampleTopK, topP: sampleTopP, seed: seed.value) : nil
+    // The generated tokens are streamed as they are chosen, never kept: memory stays the same
+    // for --num-tokens 10 and --num-tokens 1000000000.
+    let tokens = model.vocabulary.tokens
+    var out = StreamedOutput()
     if output.json {
-      var members: [(String, JSONValue)] = [
-        ("start_tokens", .array(start.map { .string($0) })),
-        ("topk", predictionsJSON(top)),
-        ("generated", .array((start + gen).map { .string($0) })),
-      ]
-      if sample {
-        members.append(
-          (
-            "sampling",
-            .object([
-              ("temperature", .double(temperature)), ("top_k", sampleTopK.map { .int($0) } ?? .null),
-              ("top_p", sampleTopP.map { .double($0) } ?? .null), ("seed", .int(Int(truncatingIfNeeded: seed))),
-            ])
-          ))
+      // Written piece by piece, byte for byte what printJSON would write for the whole object.
+      func json(_ v: JSONValue) -> String { v.rendered(indent: nil, sortKeys: false, asciiOnly: false) }
+      out.write(
+        "{\"start_tokens\": \(json(.array(start.map { .string($0) }))), \"topk\": \(json(predictionsJSON(top))), ")
+      out.write("\"generated\": [")
+      var first = true
+      for t in start {
+        out.write((first ? "" : ", ") + json(.string(t)))
+        first = false
       }
-      printJSON(.object(members))
+      model.forEachGenerated(from: TokenContext(ids: ids), count: numTokens, sampling: sampling) { id in
+        out.write((first ? "" : ", ") + json(.string(tokens[id])))
+        first = false
+      }
+      out.write("]")
+      if sample {
+        let settings: JSONValue = .object([
+          ("temperature", .double(temperature)), ("top_k", sampleTopK.map { .int($0) } ?? .null),
+          ("top_p", sampleTopP.map { .double($0) } ?? .null), ("seed", .int(Int(truncatingIfNeeded: seed.value))),
+        ])
+        out.write(", \"sampling\": \(json(settings))")
+      }
+      out.write("}\n")
     } else {
-      print("Top next-token predictions after \(start.joined(separator: "|")):")
-      for p in top { print("  \(p.token) (ID \(p.id)): \(fixed(p.probability, 4))") }
-      print(
+      printLine("Top next-token predictions after \(start.joined(separator: "|")):")
+      for p in top { printLine("  \(p.token) (ID \(p.id)): \(fixed(p.probability, 4))") }
+      printLine(
         sample
-          ? "Sampled sequence (temperature \(temperature), seed \(seed); beyond the reference):"
+          ? "Sampled sequence (temperature \(temperature), seed \(seed.value); beyond the reference):"
           : "Generated sequence:")
-      print("  " + (start + gen).joined(separator: " "))
+      out.write(TerminalText.escape("  " + start.joined(separator: " ")))
+      var first = start.isEmpty
+      model.forEachGenerated(from: TokenContext(ids: ids), count: numTokens, sampling: sampling) { id in
+        out.write((first ? "" : " ") + TerminalText.escape(tokens[id]))
+        first = false
+      }
+      out.write("\n")
     }
+    out.flush()
   }
 }

@@ -31,29 +31,56 @@ struct NgramCommand: ParsableCommand {
   /// print as usual.
   static func main() {
     do {
+      try NumberListArguments.check(Array(CommandLine.arguments.dropFirst()))
       var command = try parseAsRoot()
       try command.run()
     } catch let code as ExitCode {
       Glibc.exit(code.rawValue)
     } catch let error as NgramError {
-      printError(error.description)
+      printError(NgramError.message(for: error))
       Glibc.exit(error == .cancelled ? 130 : 1)
     } catch let failure as CommandFailure {
       printError(failure.description)
+      Glibc.exit(1)
+    } catch let error as CocoaError {
+      printError(NgramError.message(for: error))
+      Glibc.exit(1)
+    } catch let error as POSIXError {
+      printError(NgramError.message(for: error))
       Glibc.exit(1)
     } catch {
       // From the argument parser: a usage error, or help/version (which `exit(withError:)` prints).
       let code = exitCode(for: error)
       if code == .success { exit(withError: error) }
-      let message = message(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
-      printError("\(message) (see ngram-tui --help)")
+      printError("\(usageMessage(for: error)) (see ngram-tui --help)")
       Glibc.exit(code.rawValue)
     }
   }
 
-  /// Writes `ngram-tui: error: MESSAGE` on stderr.
+  /// The first line of the parser's message for a usage error. An argument holding a newline
+  /// or an escape would be echoed raw (and could split the line), so the message is taken from
+  /// parsing the arguments again with their control characters escaped: the same error, about
+  /// `--dir a\nb` instead of a line break.
+  static func usageMessage(for error: any Error) -> String {
+    let arguments = Array(CommandLine.arguments.dropFirst())
+    var source = error
+    let escaped = arguments.map(TerminalText.escape)
+    if escaped != arguments {
+      do {
+        _ = try parseAsRoot(escaped)
+      } catch {
+        source = error
+      }
+    }
+    let text = message(for: source)
+    let first = text.split(separator: "\n").first.map(String.init) ?? text
+    return TerminalText.escape(first)
+  }
+
+  /// Writes `ngram-tui: error: MESSAGE` on stderr, its control characters escaped so that it
+  /// stays one line and cannot drive the terminal.
   static func printError(_ message: String) {
-    writeStandardError("ngram-tui: error: \(message)\n")
+    writeStandardError("ngram-tui: error: \(TerminalText.escape(message))\n")
   }
 }
 

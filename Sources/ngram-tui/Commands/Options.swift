@@ -112,3 +112,40 @@ enum WeightsChoice: String, CaseIterable, ExpressibleByArgument {
     }
   }
 }
+
+/// `--seed`: a whole number from 0 to 2^64 − 1. Read as text and checked in `validate()`, so
+/// that `--seed -1` gets a message naming the range rather than the parser's.
+struct Seed: ExpressibleByArgument {
+  /// The text given.
+  let text: String
+  /// The seed (0 until validated).
+  var value: UInt64 { UInt64(text) ?? 0 }
+
+  init(_ value: UInt64) { text = String(value) }
+  init?(argument: String) { text = argument }
+  var defaultValueDescription: String { text }
+
+  func validate() throws {
+    guard UInt64(text) != nil else {
+      throw ValidationError("--seed must be a whole number from 0 to \(UInt64.max), got \(text)")
+    }
+  }
+}
+
+/// List options of numbers: `.upToNextOption` stops at `-1`, taking it for an option, so a
+/// negative value would never reach `validate()`. Checked on the raw arguments instead.
+enum NumberListArguments {
+  /// Throws the range message for a negative number given to `--contexts`.
+  static func check(_ arguments: [String]) throws {
+    var inList = false
+    for a in arguments {
+      if a == "--contexts" {
+        inList = true
+      } else if a.hasPrefix("--") {
+        inList = false
+      } else if inList, a.hasPrefix("-"), Double(a) != nil {
+        try validateContextLength(Int(Double(a)!.rounded(.towardZero)), option: "--contexts")
+      }
+    }
+  }
+}

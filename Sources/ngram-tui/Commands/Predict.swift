@@ -67,8 +67,9 @@ struct Predict: ParsableCommand {
       printJSON(
         .object([("context", .array(ctx.map { .string($0) })), ("topk", predictionsJSON(top))] + json(insight, model)))
     } else {
-      print(describe(top, context: ctx, seen: model.isTrained(context: ids)))
-      for line in lines(insight, model) { print(line) }
+      for line in describe(top, context: ctx, seen: model.isTrained(context: ids)) + lines(insight, model) {
+        printLine(line)
+      }
     }
   }
 

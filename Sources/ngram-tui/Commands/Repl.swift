@@ -47,9 +47,11 @@ struct Repl: ParsableCommand {
       let ctx = Array(words.suffix(n))
       do {
         let ids = try model.ids(for: ctx)
-        print(describe(model.topK(context: ids, k: topk), context: ctx, seen: model.isTrained(context: ids)))
+        for line in describe(model.topK(context: ids, k: topk), context: ctx, seen: model.isTrained(context: ids)) {
+          printLine(line)
+        }
       } catch {
-        print("error: \(error)")
+        printLine("error: " + NgramError.message(for: error))
       }
       fflush(nil)
     }

@@ -21,11 +21,15 @@ struct Train: ParsableCommand {
   @OptionGroup var model: ModelOptions
   @Option(help: "Weights file format: dense (the reference's CSV), compact (sparse, lossless) or auto.")
   var weights: WeightsChoice = .auto
-  @Option(help: "Largest dense weights table, in numbers, that --weights auto writes.")
+  @Option(parsing: .unconditional, help: "Largest dense weights table, in numbers, that --weights auto writes.")
   var denseLimit: Int = WeightsFormat.defaultDenseCellLimit
   @OptionGroup var output: JSONOption
   @Flag(help: "Print nothing but errors.")
   var quiet = false
+
+  func validate() throws {
+    guard denseLimit >= 0 else { throw ValidationError("--dense-limit must be at least 0, got \(denseLimit)") }
+  }
 
   func run() throws {
     let dir = directory.dir
@@ -63,7 +67,7 @@ struct Train: ParsableCommand {
             ("elapsed_seconds", .double((elapsed * 1000).rounded() / 1000)),
           ] + validationJSON(result.validation)))
     } else if !quiet {
-      print(
+      printLine(
         "trained \(result.corpus.tokenCount) tokens, vocabulary \(result.corpus.vocabulary.count), \(result.pairs) pairs in \(fixed(elapsed, 2)) s; wrote \(dir)/artifacts (\(result.written.format.rawValue) weights) and \(dir)/outputs/train_log.csv"
       )
     }

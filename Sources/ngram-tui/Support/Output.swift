@@ -24,18 +24,43 @@ func predictionsJSON(_ preds: [Prediction]) -> JSONValue {
     })
 }
 
-/// Formats a top-k list for humans.
-func describe(_ preds: [Prediction], context: [String], seen: Bool) -> String {
+/// Prints one line of text on stdout with its control characters shown as `\e`, `\u{9B}`, …
+/// (`TerminalText.escape`): every text line built from tokens, file names or arguments goes
+/// through here, so data cannot drive the terminal.
+func printLine(_ line: String) {
+  print(TerminalText.escape(line))
+}
+
+/// Formats a top-k list for humans, one line each (tokens already escaped for the terminal).
+func describe(_ preds: [Prediction], context: [String], seen: Bool) -> [String] {
   var lines = [
     "next after \(context.isEmpty ? "(no context)" : context.joined(separator: " "))\(seen ? "" : " (context never seen in training: uniform)"):"
   ]
-  let width = preds.map { $0.token.count }.max() ?? 0
-  for p in preds {
+  let shown = preds.map { TerminalText.escape($0.token) }
+  let width = shown.map(\.count).max() ?? 0
+  for (p, token) in zip(preds, shown) {
     lines.append(
-      "  \(padRight(p.token, width))  \(padLeft(fixed(p.probability * 100, 2), 6))%  (id \(p.id))"
+      "  \(padRight(token, width))  \(padLeft(fixed(p.probability * 100, 2), 6))%  (id \(p.id))"
     )
   }
-  return lines.joined(separator: "\n")
+  return lines
+}
+
+/// Text written to stdout in 64 KiB pieces, for output too long to build in memory.
+struct StreamedOutput {
+  private var buffer = ""
+
+  /// Appends `text`, writing the buffer out when it is full.
+  mutating func write(_ text: String) {
+    buffer += text
+    if buffer.utf8.count >= 1 << 16 { flush() }
+  }
+
+  /// Writes out what is buffered.
+  mutating func flush() {
+    print(buffer, terminator: "")
+    buffer = ""
+  }
 }
 
 /// `s` followed by spaces up to `width` characters (never cut).

@@ -1,0 +1,144 @@
+import Foundation
+import NgramEngine
+import Testing
+
+/// Issue 8: nothing printed can drive the terminal; every error is one line naming the option.
+@Suite("hostile input at the command line", .serialized)
+struct HostileCLITests {
+  /// Python's `str.split()` separators among the control characters: they cannot be in a token.
+  static let separators: Set<UInt32> = [0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1C, 0x1D, 0x1E, 0x1F, 0x85]
+  /// Every control character that can be part of a token: C0, DEL and C1 minus the separators.
+  static let tokenControls: [Unicode.Scalar] = (Array(0x00...0x1F) + Array(0x7F...0x9F))
+    .map { UInt32($0) }.filter { !separators.contains($0) }.map { Unicode.Scalar($0)! }
+
+  /// A corpus in which "the cat" is followed by one token per control character, plus the
+  /// title-setting and screen-clearing sequences.
+  static let corpus: String = {
+    let tokens = tokenControls.map { "t" + String(Character($0)) }
+    return "the cat \u{1B}]0;PWNED\u{07} \u{1B}[2J sat\n" + tokens.map { "the cat " + $0 }.joined(separator: " ") + "\n"
+  }()
+
+  /// Whether `s` has a control character other than the newlines ending its lines.
+  func hasControl(_ s: String) -> Bool {
+    s.unicodeScalars.contains { $0 != "\n" && TerminalText.isControl($0) }
+  }
+
+  @Test("predict, infer, repl and compare show every control character of a token escaped")
+  func textOutputEscaped() throws {
+    let ws = Workspace("esc", corpus: Self.corpus)
+    defer { ws.cleanup() }
+    let trained = try run(["train", "--dir", ws.path, "--quiet"])
+    #expect(trained.status == 0, "\(trained.stderr)")
+    let k = String(Self.tokenControls.count + 2)
+    let runs = [
+      try run(["predict", "--dir", ws.path, "--topk", k, "the", "cat"]),
+      try run(["infer", "--dir", ws.path, "--topk", k, "--start-tokens", "the", "cat", "--num-tokens", "20"]),
+      try run(["repl", "--dir", ws.path, "--topk", k], stdin: "the cat\nthe \u{1B}[2J\n"),
+      try run(["compare", "--dir", ws.path, "--topk", k, "--epochs", "2", "--holdout", "0", "the", "cat"]),
+    ]
+    for r in runs {
+      #expect(r.status == 0, "\(r.stderr)")
+      #expect(!hasControl(r.stdout), "\(r.stdout.debugDescription)")
+      #expect(!hasControl(r.stderr), "\(r.stderr.debugDescription)")
+    }
+    // Every token is there, in the documented spelling.
+    for u in Self.tokenControls {
+      #expect(runs[0].stdout.contains("t" + TerminalText.escape(String(Character(u))) + " "), "U+\(u.value)")
+    }
+    #expect(runs[0].stdout.contains("\\e]0;PWNED\\u{07}"))
+    #expect(runs[1].stdout.contains("\\e[2J"))
+  }
+
+  @Test("JSON output escapes every control character and reads back to the same tokens")
+  func jsonOutputEscaped() throws {
+    let ws = Workspace("escjson", corpus: Self.corpus)
+    defer { ws.cleanup() }
+    #expect(try run(["train", "--dir", ws.path, "--quiet"]).status == 0)
+    let k = String(Self.tokenControls.count + 2)
+    let predict = try run(["predict", "--dir", ws.path, "--json", "--topk", k, "the", "cat"])
+    let infer = try run(["infer", "--dir", ws.path, "--json", "--topk", k, "--start-tokens", "the", "cat"])
+    let compare = try run(["compare", "--dir", ws.path, "--json", "--topk", k, "--epochs", "2", "the", "cat"])
+    for r in [predict, infer, compare] {
+      #expect(r.status == 0, "\(r.stderr)")
+      #expect(!hasControl(r.stdout), "\(r.stdout.debugDescription)")
+    }
+    let top = try #require(try json(predict.stdout)["topk"] as? [[String: Any]])
+    let tokens = Set(top.compactMap { $0["token"] as? String }.map { Array($0.unicodeScalars) })
+    for u in Self.tokenControls {
+      #expect(tokens.contains(Array(("t" + String(Character(u))).unicodeScalars)), "U+\(u.value)")
+    }
+    #expect(tokens.contains(Array("\u{1B}]0;PWNED\u{07}".unicodeScalars)))
+  }
+
+  @Test("an argument holding every control character is echoed escaped on one line")
+  func argumentsEscaped() throws {
+    // Every control character but NUL, which no argument can hold.
+    let hostile = String(
+      String.UnicodeScalarView((Array(0x01...0x1F) + Array(0x7F...0x9F)).map { Unicode.Scalar(UInt32($0))! }))
+    let results = [
+      try run(["predict", "--dir", "/nonexistent/" + hostile, "a", "b"]),
+      try run(["train", "--corpus", "/nonexistent/" + hostile]),
+      try run(["train", "--bogus" + hostile]),
+      try run(["train", "--weights", hostile]),
+    ]
+    for r in results {
+      expectCleanFailure(r)
+      #expect(!hasControl(r.stderr), "\(r.stderr.debugDescription)")
+      #expect(r.stderr.contains("\\n") && r.stderr.contains("\\e") && r.stderr.contains("\\u{9B}"), "\(r.stderr)")
+    }
+  }
+
+  @Test(
+    "a negative number reaches the option's own check, which names the option and its range",
+    arguments: [
+      (["predict", "--topk", "-1", "a", "b"], "--topk must be at least 0, got -1"),
+      (["infer", "--num-tokens", "-1"], "--num-tokens must be at least 0, got -1"),
+      (["infer", "--sample", "--temperature", "-1"], "--temperature must be"),
+      (["infer", "--sample", "--top-p", "-0.5"], "--top-p must be in (0, 1], got -0.5"),
+      (["infer", "--sample", "--top-k", "-1"], "--top-k must be at least 1, got -1"),
+      (["infer", "--seed", "-1"], "--seed must be a whole number from 0 to 18446744073709551615, got -1"),
+      (["tui", "--seed", "-3"], "--seed must be a whole number from 0 to 18446744073709551615, got -3"),
+      (["predict", "--epoch", "-1", "a", "b"], "--epoch must be at least 0, got -1"),
+      (["train", "--dense-limit", "-1"], "--dense-limit must be at least 0, got -1"),
+      (["bench", "--corpus", "x", "--runs", "-1"], "--runs must be at least 1, got -1"),
+      (
+        ["compare", "--contexts", "1", "-1", "a", "b"],
+        "--contexts must be 0 (unigram), 1 (bigram), 2 (context-2) or 3 (context-3), got -1"
+      ),
+      (["train", "--epochs", "-1"], "--epochs must be at least 0, got -1"),
+    ])
+  func negativeOptions(args: [String], message: String) throws {
+    let r = try run(args)
+    expectCleanFailure(r, contains: [message])
+    #expect(!r.stderr.contains("Missing value"), "\(r.stderr)")
+  }
+
+  @Test("with outputs a regular file, the error names outputs")
+  func outputsIsAFile() throws {
+    let ws = Workspace("outfile", corpus: catDog)
+    defer { ws.cleanup() }
+    #expect(FileManager.default.createFile(atPath: ws.path + "/outputs", contents: Data("x".utf8)))
+    let r = try run(["train", "--dir", ws.path, "--quiet"])
+    expectCleanFailure(r, contains: [ws.path + "/outputs: it exists and is not a directory"])
+  }
+
+  @Test("infer streams what it generates: the same tokens as the engine, text and JSON")
+  func inferStreams() throws {
+    let ws = Workspace("stream", corpus: catDog)
+    defer { ws.cleanup() }
+    #expect(try run(["train", "--dir", ws.path, "--quiet"]).status == 0)
+    let model = try ArtifactStore.load(directory: ws.path).model
+    let start = try model.ids(for: ["the", "dog"])
+    let want = ["the", "dog"] + model.generate(start: start, count: 3000).map { model.vocabulary.tokens[$0] }
+    let j = try run(["infer", "--dir", ws.path, "--json", "--num-tokens", "3000", "--start-tokens", "the", "dog"])
+    #expect(j.status == 0, "\(j.stderr)")
+    #expect(try json(j.stdout)["generated"] as? [String] == want)
+    #expect(j.stdout.hasSuffix("]}\n"))
+    let t = try run(["infer", "--dir", ws.path, "--num-tokens", "3000", "--start-tokens", "the", "dog"])
+    #expect(t.stdout.split(separator: "\n").last.map(String.init) == "  " + want.joined(separator: " "))
+    let s = try run(["infer", "--dir", ws.path, "--json", "--sample", "--seed", "5", "--num-tokens", "50"])
+    let sampled = try json(s.stdout)
+    #expect(Array((sampled["generated"] as? [String] ?? []).prefix(2)) == ["the", "cat"])
+    #expect((sampled["sampling"] as? [String: Any])?["seed"] as? Int == 5)
+  }
+}
