@@ -98,7 +98,7 @@ extension Infer {
     }
     let context = try model.context(for: start)
     let top = countTopK(model, context, k: topK.topk)
-    let options = SamplingOptions(temperature: temperature, topK: sampleTopK, topP: sampleTopP, seed: seed)
+    let options = SamplingOptions(temperature: temperature, topK: sampleTopK, topP: sampleTopP, seed: seed.value)
     let gen = model.generate(from: context, count: numTokens, sampling: sample ? options : nil)
     let words = gen.ids.map { model.vocabulary.tokens[$0] }
     let stopped = gen.stoppedUndefined ? "stopped: \(mleUndefinedMessage)" : nil
@@ -116,7 +116,7 @@ extension Infer {
             "sampling",
             .object([
               ("temperature", .double(temperature)), ("top_k", sampleTopK.map { .int($0) } ?? .null),
-              ("top_p", sampleTopP.map { .double($0) } ?? .null), ("seed", .int(Int(truncatingIfNeeded: seed))),
+              ("top_p", sampleTopP.map { .double($0) } ?? .null), ("seed", .int(Int(truncatingIfNeeded: seed.value))),
             ])
           ))
       }
@@ -133,7 +133,7 @@ extension Infer {
     if !unk.isEmpty { print(unk) }
     print(
       sample
-        ? "Sampled sequence (temperature \(temperature), seed \(seed)):"
+        ? "Sampled sequence (temperature \(temperature), seed \(seed.value)):"
         : "Generated sequence:")
     print("  " + (shownStart + words.map { TerminalText.escape($0) }).joined(separator: " "))
     if let s = stopped { print(s) }
