@@ -104,9 +104,22 @@ enum Snapshot {
     return nil
   }
 
-  /// Checks `grid` against the snapshot `name` (text, a line of size first).
+  /// The snapshot of `grid`: a line of size, then each row's text with, under it, the row's
+  /// styles, one letter per cell (`Grid.styleMap`; `.` is normal, trailing `.` removed).
+  static func render(_ grid: Grid) -> String {
+    let styles = grid.styleMap.split(separator: "\n", omittingEmptySubsequences: false)
+    var out = "size \(grid.width)x\(grid.height)\n"
+    for y in 0..<grid.height {
+      var style = String(styles[y])
+      while style.last == "." { style.removeLast() }
+      out += grid.line(y) + "\n" + style + "\n"
+    }
+    return out
+  }
+
+  /// Checks `grid` against the snapshot `name` (text and styles; a line of size first).
   static func check(_ grid: Grid, _ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
-    let actual = "size \(grid.width)x\(grid.height)\n\(grid.text)\n"
+    let actual = render(grid)
     let update = ProcessInfo.processInfo.environment["UPDATE_SNAPSHOTS"] == "1"
     if update || expected(name) == nil {
       try? FileManager.default.createDirectory(at: sourceDirectory, withIntermediateDirectories: true)
