@@ -20,7 +20,7 @@ enum Screen: Int, Sendable, CaseIterable {
   }
 }
 
-/// Side effects the state machine asks the run loop for.
+/// Side effects the state machine asks the run loop for (the effects of the key map's actions).
 enum Command: Equatable, Sendable {
   /// Pause the trainer at the next epoch boundary.
   case pauseTraining
@@ -32,7 +32,8 @@ enum Command: Equatable, Sendable {
   case quit
 }
 
-/// Everything the explorer shows, and how keys change it. Pure: no terminal, no threads.
+/// The explorer's state: what the screens share, each screen's own state (see `Screens/`), and the
+/// routing of keys through the key map to the screens' reducers. Pure: no terminal, no threads.
 struct AppState: Sendable {
   /// Facts about the corpus and run.
   let info: SessionInfo
@@ -139,7 +140,7 @@ struct AppState: Sendable {
     }
   }
 
-  private mutating func remember(_ history: [Distribution], for ctx: [Int]) {
+  mutating func remember(_ history: [Distribution], for ctx: [Int]) {
     let size = history.reduce(0) { $0 + $1.explicit.count + 1 }
     if historyCacheSize + size > Self.historyCacheLimit {
       historyCache.removeAll()
@@ -154,40 +155,48 @@ struct AppState: Sendable {
 
   // MARK: - Keys
 
-  /// Applies one key; returns the side effects for the run loop.
+  /// Applies one key through the key map (`KeyMap`); returns the side effects for the run loop.
   mutating func handle(_ key: Key) -> [Command] {
-    if key == .ctrlC { return [.quit] }
-    if key == .resize { return [] }
     if tooSmall {
       // Only the size notice is on screen: q quits even while the prompt has focus.
-      return key == .char("q") || key == .char("Q") ? [.quit] : []
+      return key == .ctrlC || key == .char("q") || key == .char("Q") ? [.quit] : []
     }
-    if key == .f1 {
-      toggleHelp()
-      return []
-    }
-    if isTyping { return handleTyping(key) }
-    switch key {
-    case .char("q"): return [.quit]
-    case .char("?"):
-      toggleHelp()
-      return []
-    case .tab:
-      cycle(+1)
-      return []
-    case .backTab:
-      cycle(-1)
-      return []
-    default: break
-    }
-    switch screen {
-    case .train: return handleTrain(key)
-    case .explore, .compare: handleExploreUnfocused(key)
-    case .generate: handleGenerate(key)
-    case .help:
-      if key == .escape || key == .enter { screen = beforeHelp }
+    guard let binding = KeyMap.binding(for: key, in: self) else { return [] }
+    return perform(binding.action, key: key)
+  }
+
+  /// Does `action` (bound to `key`): the shared ones here, the rest by the screen that owns them.
+  mutating func perform(_ action: Action, key: Key) -> [Command] {
+    switch action {
+    case .quit: return [.quit]
+    case .toggleHelp: toggleHelp()
+    case .closeHelp: screen = beforeHelp
+    case .nextScreen: cycle(+1)
+    case .previousScreen: cycle(-1)
+    case .moreK: adjustK(1)
+    case .fewerK: adjustK(-1)
+    case .togglePause, .stepEpoch, .skipReplay: return train.reduce(action)
+    case .submit: submit()
+    case .focusPrompt, .focusAndRecall, .focusAndInsert, .insert, .browseHistory, .complete, .edit, .leavePrompt:
+      explore.reduce(action, key: key, vocabulary: vocabulary)
+    case .scrub: _ = scrub(key)
+    case .step, .undo, .restart, .toggleSampling, .cooler, .warmer, .reseed:
+      generate.reduce(action, model: model)
     }
     return []
+  }
+
+  /// Whether Explore is on top with a prediction whose epochs the bars can travel through.
+  var canScrub: Bool {
+    guard screen == .explore, case .prediction(let p)? = explore.result else { return false }
+    return p.history.count > 1
+  }
+
+  /// Moves the Explore bars through the epochs for a scrubbing key; false when `key` is not
+  /// one (or there is no prediction with a history to travel through).
+  mutating func scrub(_ key: Key) -> Bool {
+    guard screen == .explore else { return false }
+    return explore.scrub(key)
   }
 
   private mutating func toggleHelp() {
@@ -199,12 +208,17 @@ struct AppState: Sendable {
     }
   }
 
-  /// Moves to the next (+1) or previous (-1) of Train, Explore, Generate, Compare.
-  mutating func cycle(_ direction: Int) {
+  /// The screen `direction` steps away in Tab order (from the one Help was opened on).
+  func neighbour(_ direction: Int) -> Screen {
     let from = screen == .help ? beforeHelp : screen
     let order = Screen.tabOrder
     let i = order.firstIndex(of: from) ?? 0
-    show(order[(i + direction + order.count) % order.count])
+    return order[(i + direction + order.count) % order.count]
+  }
+
+  /// Moves to the next (+1) or previous (-1) of Train, Explore, Generate, Compare.
+  mutating func cycle(_ direction: Int) {
+    show(neighbour(direction))
   }
 
   /// Brings `s` to the top.
@@ -217,247 +231,5 @@ struct AppState: Sendable {
 
   private mutating func adjustK(_ delta: Int) {
     topK = min(max(topK + delta, 1), Self.maxK)
-  }
-
-  // MARK: Train
-
-  private mutating func handleTrain(_ key: Key) -> [Command] {
-    switch key {
-    case .char(" "):
-      // Nothing left to pause once every epoch is on screen and training is over.
-      if train.complete && !train.paused { return [] }
-      train.paused.toggle()
-      return [train.paused ? .pauseTraining : .resumeTraining]
-    case .char("n"):
-      guard train.paused else { return [] }
-      if train.replaying {
-        train.revealed = Double(train.shown + 1)
-        return []
-      }
-      train.revealed = max(train.revealed, Double(train.status.epochsDone + 1))
-      return train.status.phase == .training ? [.stepEpoch] : []
-    case .char("s"):
-      train.skipped = true
-      return []
-    default:
-      return []
-    }
-  }
-
-  // MARK: Explore
-
-  private mutating func handleTyping(_ key: Key) -> [Command] {
-    // With an empty prompt the editing keys have nothing to edit: they travel through epochs.
-    if explore.input.isEmpty || key == .pageUp || key == .pageDown, scrub(key) { return [] }
-    switch key {
-    case .char(let c):
-      if (c == "+" || c == "-") && explore.input.isEmpty {
-        adjustK(c == "+" ? 1 : -1)
-      } else {
-        explore.insert(c)
-      }
-    case .enter: submit()
-    case .backspace:
-      if explore.cursor > 0 {
-        explore.input.remove(at: explore.cursor - 1)
-        explore.cursor -= 1
-        explore.note = nil
-      }
-    case .delete:
-      if explore.cursor < explore.input.count { explore.input.remove(at: explore.cursor) }
-    case .left: explore.cursor = max(0, explore.cursor - 1)
-    case .right: explore.cursor = min(explore.input.count, explore.cursor + 1)
-    case .home: explore.cursor = 0
-    case .end: explore.cursor = explore.input.count
-    case .ctrlU:
-      explore.setText("")
-      explore.note = nil
-    case .up: explore.browse(-1)
-    case .down: explore.browse(+1)
-    case .escape:
-      explore.focused = false
-      explore.note = nil
-    case .tab:
-      if explore.partialWord != nil { explore.complete(from: vocabulary) } else { cycle(+1) }
-    case .backTab: cycle(-1)
-    default: break
-    }
-    return []
-  }
-
-  private mutating func handleExploreUnfocused(_ key: Key) {
-    if scrub(key) { return }
-    switch key {
-    case .char("+"): adjustK(1)
-    case .char("-"): adjustK(-1)
-    case .enter, .char("/"): explore.focused = true
-    case .up:
-      explore.focused = true
-      explore.browse(-1)
-    case .char(let c) where c != " ":
-      explore.focused = true
-      explore.insert(c)
-    default: break
-    }
-  }
-
-  /// Moves the Explore bars through the epochs for a scrubbing key; false when `key` is not
-  /// one (or there is no prediction with a history to travel through).
-  ///
-  /// `<` `>` and Left/Right: one epoch; PgUp/PgDn: a tenth of the run; Home/End: epoch 0 / the
-  /// trained model.
-  mutating func scrub(_ key: Key) -> Bool {
-    guard screen == .explore, case .prediction(let p)? = explore.result, p.history.count > 1 else { return false }
-    let last = p.finalEpoch
-    let current = explore.epoch ?? last
-    let stride = max(1, last / 10)
-    let target: Int
-    switch key {
-    case .left, .char("<"): target = current - 1
-    case .right, .char(">"): target = current + 1
-    case .pageUp: target = current - stride
-    case .pageDown: target = current + stride
-    case .home: target = 0
-    case .end: target = last
-    default: return false
-    }
-    let clamped = min(max(target, 0), last)
-    explore.epoch = clamped == last ? nil : clamped
-    return true
-  }
-
-  /// Runs the typed text and records it in history: Explore predicts from its last n tokens,
-  /// Compare compares context lengths 1–3 on it.
-  mutating func submit() {
-    let text = explore.text
-    if !text.unicodeScalars.allSatisfy(Tokens.isSeparator), explore.history.last != text {
-      explore.history.append(text)
-    }
-    explore.historyIndex = nil
-    explore.note = nil
-    let words = Tokens.split(text)
-    if screen == .compare {
-      if words.isEmpty {
-        explore.note = "type some text: its last 1, 2 and 3 tokens are the three models' contexts"
-        return
-      }
-      explore.setText("")
-      lastWords = words
-      compare.setWords(words, vocabulary: vocabulary)
-      return
-    }
-    if !words.isEmpty { lastWords = words }
-    let n = info.contextLength
-    if words.isEmpty && n > 0 {
-      explore.note = "type \(n) context token\(n == 1 ? "" : "s"), then Enter"
-      return
-    }
-    explore.setText("")
-    if words.count < n {
-      explore.result = .needMore(needed: n, got: words.count)
-      return
-    }
-    runQuery(Array(words.suffix(n)))
-  }
-
-  private mutating func runQuery(_ ctx: [String]) {
-    let unknown = ctx.filter { vocabulary.id(of: $0) == nil }
-    if !unknown.isEmpty {
-      var seen = Set<[UInt8]>()
-      let uniq = unknown.filter { seen.insert(Array($0.utf8)).inserted }
-      explore.result = .unknown(uniq.map { ($0, vocabulary.suggestions(for: $0)) })
-      return
-    }
-    let ids = ctx.map { vocabulary.id(of: $0)! }
-    guard let model else {
-      explore.result = .waiting(context: ctx)
-      return
-    }
-    let followers = corpus.successors(of: ids)
-    // Replaying the row costs about epochs × occurrences × distinct successors steps: contexts
-    // so frequent that it would stall the screen are replayed in the background, and the most
-    // frequent ones (a unigram on a book) not at all.
-    let cost = Double(info.epochs) * Double(followers.occurrences) * Double(max(followers.counts.count, 1))
-    var history = historyCache[ids] ?? []
-    var pending = false
-    if history.isEmpty {
-      if cost <= Self.learningCurveBudget {
-        history = TimeTravel.history(
-          corpus: corpus, context: ids, learningRate: info.learningRate, epochs: info.epochs)
-        remember(history, for: ids)
-      } else if cost <= Self.backgroundHistoryBudget {
-        pending = true
-        jobs.append(.history(context: ids, corpus: corpus, learningRate: info.learningRate, epochs: info.epochs))
-      }
-    }
-    explore.epoch = nil
-    explore.result = .prediction(
-      ExplorePrediction(
-        context: ctx, ids: ids, distribution: model.distribution(context: ids), trained: model.isTrained(context: ids),
-        followers: followers, history: history, historyPending: pending))
-    lastContext = ids
-    contextVersion += 1
-  }
-
-  // MARK: Compare
-
-  /// On showing Compare: takes the latest submitted text and starts training the context
-  /// lengths (once).
-  mutating func prepareCompare() {
-    if let w = lastWords, compare.words != w { compare.setWords(w, vocabulary: vocabulary) }
-    requestComparison()
-  }
-
-  /// Asks the background to train the context lengths not trained yet, sparsest first (3, 2,
-  /// then 1, the slowest on a large vocabulary), so columns fill in as soon as possible; waits
-  /// for the explorer's own training to finish first.
-  mutating func requestComparison() {
-    guard model != nil else {
-      compare.waitingForTraining = true
-      return
-    }
-    compare.waitingForTraining = false
-    for n in compare.missing.reversed() {
-      compare.models[n] = .training(since: compare.now)
-      jobs.append(
-        .comparison(
-          contextLength: n, corpus: corpus, learningRate: info.learningRate, epochs: info.epochs,
-          holdout: compareHoldout))
-    }
-  }
-
-  // MARK: Generate
-
-  /// Starts a new generation when the Explore context changed since the last one.
-  mutating func prepareGenerate() {
-    guard model != nil else { return }
-    if let ctx = lastContext {
-      if generate.version != contextVersion {
-        generate.reset(start: ctx, origin: "the last Explore context", version: contextVersion)
-      }
-    } else if generate.version != -1 {
-      generate.reset(start: metaStart, origin: "the corpus's first tokens (meta start_tokens)", version: -1)
-    }
-  }
-
-  private mutating func handleGenerate(_ key: Key) {
-    switch key {
-    case .char(" "):
-      if let model { generate.step(model: model) }
-    case .backspace: generate.undo()
-    case .char("c"):
-      if let s = generate.start { generate.reset(start: s, origin: generate.origin, version: generate.version) }
-    case .char("m"): generate.sampling.toggle()
-    case .char("["): generate.temperature = max(0.1, ((generate.temperature - 0.1) * 10).rounded() / 10)
-    case .char("]"): generate.temperature = min(5.0, ((generate.temperature + 0.1) * 10).rounded() / 10)
-    case .char("r"):
-      // A new seed restarts the run, so every step of it comes from one seed.
-      generate.seed &+= 1
-      if let s = generate.start { generate.reset(start: s, origin: generate.origin, version: generate.version) }
-    case .char("+"): adjustK(1)
-    case .char("-"): adjustK(-1)
-    case .escape: break
-    default: break
-    }
   }
 }

@@ -1,6 +1,7 @@
 import NgramEngine
 
-/// Draws the whole screen for a state: header, the active view, footer — or the too-small notice.
+/// Draws the whole screen for a state: header, the active screen's view (given its view model),
+/// the footer (from the key map) — or the too-small notice.
 enum Render {
   /// The smallest terminal the views are laid out for.
   static let minWidth = 80
@@ -22,14 +23,14 @@ enum Render {
     }
     header(state, into: &g)
     let body = Rect(x: 1, y: 1, width: g.width - 2, height: g.height - 2)
-    let hints: String
     switch state.screen {
-    case .train: hints = TrainView.draw(state, in: body, into: &g)
-    case .explore: hints = ExploreView.draw(state, in: body, into: &g)
-    case .generate: hints = GenerateView.draw(state, in: body, into: &g)
-    case .compare: hints = CompareView.draw(state, in: body, into: &g)
-    case .help: hints = HelpView.draw(state, in: body, into: &g)
+    case .train: TrainView.draw(TrainView.Model(state), in: body, into: &g)
+    case .explore: ExploreView.draw(ExploreView.Model(state), in: body, into: &g)
+    case .generate: GenerateView.draw(GenerateView.Model(state), in: body, into: &g)
+    case .compare: CompareView.draw(CompareView.Model(state), in: body, into: &g)
+    case .help: HelpView.draw(KeyMap.helpSections, in: body, into: &g)
     }
+    let hints = KeyMap.footer(state)
     g.put(" " + hints, x: 0, y: g.height - 1, style: .dim, maxWidth: g.width)
   }
 

@@ -3,11 +3,36 @@ import NgramEngine
 /// The Compare screen: context lengths 1, 2 and 3 in three columns for the typed text, each with
 /// its top-k for the last n tokens, training loss, held-out perplexity and how many contexts it saw.
 enum CompareView {
-  /// Draws into `r`; returns the footer's key hints.
-  static func draw(_ state: AppState, in r: Rect, into g: inout Grid) -> String {
-    let e = state.explore
-    let c = state.compare
-    let d = " \(state.glyphs.dot) "
+  /// What the Compare screen shows.
+  struct Model {
+    let compare: CompareState
+    let explore: ExploreState
+    let info: SessionInfo
+    let glyphs: Glyphs
+    let vocabulary: Vocabulary
+    /// The holdout the comparison scores with.
+    let compareHoldout: Double
+    /// Epochs trained so far.
+    let epochsDone: Int
+    let topK: Int
+
+    init(_ s: AppState) {
+      compare = s.compare
+      explore = s.explore
+      info = s.info
+      glyphs = s.glyphs
+      vocabulary = s.vocabulary
+      compareHoldout = s.compareHoldout
+      epochsDone = s.train.status.epochsDone
+      topK = s.topK
+    }
+  }
+
+  /// Draws `view` into `r`.
+  static func draw(_ view: Model, in r: Rect, into g: inout Grid) {
+    let e = view.explore
+    let c = view.compare
+    let d = " \(view.glyphs.dot) "
     var y = r.y
     ExploreView.drawPrompt(e, label: "text> ", x: r.x, y: y, width: r.width, into: &g)
     y += 1
@@ -21,20 +46,16 @@ enum CompareView {
     }
     g.put(hint, x: r.x, y: y, style: e.note != nil ? .highlight : .dim, maxWidth: r.width)
     y += 2
-    let keys =
-      e.focused
-      ? "Enter compare  Up/Down history  Tab complete  Esc leave prompt  Ctrl-C quit"
-      : "Enter or / edit prompt  +/- k  Tab train  Shift-Tab generate  ? help  q quit"
 
     // Where training is.
     var status: String?
     if c.waitingForTraining {
       status =
-        "the three models train when the explorer's own training finishes (epoch \(state.train.status.epochsDone)/\(state.info.epochs))"
+        "the three models train when the explorer's own training finishes (epoch \(view.epochsDone)/\(view.info.epochs))"
     } else if let since = c.trainingSince {
       let lengths = c.training.map(String.init).joined(separator: ", ")
       status =
-        "training context length\(c.training.count == 1 ? "" : "s") \(lengths) in the background\(state.glyphs.ellipsis) \(Int(max(c.now - since, 0))) s (once for all texts)"
+        "training context length\(c.training.count == 1 ? "" : "s") \(lengths) in the background\(view.glyphs.ellipsis) \(Int(max(c.now - since, 0))) s (once for all texts)"
     }
 
     guard let words = c.words else {
@@ -45,13 +66,13 @@ enum CompareView {
       Wrap.draw(
         "Compare context lengths: type some text (or ask on Explore first) and press Enter. Models reading the last 1, 2 and 3 tokens, trained on the same corpus (as `ngram-tui compare`), answer side by side: more context gives sharper answers, but fewer of the contexts met in new text were ever seen in training.",
         x: r.x, y: y, width: min(r.width, 76), maxRows: r.bottom - y, style: .dim, into: &g)
-      return keys
+      return
     }
     let text = "\"" + words.joined(separator: " ") + "\""
     var x = g.put("comparing ", x: r.x, y: y, style: .heading)
     x = g.put(text, x: x, y: y, style: .heading, maxWidth: r.x + r.width - x)
     let setting =
-      "   each trained on the whole corpus: lr \(TrainView.lr(state.info.learningRate)), \(state.info.epochs) epochs"
+      "   each trained on the whole corpus: lr \(TrainView.lr(view.info.learningRate)), \(view.info.epochs) epochs"
     g.put(setting, x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
     y += 1
     if let status { g.put(status, x: r.x, y: y, style: .dim, maxWidth: r.width) }
@@ -59,7 +80,7 @@ enum CompareView {
 
     // Three columns.
     let gap = 2
-    let columns = c.columns(vocabulary: state.vocabulary)
+    let columns = c.columns(vocabulary: view.vocabulary)
     let count = max(columns.count, 1)
     let colWidth = min((r.width - gap * (count - 1)) / count, 40)
     let models = columns.compactMap { col -> ContextComparison? in
@@ -72,29 +93,28 @@ enum CompareView {
     for (i, col) in columns.enumerated() {
       let cx = r.x + i * (colWidth + gap)
       let used = drawColumn(
-        col.contextLength, col.column, words: words, best: bestPerplexity, state: state,
+        col.contextLength, col.column, words: words, best: bestPerplexity, view: view,
         rect: Rect(x: cx, y: y, width: colWidth, height: max(0, r.bottom - y - summaryRows)), into: &g)
       bottom = max(bottom, y + used)
     }
     y = bottom + 1
     if summaryRows > 0 && y < r.bottom {
       Wrap.draw(
-        "More context: lower training loss (sharper, more memorised answers), but more held-out contexts never seen in training. Held-out: a second run per length trained on the first \(Format.fixed((1 - state.compareHoldout) * 100, 0))% of the tokens, scored on the rest. * this explorer's context length.",
+        "More context: lower training loss (sharper, more memorised answers), but more held-out contexts never seen in training. Held-out: a second run per length trained on the first \(Format.fixed((1 - view.compareHoldout) * 100, 0))% of the tokens, scored on the rest. * this explorer's context length.",
         x: r.x, y: y, width: min(r.width, 100), maxRows: r.bottom - y, style: .dim, into: &g)
     }
-    return keys
   }
 
   /// Draws one context length's column; returns the rows used.
   static func drawColumn(
-    _ n: Int, _ column: CompareColumn?, words: [String], best: Double?, state: AppState, rect: Rect,
+    _ n: Int, _ column: CompareColumn?, words: [String], best: Double?, view: Model, rect: Rect,
     into g: inout Grid
   ) -> Int {
     let w = rect.width
     var y = rect.y
     guard rect.height > 0, w > 4 else { return 0 }
     var x = g.put("context \(n)", x: rect.x, y: y, style: .heading)
-    if n == state.info.contextLength { x = g.put("*", x: x, y: y, style: .heading) }
+    if n == view.info.contextLength { x = g.put("*", x: x, y: y, style: .heading) }
     if words.count >= n {
       let ctx = words.suffix(n).joined(separator: " ")
       x = g.put(": ", x: x, y: y, style: .heading, maxWidth: rect.x + w - x)
@@ -110,7 +130,7 @@ enum CompareView {
     case nil:
       line("waiting", .dim)
     case .training(let since)?:
-      line("training\(state.glyphs.ellipsis) \(Int(max(state.compare.now - since, 0))) s", .dim)
+      line("training\(view.glyphs.ellipsis) \(Int(max(view.compare.now - since, 0))) s", .dim)
     case .needsTokens(let typed)?:
       y += Wrap.draw(
         "needs \(n) typed tokens (got \(typed))", x: rect.x, y: y, width: w, maxRows: rect.bottom - y, style: .dim,
@@ -134,14 +154,14 @@ enum CompareView {
       if let u = a.heldOutUnseen { line("held-out unseen \(Format.percent(u))", .dim) }
       line(
         a.contextSeen ? "context seen in training" : "never seen: all equal", a.contextSeen ? .dim : .warning)
-      let top = Array(a.topK.prefix(state.topK))
+      let top = Array(a.topK.prefix(view.topK))
       let tokenWidth = min(max(top.map { DisplayWidth.of($0.token) }.max() ?? 1, 3), max(3, w / 3))
       let barWidth = max(1, w - tokenWidth - 1 - 1 - 6)
       for p in top where y < rect.bottom {
         var cx = g.put(
-          DisplayWidth.pad(p.token, to: tokenWidth, ellipsis: state.glyphs.ellipsis), x: rect.x, y: y)
+          DisplayWidth.pad(p.token, to: tokenWidth, ellipsis: view.glyphs.ellipsis), x: rect.x, y: y)
         cx += 1
-        let (filled, track) = state.glyphs.bar(fraction: p.probability, width: barWidth)
+        let (filled, track) = view.glyphs.bar(fraction: p.probability, width: barWidth)
         let after = g.put(filled, x: cx, y: y, style: .bar)
         g.put(track, x: after, y: y, style: .track)
         g.put(DisplayWidth.padLeft(Format.percent(p.probability), to: 6), x: cx + barWidth + 1, y: y)

@@ -13,10 +13,33 @@ import NgramEngine
 
 /// The Explore screen: the context prompt and, after Enter, the model's top-k beside the corpus counts.
 enum ExploreView {
-  /// Draws into `r`; returns the footer's key hints.
-  static func draw(_ state: AppState, in r: Rect, into g: inout Grid) -> String {
-    let e = state.explore
-    let n = state.info.contextLength
+  /// What the Explore screen shows.
+  struct Model {
+    let explore: ExploreState
+    let info: SessionInfo
+    let glyphs: Glyphs
+    let tokens: [String]
+    /// The corpus's first n tokens (the example context).
+    let metaStart: [Int]
+    /// Epochs trained so far.
+    let epochsDone: Int
+    let topK: Int
+
+    init(_ s: AppState) {
+      explore = s.explore
+      info = s.info
+      glyphs = s.glyphs
+      tokens = s.vocabulary.tokens
+      metaStart = s.metaStart
+      epochsDone = s.train.status.epochsDone
+      topK = s.topK
+    }
+  }
+
+  /// Draws `view` into `r`.
+  static func draw(_ view: Model, in r: Rect, into g: inout Grid) {
+    let e = view.explore
+    let n = view.info.contextLength
     var y = r.y
 
     drawPrompt(e, label: "context> ", x: r.x, y: y, width: r.width, into: &g)
@@ -25,21 +48,21 @@ enum ExploreView {
     if let note = e.note {
       hint = note
     } else if !e.focused, case .prediction(let p)? = e.result, p.history.count > 1 {
-      let d = " \(state.glyphs.dot) "
+      let d = " \(view.glyphs.dot) "
       hint = "prompt inactive: Enter or / to type" + d + "< > Home End: epochs 0-\(p.finalEpoch)" + d + "q quit"
     } else if e.input.isEmpty, case .prediction(let p)? = e.result, p.history.count > 1 {
-      let d = " \(state.glyphs.dot) "
+      let d = " \(view.glyphs.dot) "
       let step = max(1, p.finalEpoch / 10)
       hint =
         "< >: epoch -/+1" + d + "PgUp PgDn: -/+\(step)" + d + "Home End: 0 / \(p.finalEpoch)" + d
         + "or type a new context"
     } else if e.focused {
-      let d = " \(state.glyphs.dot) "
+      let d = " \(view.glyphs.dot) "
       hint =
         "type \(n == 0 ? "anything (unigram: no context)" : "\(n) token\(n == 1 ? "" : "s")"), then Enter" + d
         + "Tab completes a word" + d + "Up/Down history"
     } else {
-      let d = " \(state.glyphs.dot) "
+      let d = " \(view.glyphs.dot) "
       hint = "prompt inactive: Enter or / to type" + d + "Tab next screen" + d + "+/- change k" + d + "q quit"
     }
     g.put(hint, x: r.x, y: y, style: e.note != nil ? .highlight : .dim, maxWidth: r.width)
@@ -48,7 +71,7 @@ enum ExploreView {
     switch e.result {
     case nil:
       Wrap.draw(
-        "Ask the model what comes next: type a context of \(n) token\(n == 1 ? "" : "s") from the corpus (for example the first ones, \(state.metaStart.map { state.vocabulary.tokens[$0] }.joined(separator: " "))) and press Enter. The bars show the model's probabilities for the next token; beside them, how often each actually followed that context in the corpus.",
+        "Ask the model what comes next: type a context of \(n) token\(n == 1 ? "" : "s") from the corpus (for example the first ones, \(view.metaStart.map { view.tokens[$0] }.joined(separator: " "))) and press Enter. The bars show the model's probabilities for the next token; beside them, how often each actually followed that context in the corpus.",
         x: r.x, y: y, width: min(r.width, 76), maxRows: r.bottom - y, style: .dim, into: &g)
     case .needMore(let needed, let got)?:
       g.put(
@@ -56,7 +79,7 @@ enum ExploreView {
         x: r.x, y: y, style: .warning, maxWidth: r.width)
     case .waiting(let ctx)?:
       g.put(
-        "\"\(ctx.joined(separator: " "))\": the model is still training (epoch \(state.train.status.epochsDone)/\(state.info.epochs)); the answer appears when it finishes.",
+        "\"\(ctx.joined(separator: " "))\": the model is still training (epoch \(view.epochsDone)/\(view.info.epochs)); the answer appears when it finishes.",
         x: r.x, y: y, style: .dim, maxWidth: r.width)
     case .unknown(let list)?:
       for item in list where y < r.bottom {
@@ -70,16 +93,8 @@ enum ExploreView {
         g.put("Tab completes a partial word from the vocabulary.", x: r.x, y: y + 1, style: .dim, maxWidth: r.width)
       }
     case .prediction(let p)?:
-      drawPrediction(p, state: state, r: Rect(x: r.x, y: y, width: r.width, height: r.bottom - y), into: &g)
+      drawPrediction(p, view: view, r: Rect(x: r.x, y: y, width: r.width, height: r.bottom - y), into: &g)
     }
-    if case .prediction(let p)? = e.result, p.history.count > 1 {
-      return e.focused
-        ? "Enter predict  < > epochs  Up/Down history  Tab complete  Esc leave prompt"
-        : "Enter or / edit  < > Home End epochs  +/- k  Tab generate  ? help  q quit"
-    }
-    return e.focused
-      ? "Enter predict  Up/Down history  Tab complete  Esc leave prompt  Ctrl-C quit"
-      : "Enter or / edit prompt  +/- k  Tab generate  Shift-Tab train  ? help  q quit"
   }
 
   /// The prompt line (shared with Compare): `label`, the text, and the cursor when focused.
@@ -103,13 +118,13 @@ enum ExploreView {
     }
   }
 
-  static func drawPrediction(_ p: ExplorePrediction, state: AppState, r: Rect, into g: inout Grid) {
-    let tokens = state.vocabulary.tokens
+  static func drawPrediction(_ p: ExplorePrediction, view: Model, r: Rect, into g: inout Grid) {
+    let tokens = view.tokens
     let f = p.followers
     let scrubbable = p.history.count > 1
     let last = p.finalEpoch
-    let epoch = min(state.explore.epoch ?? last, last)
-    let dist = p.distribution(atEpoch: state.explore.epoch)
+    let epoch = min(view.explore.epoch ?? last, last)
+    let dist = p.distribution(atEpoch: view.explore.epoch)
     var y = r.y
     let ctxText = p.context.isEmpty ? "(no context)" : "\"" + p.context.joined(separator: " ") + "\""
     var x = g.put("next token after \(ctxText)", x: r.x, y: y, style: .heading, maxWidth: r.width)
@@ -119,7 +134,7 @@ enum ExploreView {
         epoch == last ? "the trained model" : epoch == 0 ? "untrained: uniform" : "time travel; End returns"
       when = "after epoch \(epoch) of \(last) (\(what))"
     } else if p.historyPending {
-      when = "replaying its \(state.info.epochs) epochs for time travel\(state.glyphs.ellipsis)"
+      when = "replaying its \(view.info.epochs) epochs for time travel\(view.glyphs.ellipsis)"
     } else {
       when = nil
     }
@@ -138,14 +153,14 @@ enum ExploreView {
     y += 2
 
     // The chart of the trained model's top tokens over the epochs, when there is a history.
-    let k = state.topK
+    let k = view.topK
     let charted = Array(p.curves.prefix(min(3, k)))
     let chartRows = charted.isEmpty ? 1 : charted.count + 1
     let footerRows = 1 + 1 + chartRows + 1 + 1
     let top = dist.top(k)
     let maxRows = max(1, r.bottom - y - footerRows)
     let used = Bars.draw(
-      top, tokens: tokens, glyphs: state.glyphs,
+      top, tokens: tokens, glyphs: view.glyphs,
       extra: { id in
         let c = f.counts.first { $0.id == id }?.count ?? 0
         guard c > 0 else { return "-" }
@@ -159,7 +174,7 @@ enum ExploreView {
     }
     y += 1
 
-    let shown = state.explore.shownStats(p)
+    let shown = view.explore.shownStats(p)
     let h = shown.entropyBits
     let ppl = pow(2.0, h)
     var stats = "entropy \(Format.fixed(h, 4)) bits  perplexity \(Format.fixed(ppl, 2))"
@@ -171,7 +186,7 @@ enum ExploreView {
     y += 1
     if !charted.isEmpty && y + chartRows <= r.bottom {
       y += EpochChart.draw(
-        charted, epochs: p.history.count, epoch: epoch, tokens: tokens, glyphs: state.glyphs, x: r.x, y: y,
+        charted, epochs: p.history.count, epoch: epoch, tokens: tokens, glyphs: view.glyphs, x: r.x, y: y,
         width: min(r.width, 100), into: &g)
     } else if p.historyPending {
       g.put("(the learning curves appear when the replay finishes)", x: r.x, y: y, style: .dim, maxWidth: r.width)

@@ -1,30 +1,3 @@
-/// Facts about the run shown at the top of the Train screen.
-struct SessionInfo: Sendable, Equatable {
-  /// The corpus file's name.
-  var corpusName: String
-  /// The base directory artifacts are written under.
-  var directory: String
-  /// Tokens in the corpus.
-  var tokens: Int
-  /// Distinct tokens.
-  var vocabSize: Int
-  /// Training pairs per epoch.
-  var pairs: Int
-  /// Distinct contexts (trained rows).
-  var contexts: Int
-  /// Tokens of context.
-  var contextLength: Int
-  /// SGD step size.
-  var learningRate: Double
-  /// Epochs requested.
-  var epochs: Int
-  /// The share of tokens held out for validation (0: none).
-  var holdout: Double = 0
-  /// The lowest average loss this model form can reach: the entropy of the observed successor
-  /// counts (nats), which training approaches.
-  var lossFloor: Double? = nil
-}
-
 /// One finished epoch, as charted.
 struct EpochPoint: Equatable, Sendable {
   /// Mean loss.
@@ -143,5 +116,31 @@ struct TrainDisplay: Equatable, Sendable {
       done += Double(status.pairsDone) / Double(pairsPerEpoch)
     }
     return min(done / Double(totalEpochs), 1)
+  }
+}
+
+extension TrainDisplay {
+  /// The Train screen's reducer: applies a key-map action; returns what the trainer must do.
+  mutating func reduce(_ action: Action) -> [Command] {
+    switch action {
+    case .togglePause:
+      // Nothing left to pause once every epoch is on screen and training is over.
+      if complete && !paused { return [] }
+      paused.toggle()
+      return [paused ? .pauseTraining : .resumeTraining]
+    case .stepEpoch:
+      guard paused else { return [] }
+      if replaying {
+        revealed = Double(shown + 1)
+        return []
+      }
+      revealed = max(revealed, Double(status.epochsDone + 1))
+      return status.phase == .training ? [.stepEpoch] : []
+    case .skipReplay:
+      skipped = true
+      return []
+    default:
+      return []
+    }
   }
 }

@@ -211,3 +211,74 @@ struct ExploreState: Sendable {
     }
   }
 }
+
+extension ExploreState {
+  /// The prompt's reducer (Explore and Compare share the prompt): applies a key-map action
+  /// bound to `key`.
+  mutating func reduce(_ action: Action, key: Key, vocabulary: Vocabulary) {
+    switch action {
+    case .focusPrompt: focused = true
+    case .focusAndRecall:
+      focused = true
+      browse(-1)
+    case .focusAndInsert, .insert:
+      guard case .char(let c) = key else { return }
+      focused = true
+      insert(c)
+    case .browseHistory: browse(key == .up ? -1 : +1)
+    case .complete: complete(from: vocabulary)
+    case .leavePrompt:
+      focused = false
+      note = nil
+    case .edit: edit(key)
+    default: break
+    }
+  }
+
+  /// Moves the cursor or edits the text for an editing key.
+  private mutating func edit(_ key: Key) {
+    switch key {
+    case .backspace:
+      if cursor > 0 {
+        input.remove(at: cursor - 1)
+        cursor -= 1
+        note = nil
+      }
+    case .delete:
+      if cursor < input.count { input.remove(at: cursor) }
+    case .left: cursor = max(0, cursor - 1)
+    case .right: cursor = min(input.count, cursor + 1)
+    case .home: cursor = 0
+    case .end: cursor = input.count
+    case .ctrlU:
+      setText("")
+      note = nil
+    default: break
+    }
+  }
+
+  /// Moves the bars through the epochs for a scrubbing key; false when `key` is not one (or
+  /// there is no prediction with a history to travel through).
+  ///
+  /// `<` `>` and Left/Right: one epoch; PgUp/PgDn: a tenth of the run; Home/End: epoch 0 / the
+  /// trained model.
+  mutating func scrub(_ key: Key) -> Bool {
+    guard case .prediction(let p)? = result, p.history.count > 1 else { return false }
+    let last = p.finalEpoch
+    let current = epoch ?? last
+    let stride = max(1, last / 10)
+    let target: Int
+    switch key {
+    case .left, .char("<"): target = current - 1
+    case .right, .char(">"): target = current + 1
+    case .pageUp: target = current - stride
+    case .pageDown: target = current + stride
+    case .home: target = 0
+    case .end: target = last
+    default: return false
+    }
+    let clamped = min(max(target, 0), last)
+    epoch = clamped == last ? nil : clamped
+    return true
+  }
+}

@@ -12,11 +12,24 @@ import Dispatch
 
 /// The Train screen: corpus facts, progress, loss and accuracy charts, and the run's status.
 enum TrainView {
-  /// Draws into `r`; returns the footer's key hints.
-  static func draw(_ state: AppState, in r: Rect, into g: inout Grid) -> String {
-    let info = state.info
-    let t = state.train
-    let gl = state.glyphs
+  /// What the Train screen shows.
+  struct Model {
+    let info: SessionInfo
+    let train: TrainDisplay
+    let glyphs: Glyphs
+
+    init(_ s: AppState) {
+      info = s.info
+      train = s.train
+      glyphs = s.glyphs
+    }
+  }
+
+  /// Draws `view` into `r`.
+  static func draw(_ view: Model, in r: Rect, into g: inout Grid) {
+    let info = view.info
+    let t = view.train
+    let gl = view.glyphs
     var y = r.y
     let sep = "   "
     let facts1 =
@@ -46,7 +59,7 @@ enum TrainView {
     g.put(pct, x: x, y: y)
     y += 1
 
-    // Throughput, time, state.
+    // Throughput, time, view.
     let st = t.status
     let pairsSoFar = Double(st.epochsDone * info.pairs + (st.phase == .training ? st.pairsDone : 0))
     let rate = st.elapsed > 0 ? pairsSoFar / st.elapsed : 0
@@ -171,8 +184,6 @@ enum TrainView {
     case .cancelled:
       g.put("training cancelled", x: r.x, y: sy, style: .warning, maxWidth: r.width)
     }
-    let pause = t.paused ? "Space resume  n step one epoch" : "Space pause"
-    return "\(pause)  s skip replay  Tab explore  ? help  q quit"
   }
 
   /// The learning rate as the meta writes it (shortest form).

@@ -2,18 +2,40 @@ import NgramEngine
 
 /// The Generate screen: greedy (or sampled) decoding one token per key, with each step's window and bars.
 enum GenerateView {
-  /// Draws into `r`; returns the footer's key hints.
-  static func draw(_ state: AppState, in r: Rect, into g: inout Grid) -> String {
-    let gen = state.generate
-    let tokens = state.vocabulary.tokens
-    let n = state.info.contextLength
+  /// What the Generate screen shows.
+  struct Model {
+    let generate: GenerateState
+    let info: SessionInfo
+    let glyphs: Glyphs
+    let tokens: [String]
+    /// The trained model (nil while training).
+    let model: NgramModel?
+    /// Epochs trained so far.
+    let epochsDone: Int
+    let topK: Int
+
+    init(_ s: AppState) {
+      generate = s.generate
+      info = s.info
+      glyphs = s.glyphs
+      tokens = s.vocabulary.tokens
+      model = s.model
+      epochsDone = s.train.status.epochsDone
+      topK = s.topK
+    }
+  }
+
+  /// Draws `view` into `r`.
+  static func draw(_ view: Model, in r: Rect, into g: inout Grid) {
+    let gen = view.generate
+    let tokens = view.tokens
+    let n = view.info.contextLength
     var y = r.y
-    let hints = "Space step  Backspace undo  c restart  m mode  [ ] temperature  r seed  q quit"
-    guard let start = gen.start, state.model != nil else {
+    guard let start = gen.start, view.model != nil else {
       g.put(
-        "The model is still training (epoch \(state.train.status.epochsDone)/\(state.info.epochs)); generation starts when it finishes.",
+        "The model is still training (epoch \(view.epochsDone)/\(view.info.epochs)); generation starts when it finishes.",
         x: r.x, y: y, style: .dim, maxWidth: r.width)
-      return hints
+      return
     }
 
     // Mode.
@@ -47,23 +69,23 @@ enum GenerateView {
       chosen = last.chosen
       let how = last.sampled ? "sampled" : "greedy"
       g.put(
-        "step \(gen.steps.count): window\(windowName) \(show(last.window)) \(state.glyphs.arrow) \(tokens[last.chosen])  (\(how))",
+        "step \(gen.steps.count): window\(windowName) \(show(last.window)) \(view.glyphs.arrow) \(tokens[last.chosen])  (\(how))",
         x: r.x, y: y, style: .heading, maxWidth: r.width)
     } else {
-      dist = state.model!.distribution(context: gen.window)
+      dist = view.model!.distribution(context: gen.window)
       g.put(
         "next: window\(windowName) \(show(gen.window))   press Space to take a step", x: r.x, y: y, style: .heading,
         maxWidth: r.width)
     }
     y += 1
     let reserve = 8
-    let k = state.topK
+    let k = view.topK
     var top = dist.top(k)
     if let c = chosen, !top.contains(where: { $0.id == c }) {
       top.append(Distribution.Entry(id: c, probability: dist.probability(of: c)))  // a sampled token outside the top k still shows
     }
     let used = Bars.draw(
-      top, tokens: tokens, glyphs: state.glyphs, chosen: chosen, x: r.x, y: y, width: min(r.width, 100),
+      top, tokens: tokens, glyphs: view.glyphs, chosen: chosen, x: r.x, y: y, width: min(r.width, 100),
       maxRows: max(1, r.bottom - y - reserve), into: &g)
     y += used + 1
 
@@ -115,6 +137,5 @@ enum GenerateView {
       Wrap.draw(
         msg, x: r.x, y: y, width: r.width, maxRows: max(0, r.bottom - y), style: rep.greedy ? .warning : .dim, into: &g)
     }
-    return hints
   }
 }

@@ -108,3 +108,24 @@ struct GenerateState: Sendable {
     return nil
   }
 }
+
+extension GenerateState {
+  /// The Generate screen's reducer: applies a key-map action (a step needs the trained model).
+  mutating func reduce(_ action: Action, model: NgramModel?) {
+    switch action {
+    case .step:
+      if let model { step(model: model) }
+    case .undo: undo()
+    case .restart:
+      if let s = start { reset(start: s, origin: origin, version: version) }
+    case .toggleSampling: sampling.toggle()
+    case .cooler: temperature = max(0.1, ((temperature - 0.1) * 10).rounded() / 10)
+    case .warmer: temperature = min(5.0, ((temperature + 0.1) * 10).rounded() / 10)
+    case .reseed:
+      // A new seed restarts the run, so every step of it comes from one seed.
+      seed &+= 1
+      if let s = start { reset(start: s, origin: origin, version: version) }
+    default: break
+    }
+  }
+}

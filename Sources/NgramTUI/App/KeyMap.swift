@@ -1,0 +1,289 @@
+/// What a key does: the action column of the key map. `AppState.perform` hands each to the
+/// screen that owns it (its reducer) or does it itself when it is shared (screens, help, k).
+enum Action: Equatable, Sendable {
+  // Everywhere.
+  /// Leave the explorer.
+  case quit
+  /// Show Help, or go back from it.
+  case toggleHelp
+  /// Leave Help for the screen it was opened from.
+  case closeHelp
+  /// The next screen in Tab order.
+  case nextScreen
+  /// The previous screen in Tab order.
+  case previousScreen
+  /// One more / one fewer prediction listed (Explore, Generate, Compare).
+  case moreK, fewerK
+
+  // Train.
+  /// Pause or resume training (or the replay).
+  case togglePause
+  /// While paused: one more epoch.
+  case stepEpoch
+  /// Show every finished epoch now.
+  case skipReplay
+
+  // The prompt of Explore and Compare.
+  /// Run the typed text.
+  case submit
+  /// Give the prompt the keys.
+  case focusPrompt
+  /// Give the prompt the keys and recall the previous text.
+  case focusAndRecall
+  /// Give the prompt the keys and type the key's character.
+  case focusAndInsert
+  /// Type the key's character.
+  case insert
+  /// Up / Down: older / newer text from the history.
+  case browseHistory
+  /// Complete the partial word from the vocabulary.
+  case complete
+  /// Move the cursor or edit the text (by the key: arrows, Home, End, Backspace, Delete, Ctrl-U).
+  case edit
+  /// Take the keys away from the prompt.
+  case leavePrompt
+
+  // Explore's time travel.
+  /// Move the bars through the epochs (by the key: one epoch, a tenth, the first, the last).
+  case scrub
+
+  // Generate.
+  /// One decoding step.
+  case step
+  /// Undo the last step.
+  case undo
+  /// Start again from the start window.
+  case restart
+  /// Greedy ↔ sampling.
+  case toggleSampling
+  /// Temperature −0.1 / +0.1.
+  case cooler, warmer
+  /// A new seed, and start again.
+  case reseed
+}
+
+/// Which keys a binding answers.
+enum KeyPattern: Sendable {
+  /// Exactly this key.
+  case key(Key)
+  /// A printable character other than these.
+  case character(except: Set<Character>)
+
+  func matches(_ key: Key) -> Bool {
+    switch (self, key) {
+    case (.key(let k), _): return k == key
+    case (.character(let except), .char(let c)): return !except.contains(c)
+    default: return false
+    }
+  }
+}
+
+/// The sections of the Help screen, in order.
+enum HelpSection: Int, CaseIterable, Sendable {
+  case everywhere, train, prompt, generate
+
+  /// The section's heading.
+  var title: String {
+    switch self {
+    case .everywhere: return "Everywhere"
+    case .train: return "Train"
+    case .prompt: return "Explore and Compare (one shared prompt)"
+    case .generate: return "Generate"
+    }
+  }
+}
+
+/// One row of the Help screen: how the keys are written and what they do.
+struct HelpRow: Sendable {
+  let section: HelpSection
+  let keys: String
+  let text: String
+}
+
+/// One binding: keys, the screens where they apply (none: everywhere) and when, the action,
+/// its row on the Help screen (a row may describe the bindings after it too) and its hint in
+/// the footer of its screens (nil where the footer leaves it out).
+struct Binding: Sendable {
+  let keys: [KeyPattern]
+  let screens: Set<Screen>
+  let when: @Sendable (AppState) -> Bool
+  let action: Action
+  let help: HelpRow?
+  let footer: @Sendable (AppState) -> String?
+
+  init(
+    _ keys: [KeyPattern], on screens: Set<Screen> = [], when: @escaping @Sendable (AppState) -> Bool = { _ in true },
+    _ action: Action, help: HelpRow? = nil, footer: @escaping @Sendable (AppState) -> String? = { _ in nil }
+  ) {
+    self.keys = keys
+    self.screens = screens
+    self.when = when
+    self.action = action
+    self.help = help
+    self.footer = footer
+  }
+
+  /// Whether the binding applies in `state` (screen and condition; not the key).
+  func applies(in state: AppState) -> Bool {
+    (screens.isEmpty || screens.contains(state.screen)) && when(state)
+  }
+}
+
+/// The key map: every binding of the explorer, written once. The first binding (in this order)
+/// whose key, screen and condition match a key press gets it; the footer lists, in this order,
+/// the hints of the bindings that apply; the Help screen lists the rows section by section, in
+/// this order.
+enum KeyMap {
+  static let bindings: [Binding] = train + prompt + generate + helpScreen + everywhere
+
+  // MARK: Train
+
+  static let train: [Binding] = [
+    Binding(
+      [.key(.char(" "))], on: [.train], .togglePause,
+      help: HelpRow(section: .train, keys: "Space / n", text: "pause/resume / while paused: run one more epoch"),
+      footer: { $0.train.paused ? "Space resume" : "Space pause" }),
+    Binding([.key(.char("n"))], on: [.train], .stepEpoch, footer: { $0.train.paused ? "n step one epoch" : nil }),
+    Binding(
+      [.key(.char("s"))], on: [.train], .skipReplay,
+      help: HelpRow(section: .train, keys: "s", text: "skip the paced replay: show every finished epoch now"),
+      footer: { _ in "s skip replay" }),
+  ]
+
+  // MARK: The prompt of Explore and Compare
+
+  static let promptScreens: Set<Screen> = [.explore, .compare]
+
+  /// Whether a key that can also move through the epochs does so: on Explore, with a history
+  /// to travel through, when the prompt does not have the keys or is empty.
+  @Sendable static func scrubs(_ s: AppState) -> Bool {
+    s.canScrub && (!s.isTyping || s.explore.input.isEmpty)
+  }
+
+  static let prompt: [Binding] = [
+    Binding(
+      [.key(.enter)], on: promptScreens, when: { $0.isTyping }, .submit,
+      help: HelpRow(section: .prompt, keys: "Enter", text: "predict from the last n tokens (Compare: n = 1, 2, 3)"),
+      footer: { !$0.isTyping ? nil : $0.screen == .compare ? "Enter compare" : "Enter predict" }),
+    Binding(
+      [.key(.enter), .key(.char("/"))], on: promptScreens, when: { !$0.isTyping }, .focusPrompt,
+      footer: { $0.isTyping ? nil : $0.canScrub ? "Enter or / edit" : "Enter or / edit prompt" }),
+    Binding(
+      [.key(.char("<")), .key(.char(">"))], on: [.explore], when: scrubs, .scrub,
+      footer: { $0.canScrub ? ($0.isTyping ? "< > epochs" : "< > Home End epochs") : nil }),
+    Binding(
+      [.key(.up), .key(.down)], on: promptScreens, when: { $0.isTyping }, .browseHistory,
+      help: HelpRow(
+        section: .prompt, keys: "Up/Down  Tab", text: "history; complete a word (after a space: next screen)"),
+      footer: { $0.isTyping ? "Up/Down history" : nil }),
+    Binding([.key(.up)], on: promptScreens, when: { !$0.isTyping }, .focusAndRecall),
+    Binding(
+      [.key(.tab)], on: promptScreens, when: { $0.isTyping && $0.explore.partialWord != nil }, .complete,
+      footer: { $0.isTyping ? "Tab complete" : nil }),
+    Binding(
+      [.key(.left), .key(.right), .key(.home), .key(.end)], on: promptScreens,
+      when: { $0.isTyping && !scrubs($0) }, .edit,
+      help: HelpRow(section: .prompt, keys: "Left/Right Home End", text: "move; Backspace, Delete and Ctrl-U edit")),
+    Binding([.key(.backspace), .key(.delete), .key(.ctrlU)], on: promptScreens, when: { $0.isTyping }, .edit),
+    Binding(
+      [.key(.escape)], on: promptScreens, when: { $0.isTyping }, .leavePrompt,
+      help: HelpRow(section: .prompt, keys: "Esc", text: "leave the prompt (then q quits; Enter or / return)"),
+      footer: { $0.isTyping ? "Esc leave prompt" : nil }),
+    Binding(
+      [.key(.char("+"))], on: promptScreens, when: { !$0.isTyping || $0.explore.input.isEmpty }, .moreK,
+      help: HelpRow(section: .prompt, keys: "+ / -", text: "more / fewer predictions (when the prompt is empty)"),
+      footer: { $0.isTyping ? nil : "+/- k" }),
+    Binding([.key(.char("-"))], on: promptScreens, when: { !$0.isTyping || $0.explore.input.isEmpty }, .fewerK),
+    Binding(
+      [.key(.pageUp), .key(.pageDown)], on: [.explore], when: { $0.canScrub }, .scrub,
+      help: HelpRow(
+        section: .prompt, keys: "< >  PgUp PgDn", text: "bars back/forward one epoch / a tenth of the epochs")),
+    Binding(
+      [.key(.home), .key(.end), .key(.left), .key(.right)], on: [.explore], when: scrubs, .scrub,
+      help: HelpRow(
+        section: .prompt, keys: "Home End Left Right", text: "prompt empty: epoch 0 / trained model / one epoch")),
+    Binding([.character(except: [])], on: promptScreens, when: { $0.isTyping }, .insert),
+    Binding([.character(except: [" ", "q", "?"])], on: promptScreens, when: { !$0.isTyping }, .focusAndInsert),
+  ]
+
+  // MARK: Generate
+
+  static let generate: [Binding] = [
+    Binding(
+      [.key(.char(" "))], on: [.generate], .step,
+      help: HelpRow(section: .generate, keys: "Space", text: "one step: greedy argmax (or a sample in sampling mode)"),
+      footer: { _ in "Space step" }),
+    Binding(
+      [.key(.backspace)], on: [.generate], .undo,
+      help: HelpRow(
+        section: .generate, keys: "Backspace / c", text: "undo the last step / restart from the start window"),
+      footer: { _ in "Backspace undo" }),
+    Binding([.key(.char("c"))], on: [.generate], .restart, footer: { _ in "c restart" }),
+    Binding(
+      [.key(.char("m"))], on: [.generate], .toggleSampling,
+      help: HelpRow(
+        section: .generate, keys: "m  [  ]  r", text: "sampling on/off; temperature -/+ 0.1; new seed+restart"),
+      footer: { _ in "m mode" }),
+    Binding([.key(.char("["))], on: [.generate], .cooler, footer: { _ in "[ ] temperature" }),
+    Binding([.key(.char("]"))], on: [.generate], .warmer),
+    Binding([.key(.char("r"))], on: [.generate], .reseed, footer: { _ in "r seed" }),
+    Binding(
+      [.key(.char("+"))], on: [.generate], .moreK,
+      help: HelpRow(section: .generate, keys: "+ / -", text: "more / fewer bars")),
+    Binding([.key(.char("-"))], on: [.generate], .fewerK),
+  ]
+
+  // MARK: Help
+
+  static let helpScreen: [Binding] = [
+    Binding([.key(.escape), .key(.enter)], on: [.help], .closeHelp, footer: { _ in "Esc or ? back" })
+  ]
+
+  // MARK: Everywhere
+
+  static let everywhere: [Binding] = [
+    Binding(
+      [.key(.tab)], .nextScreen,
+      help: HelpRow(
+        section: .everywhere, keys: "Tab / Shift-Tab", text: "next / previous: Train, Explore, Generate, Compare"),
+      footer: { s in
+        if s.isTyping || s.screen == .generate { return nil }
+        if s.screen == .help { return "Tab next screen" }
+        return "Tab " + s.neighbour(+1).title.lowercased()
+      }),
+    Binding(
+      [.key(.backTab)], .previousScreen,
+      footer: { s in
+        if s.isTyping || !(s.screen == .compare || (s.screen == .explore && !s.canScrub)) { return nil }
+        return "Shift-Tab " + s.neighbour(-1).title.lowercased()
+      }),
+    Binding(
+      [.key(.char("?"))], when: { !$0.isTyping }, .toggleHelp,
+      help: HelpRow(section: .everywhere, keys: "? or F1", text: "this help (again, or Esc, to go back)"),
+      footer: { s in s.isTyping || s.screen == .generate || s.screen == .help ? nil : "? help" }),
+    Binding([.key(.f1)], .toggleHelp),
+    Binding(
+      [.key(.char("q"))], when: { !$0.isTyping }, .quit,
+      help: HelpRow(
+        section: .everywhere, keys: "q / Ctrl-C", text: "quit (q: not while typing; Ctrl-C: from anywhere)"),
+      footer: { $0.isTyping ? nil : "q quit" }),
+    Binding([.key(.ctrlC)], .quit, footer: { $0.isTyping && !$0.canScrub ? "Ctrl-C quit" : nil }),
+  ]
+
+  /// The binding a key press gets in `state`, if any.
+  static func binding(for key: Key, in state: AppState) -> Binding? {
+    bindings.first { b in b.keys.contains { $0.matches(key) } && b.applies(in: state) }
+  }
+
+  /// The footer: the hints of the bindings of the screen on top, in key-map order (each hint
+  /// says itself when it shows).
+  static func footer(_ state: AppState) -> String {
+    bindings.compactMap { b in b.screens.isEmpty || b.screens.contains(state.screen) ? b.footer(state) : nil }
+      .joined(separator: "  ")
+  }
+
+  /// The Help screen's rows, section by section.
+  static var helpSections: [(HelpSection, [HelpRow])] {
+    HelpSection.allCases.map { section in (section, bindings.compactMap(\.help).filter { $0.section == section }) }
+  }
+}

@@ -1,0 +1,41 @@
+import NgramEngine
+
+// The Compare screen's work on the shared state: the text to compare, and the jobs that train
+// its context lengths.
+extension AppState {
+  /// Compares the context lengths on the prompt's words (Enter on Compare).
+  mutating func compare(_ words: [String]) {
+    if words.isEmpty {
+      explore.note = "type some text: its last 1, 2 and 3 tokens are the three models' contexts"
+      return
+    }
+    explore.setText("")
+    lastWords = words
+    compare.setWords(words, vocabulary: vocabulary)
+  }
+
+  /// On showing Compare: takes the latest submitted text and starts training the context
+  /// lengths (once).
+  mutating func prepareCompare() {
+    if let w = lastWords, compare.words != w { compare.setWords(w, vocabulary: vocabulary) }
+    requestComparison()
+  }
+
+  /// Asks the background to train the context lengths not trained yet, sparsest first (3, 2,
+  /// then 1, the slowest on a large vocabulary), so columns fill in as soon as possible; waits
+  /// for the explorer's own training to finish first.
+  mutating func requestComparison() {
+    guard model != nil else {
+      compare.waitingForTraining = true
+      return
+    }
+    compare.waitingForTraining = false
+    for n in compare.missing.reversed() {
+      compare.models[n] = .training(since: compare.now)
+      jobs.append(
+        .comparison(
+          contextLength: n, corpus: corpus, learningRate: info.learningRate, epochs: info.epochs,
+          holdout: compareHoldout))
+    }
+  }
+}

@@ -1,0 +1,16 @@
+import NgramEngine
+
+// The Generate screen's work on the shared state: where a generation starts.
+extension AppState {
+  /// Starts a new generation when the Explore context changed since the last one.
+  mutating func prepareGenerate() {
+    guard model != nil else { return }
+    if let ctx = lastContext {
+      if generate.version != contextVersion {
+        generate.reset(start: ctx, origin: "the last Explore context", version: contextVersion)
+      }
+    } else if generate.version != -1 {
+      generate.reset(start: metaStart, origin: "the corpus's first tokens (meta start_tokens)", version: -1)
+    }
+  }
+}
