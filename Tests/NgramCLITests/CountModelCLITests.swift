@@ -96,4 +96,31 @@ struct CountModelCLITests {
     expectCleanFailure(
       try run(["predict", "--dir", ws.path, "--model", "bogus", "the"]), contains: ["bogus"])
   }
+
+  @Test("compare --models lists every model with NLTK's held-out perplexity")
+  func compareModels() throws {
+    let ws = Workspace("cmp", corpus: catDog, name: "cat_dog.txt")
+    defer { ws.cleanup() }
+    let r = try run([
+      "compare", "--dir", ws.path, "--models", "sgd,mle,add-k,kneser-ney", "--epochs", "5", "--json", "the", "cat",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let entries = try #require(try json(r.stdout)["models"] as? [[String: Any]])
+    #expect(entries.map { $0["model"] as? String } == ["sgd", "mle", "add-k", "kneser-ney"])
+    #expect(entries.allSatisfy { $0["context"] as? Int == 2 })
+    // NLTK: fit on the first 22 tokens (holdout 0.1), score the last 2 with order 3.
+    let nltk = [1.7320508075688774, 5.47722557505166, 3.1161850086171983]
+    for (entry, expected) in zip(entries.dropFirst(), nltk) {
+      let ppl = try #require(entry["heldout_perplexity"] as? Double)
+      #expect(abs(ppl - expected) < 1e-9 * expected, "\(entry["model"]!)")
+      #expect(entry["heldout_scored"] as? Int == 2)
+    }
+    let text = try run(["compare", "--dir", ws.path, "--models", "mle,kneser-ney", "mat", "mat"])
+    #expect(text.status == 0, "\(text.stderr)")
+    #expect(text.stdout.contains("mle, context 2 (mat mat): 13 contexts, held-out perplexity 1.73"))
+    #expect(text.stdout.contains("MLE is undefined after this context"))
+    #expect(text.stdout.contains("kneser-ney (D=0.75), context 2 (mat mat)"))
+    expectCleanFailure(
+      try run(["compare", "--dir", ws.path, "--models", "sgd,bogus", "the"]), contains: ["unknown model 'bogus'"])
+  }
 }

@@ -24,28 +24,40 @@ public struct HeldOutScore: Sendable, Equatable {
   public let zeroProbability: Int
   /// The distinct tokens with probability 0, in order of first occurrence.
   public let zeroTokens: [String]
+  /// Share of the scored tokens whose whole context never occurred (followed by a token) in the
+  /// fitted part.
+  public let unseenContexts: Double
 }
 
 extension CountModel {
   /// Greedy (or, with `sampling`, sampled) generation from `start`, stopping where MLE is
   /// undefined instead of inventing a token.
   public func generate(from start: TokenContext, count: Int, sampling: SamplingOptions? = nil) -> CountGeneration {
+    var out: [Int] = []
+    let stopped = forEachGenerated(from: start, count: count, sampling: sampling) { out.append($0) }
+    return CountGeneration(ids: out, stoppedUndefined: stopped)
+  }
+
+  /// Generation streamed to `body` one id at a time (nothing kept); returns true when it
+  /// stopped early because MLE is undefined after the context reached.
+  public func forEachGenerated(
+    from start: TokenContext, count: Int, sampling: SamplingOptions? = nil, _ body: (Int) -> Void
+  ) -> Bool {
     var rng = SeededGenerator(seed: sampling?.seed ?? 0)
     var window = start.ids
-    var out: [Int] = []
     let n = contextLength.value
-    for _ in 0..<count {
+    for _ in 0..<max(0, count) {
       let ctx = TokenContext(ids: window)
-      if note(after: ctx) == .mleUnseenContext { return CountGeneration(ids: out, stoppedUndefined: true) }
+      if note(after: ctx) == .mleUnseenContext { return true }
       let d = distribution(after: ctx)
       let next = sampling.map { d.sample($0, using: &rng) } ?? d.argmax
-      out.append(next)
+      body(next)
       if n > 0 {
         window.append(next)
         if window.count > n { window.removeFirst(window.count - n) }
       }
     }
-    return CountGeneration(ids: out, stoppedUndefined: false)
+    return false
   }
 
   /// Fits the model on the first part of `corpus` and scores the rest, split as `train
@@ -86,6 +98,7 @@ extension CountModel {
     var zeros = 0
     var zeroTokens: [String] = []
     var zeroSeen = Set<Int>()
+    var unseen = 0
     let ids = corpus.tokenIDs
     for i in cut..<total {
       let target = remap[Int(ids[i])]
@@ -96,6 +109,7 @@ extension CountModel {
       let ctx = TokenContext(ids: ids[(i - n)..<i].map { remap[Int($0)] >= 0 ? remap[Int($0)] : model.unknownID })
       let p = model.probability(of: target, after: ctx)
       scored += 1
+      if !model.isSeen(ctx) { unseen += 1 }
       if p > 0 {
         logSum += log(p)
       } else {
@@ -113,7 +127,57 @@ extension CountModel {
     }
     return (
       model,
-      HeldOutScore(scored: scored, oov: oov, perplexity: perplexity, zeroProbability: zeros, zeroTokens: zeroTokens)
+      HeldOutScore(
+        scored: scored, oov: oov, perplexity: perplexity, zeroProbability: zeros, zeroTokens: zeroTokens,
+        unseenContexts: scored > 0 ? Double(unseen) / Double(scored) : 0)
     )
+  }
+}
+
+/// One count-based model's answer for a typed text, for `compare --models`.
+public struct CountComparison: Sendable {
+  /// The estimator.
+  public let estimator: CountEstimator
+  /// The model fitted on the whole corpus.
+  public let model: CountModel
+  /// The context used (the last n typed tokens).
+  public let context: [String]
+  /// The typed context words outside the corpus (read as `<UNK>`).
+  public let unknownWords: [String]
+  /// The top-k of the whole-corpus model (zero-probability tokens left out; empty where MLE is
+  /// undefined).
+  public let topK: [Prediction]
+  /// Whether the context was seen followed by a token.
+  public let contextSeen: Bool
+  /// Whether MLE is undefined after the context.
+  public let undefined: Bool
+  /// Distinct contexts of the full order seen in the corpus.
+  public let contexts: Int
+  /// The held-out score of a second fit that kept the tail out (nil without holdout).
+  public let heldOut: HeldOutScore?
+
+  /// Fits `estimator` at `contextLength` on `corpus` (and, with `holdout` > 0, once more on the
+  /// head only) and answers for typed `tokens`.
+  public init(
+    corpus: Corpus, tokens: [String], contextLength: ContextLength, estimator: CountEstimator, topK k: Int,
+    holdout: Double
+  ) throws {
+    let model = try CountModel(corpus: corpus, contextLength: contextLength, estimator: estimator)
+    let n = contextLength.value
+    guard tokens.count >= n else { throw NgramError.contextTooShort(needed: n, given: tokens.count) }
+    let words = Array(tokens.suffix(n))
+    let ctx = try model.context(for: words)
+    self.estimator = estimator
+    self.model = model
+    context = words
+    unknownWords = model.unknownWords(in: words)
+    undefined = model.note(after: ctx) == .mleUnseenContext
+    topK = undefined ? [] : model.topK(after: ctx, k: k).filter { $0.probability > 0 }
+    contextSeen = model.isSeen(ctx)
+    contexts = model.counts.levels[n].contextCount
+    heldOut =
+      holdout > 0
+      ? try CountModel.heldOut(corpus: corpus, contextLength: contextLength, estimator: estimator, holdout: holdout)
+        .score : nil
   }
 }

@@ -22,8 +22,19 @@ struct Compare: ParsableCommand {
   @Option(parsing: .unconditional, help: "Fraction of tokens held out to measure perplexity (0: skip).")
   var holdout: Double = 0.1
   @OptionGroup var topK: TopKOption<FivePredictions>
-  @Option(parsing: .upToNextOption, help: "Context lengths to compare.")
-  var contexts: [Int] = [1, 2, 3]
+  @Option(
+    parsing: .upToNextOption,
+    help: "Context lengths to compare (default 1 2 3; with --models, the trained model's, else 2).")
+  var contexts: [Int] = []
+  @Option(
+    help:
+      "Models to compare, comma-separated: sgd, mle, add-k, kneser-ney (count-based ones are fitted from the corpus)."
+  )
+  var models: String?
+  @Option(parsing: .unconditional, help: "add-k: the k added to every count.")
+  var k: Double = 1
+  @Option(parsing: .unconditional, help: "kneser-ney: the absolute discount D, 0 ≤ D ≤ 1.")
+  var discount: Double = 0.75
   @OptionGroup var output: JSONOption
   @Argument(help: "The typed text; each model uses its last n tokens.")
   var tokens: [String] = []
@@ -32,52 +43,85 @@ struct Compare: ParsableCommand {
     guard holdout.isFinite, holdout >= 0, holdout < 1 else {
       throw ValidationError("--holdout must be a fraction in [0, 1), got \(holdout)")
     }
-    for n in contexts { try validateContextLength(n, option: "--contexts") }
+    let choices = try modelChoices()
+    for n in contexts {
+      if choices.contains(.sgd) {
+        try validateContextLength(n, option: "--contexts")
+      } else if ContextLength(n) == nil {
+        throw ValidationError("--contexts must be 0–\(ContextLength.maximum) for count-based models, got \(n)")
+      }
+    }
+    guard k.isFinite, k > 0 else { throw ValidationError("--k must be a positive number, got \(k)") }
+    guard discount.isFinite, discount >= 0, discount <= 1 else {
+      throw ValidationError("--discount must be between 0 and 1, got \(discount)")
+    }
+  }
+
+  /// The models `--models` lists (just sgd without it).
+  func modelChoices() throws -> [ModelChoice] {
+    guard let list = models else { return [.sgd] }
+    var out: [ModelChoice] = []
+    for name in list.split(separator: ",", omittingEmptySubsequences: false) {
+      let trimmed = String(name.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+      guard let c = ModelChoice(rawValue: trimmed) else {
+        throw ValidationError(
+          "unknown model '\(TerminalText.escape(String(trimmed)))' in --models: use a comma-separated list of sgd, mle, add-k, kneser-ney"
+        )
+      }
+      if !out.contains(c) { out.append(c) }
+    }
+    return out
   }
 
   func run() throws {
     let path = try Corpus.locate(directory: directory.dir, corpusOverride: training.corpus)
     let c = try Corpus.load(path: path)
     let words = tokens.flatMap { $0.pythonSplit() }
-    let usable = contexts.filter { $0 <= words.count }
-    for n in contexts where n > words.count {
+    let choices = try modelChoices()
+    var lengths = contexts
+    if lengths.isEmpty {
+      if models == nil {
+        lengths = [1, 2, 3]
+      } else {
+        let trained = try? ArtifactStore.load(directory: directory.dir)
+        lengths = [trained?.model.contextLength.value ?? 2]
+      }
+    }
+    let usable = lengths.filter { $0 <= words.count }
+    for n in lengths where n > words.count {
       writeStandardError("ngram-tui: note: skipping context \(n): it needs \(n) typed tokens, got \(words.count)\n")
     }
-    let rows = try ContextComparison.run(
-      corpus: c, tokens: words, contextLengths: usable, learningRate: training.lr, epochs: training.epochs,
-      topK: topK.topk, holdout: holdout)
-    if output.json {
-      printJSON(
-        .object([
-          (
-            "models",
-            .array(
-              rows.map { r in
-                .object([
-                  ("context", .int(r.contextLength)), ("context_tokens", .array(r.context.map { .string($0) })),
-                  ("topk", predictionsJSON(r.topK)), ("context_seen", .bool(r.contextSeen)),
-                  ("training_loss", .double(r.trainingLoss)), ("contexts", .int(r.contexts)),
-                  ("heldout_perplexity", r.heldOutPerplexity.map { .double($0) } ?? .null),
-                  ("heldout_unseen_contexts", r.heldOutUnseen.map { .double($0) } ?? .null),
-                ])
-              })
-          )
-        ]))
-    } else {
-      for r in rows {
-        let ppl = r.heldOutPerplexity.map { fixed($0, 2) } ?? "-"
-        let unseen = r.heldOutUnseen.map { fixed(100 * $0, 1) + "%" } ?? "-"
-        printLine(
-          "context \(r.contextLength) (\(r.context.joined(separator: " "))): training loss \(fixed(r.trainingLoss, 4)), \(r.contexts) contexts, held-out perplexity \(ppl), unseen held-out contexts \(unseen)"
-        )
-        let shown = r.topK.map { TerminalText.escape($0.token) }
-        let width = shown.map(\.count).max() ?? 0
-        for (p, token) in zip(r.topK, shown) {
-          printLine(
-            "    \(padRight(token, width))  \(padLeft(fixed(100 * p.probability, 1), 5))%"
-          )
+    var rows: [CompareRow] = []
+    for n in usable {
+      for choice in choices {
+        if let estimator = estimator(for: choice) {
+          rows.append(
+            .counts(
+              try CountComparison(
+                corpus: c, tokens: words, contextLength: ContextLength(n)!, estimator: estimator, topK: topK.topk,
+                holdout: holdout)))
+        } else {
+          rows.append(
+            .sgd(
+              try ContextComparison.run(
+                corpus: c, tokens: words, contextLengths: [n], learningRate: training.lr, epochs: training.epochs,
+                topK: topK.topk, holdout: holdout)[0]))
         }
       }
+    }
+    if output.json {
+      printJSON(.object([("models", .array(rows.map(\.json)))]))
+    } else {
+      for r in rows { for line in r.lines(labelled: models != nil) { printLine(line) } }
+    }
+  }
+
+  func estimator(for choice: ModelChoice) -> CountEstimator? {
+    switch choice {
+    case .sgd: return nil
+    case .mle: return .mle
+    case .addK: return .addK(k)
+    case .kneserNey: return .kneserNey(discount: discount)
     }
   }
 }

@@ -61,23 +61,23 @@ extension Predict {
     }
     let seen = model.occurrences(of: context)
     let shown = ctxWords.map { TerminalText.escape($0) }.joined(separator: " ")
-    print(
+    printLine(
       "next after \(ctxWords.isEmpty ? "(no context)" : shown) — \(estimator), order \(n + 1), \(seen == 0 ? "context never seen in the corpus" : "context seen \(seen) time\(seen == 1 ? "" : "s")"):"
     )
     let width = top.map { TerminalText.escape($0.token).count }.max() ?? 0
     for p in top {
       let token = TerminalText.escape(p.token)
-      print(
+      printLine(
         "  \(padRight(token, width))  \(padLeft(fixed(p.probability * 100, 2), 6))%  (id \(p.id))"
       )
     }
-    if undefined { print(mleUndefinedMessage) }
+    if undefined { printLine(mleUndefinedMessage) }
     let unk = unknownNote(unknown)
-    if !unk.isEmpty { print(unk) }
-    if let h = entropy { print("entropy \(fixed(h, 3)) bits, perplexity \(fixed(pow(2, h), 2))") }
+    if !unk.isEmpty { printLine(unk) }
+    if let h = entropy { printLine("entropy \(fixed(h, 3)) bits, perplexity \(fixed(pow(2, h), 2))") }
     let zero = neverContinuationNote(model)
-    if !zero.isEmpty { print(zero) }
-    print(
+    if !zero.isEmpty { printLine(zero) }
+    printLine(
       "equals \(estimator.nltkEquivalent) fitted on everygrams of the corpus tokens (see README, Count-based models)")
   }
 }
@@ -98,44 +98,54 @@ extension Infer {
     }
     let context = try model.context(for: start)
     let top = countTopK(model, context, k: topK.topk)
-    let options = SamplingOptions(temperature: temperature, topK: sampleTopK, topP: sampleTopP, seed: seed.value)
-    let gen = model.generate(from: context, count: numTokens, sampling: sample ? options : nil)
-    let words = gen.ids.map { model.vocabulary.tokens[$0] }
-    let stopped = gen.stoppedUndefined ? "stopped: \(mleUndefinedMessage)" : nil
+    let sampling =
+      sample ? SamplingOptions(temperature: temperature, topK: sampleTopK, topP: sampleTopP, seed: seed.value) : nil
+    let tokens = model.vocabulary.tokens
+    var out = StreamedOutput()
     if output.json {
-      var members: [(String, JSONValue)] = [
-        ("model", .string(estimator.name)), ("parameters", parametersJSON(estimator)), ("order", .int(n + 1)),
-        ("start_tokens", .array(start.map { .string($0) })),
-        ("topk", predictionsJSON(top)),
-        ("generated", .array((start + words).map { .string($0) })),
-        ("stopped", stopped.map { .string($0) } ?? .null),
-      ]
-      if sample {
-        members.append(
-          (
-            "sampling",
-            .object([
-              ("temperature", .double(temperature)), ("top_k", sampleTopK.map { .int($0) } ?? .null),
-              ("top_p", sampleTopP.map { .double($0) } ?? .null), ("seed", .int(Int(truncatingIfNeeded: seed.value))),
-            ])
-          ))
+      // Streamed piece by piece (as the SGD path does), so memory does not grow with --num-tokens.
+      func json(_ v: JSONValue) -> String { v.rendered(indent: nil, sortKeys: false, asciiOnly: false) }
+      out.write(
+        "{\"model\": \(json(.string(estimator.name))), \"parameters\": \(json(parametersJSON(estimator))), \"order\": \(n + 1), "
+      )
+      out.write(
+        "\"start_tokens\": \(json(.array(start.map { .string($0) }))), \"topk\": \(json(predictionsJSON(top))), ")
+      out.write("\"generated\": [")
+      var first = true
+      for t in start {
+        out.write((first ? "" : ", ") + json(.string(t)))
+        first = false
       }
-      printJSON(.object(members))
+      let stopped = model.forEachGenerated(from: context, count: numTokens, sampling: sampling) { id in
+        out.write((first ? "" : ", ") + json(.string(tokens[id])))
+        first = false
+      }
+      out.write("], \"stopped\": \(json(stopped ? .string(mleUndefinedMessage) : .null))")
+      if sample {
+        let settings: JSONValue = .object([
+          ("temperature", .double(temperature)), ("top_k", sampleTopK.map { .int($0) } ?? .null),
+          ("top_p", sampleTopP.map { .double($0) } ?? .null), ("seed", .int(Int(truncatingIfNeeded: seed.value))),
+        ])
+        out.write(", \"sampling\": \(json(settings))")
+      }
+      out.write("}\n")
+      out.flush()
       return
     }
-    let shownStart = start.map { TerminalText.escape($0) }
-    print("Top next-token predictions after \(shownStart.joined(separator: "|")) (\(estimator), order \(n + 1)):")
-    for p in top {
-      print("  \(TerminalText.escape(p.token)) (ID \(p.id)): \(fixed(p.probability, 4))")
-    }
-    if model.note(after: context) == .mleUnseenContext { print("  (\(mleUndefinedMessage))") }
+    printLine("Top next-token predictions after \(start.joined(separator: "|")) (\(estimator), order \(n + 1)):")
+    for p in top { printLine("  \(p.token) (ID \(p.id)): \(fixed(p.probability, 4))") }
+    if model.note(after: context) == .mleUnseenContext { printLine("  (\(mleUndefinedMessage))") }
     let unk = unknownNote(model.unknownWords(in: start))
-    if !unk.isEmpty { print(unk) }
-    print(
-      sample
-        ? "Sampled sequence (temperature \(temperature), seed \(seed.value)):"
-        : "Generated sequence:")
-    print("  " + (shownStart + words.map { TerminalText.escape($0) }).joined(separator: " "))
-    if let s = stopped { print(s) }
+    if !unk.isEmpty { printLine(unk) }
+    printLine(sample ? "Sampled sequence (temperature \(temperature), seed \(seed.value)):" : "Generated sequence:")
+    out.write(TerminalText.escape("  " + start.joined(separator: " ")))
+    var first = start.isEmpty
+    let stopped = model.forEachGenerated(from: context, count: numTokens, sampling: sampling) { id in
+      out.write((first ? "" : " ") + TerminalText.escape(tokens[id]))
+      first = false
+    }
+    out.write("\n")
+    out.flush()
+    if stopped { printLine("stopped: \(mleUndefinedMessage)") }
   }
 }

@@ -1,0 +1,79 @@
+import NgramEngine
+
+/// One model's answer in `compare`: the SGD rows of one context length, or a count-based model.
+enum CompareRow {
+  case sgd(ContextComparison)
+  case counts(CountComparison)
+
+  /// The entry of `compare --json`'s `models` array.
+  var json: JSONValue {
+    switch self {
+    case .sgd(let r):
+      return .object([
+        ("model", .string("sgd")),
+        ("context", .int(r.contextLength)), ("context_tokens", .array(r.context.map { .string($0) })),
+        ("topk", predictionsJSON(r.topK)), ("context_seen", .bool(r.contextSeen)),
+        ("training_loss", .double(r.trainingLoss)), ("contexts", .int(r.contexts)),
+        ("heldout_perplexity", r.heldOutPerplexity.map { .double($0) } ?? .null),
+        ("heldout_unseen_contexts", r.heldOutUnseen.map { .double($0) } ?? .null),
+      ])
+    case .counts(let r):
+      let h = r.heldOut
+      return .object([
+        ("model", .string(r.estimator.name)), ("parameters", parametersJSON(r.estimator)),
+        ("context", .int(r.model.contextLength.value)), ("context_tokens", .array(r.context.map { .string($0) })),
+        ("unknown_context_words", .array(r.unknownWords.map { .string($0) })),
+        ("topk", predictionsJSON(r.topK)), ("context_seen", .bool(r.contextSeen)),
+        ("undefined", r.undefined ? .string(mleUndefinedMessage) : .null),
+        ("training_loss", .null), ("contexts", .int(r.contexts)),
+        ("heldout_perplexity", h.map { $0.perplexity.isFinite ? .double($0.perplexity) : .null } ?? .null),
+        ("heldout_unseen_contexts", h.map { .double($0.unseenContexts) } ?? .null),
+        ("heldout_scored", h.map { .int($0.scored) } ?? .null),
+        ("heldout_oov", h.map { .int($0.oov) } ?? .null),
+        ("heldout_zero_probability", h.map { .int($0.zeroProbability) } ?? .null),
+        ("heldout_zero_tokens", h.map { .array($0.zeroTokens.map { .string($0) }) } ?? .null),
+      ])
+    }
+  }
+
+  /// The row for humans: a heading line, then the top-k.
+  func lines(labelled: Bool) -> [String] {
+    var out: [String] = []
+    let top: [Prediction]
+    switch self {
+    case .sgd(let r):
+      let ppl = r.heldOutPerplexity.map { fixed($0, 2) } ?? "-"
+      let unseen = r.heldOutUnseen.map { fixed(100 * $0, 1) + "%" } ?? "-"
+      let ctx = r.context.map { TerminalText.escape($0) }.joined(separator: " ")
+      out.append(
+        "\(labelled ? "sgd, " : "")context \(r.contextLength) (\(ctx)): training loss \(fixed(r.trainingLoss, 4)), \(r.contexts) contexts, held-out perplexity \(ppl), unseen held-out contexts \(unseen)"
+      )
+      top = r.topK
+    case .counts(let r):
+      let ctx = r.context.map { TerminalText.escape($0) }.joined(separator: " ")
+      var line = "\(r.estimator), context \(r.model.contextLength.value) (\(ctx)): \(r.contexts) contexts"
+      if let h = r.heldOut {
+        if h.perplexity.isFinite {
+          line += ", held-out perplexity \(fixed(h.perplexity, 2))"
+        } else {
+          let names = h.zeroTokens.prefix(5).map { "'\(TerminalText.escape($0))'" }.joined(separator: ", ")
+          line +=
+            ", held-out perplexity inf (\(h.zeroProbability) of \(h.scored) held-out tokens have probability 0: \(names)\(h.zeroTokens.count > 5 ? ", …" : ""))"
+        }
+        line += ", unseen held-out contexts \(fixed(100 * h.unseenContexts, 1))%"
+        if h.oov > 0 { line += ", \(h.oov) held-out token\(h.oov == 1 ? "" : "s") not in the fitted part left out" }
+      } else {
+        line += ", held-out perplexity -"
+      }
+      out.append(line)
+      if r.undefined { out.append("    (\(mleUndefinedMessage))") }
+      if !r.unknownWords.isEmpty { out.append("    (\(unknownNote(r.unknownWords)))") }
+      top = r.topK
+    }
+    let width = top.map { TerminalText.escape($0.token).count }.max() ?? 0
+    for p in top {
+      out.append("    \(padRight(TerminalText.escape(p.token), width))  \(padLeft(fixed(100 * p.probability, 1), 5))%")
+    }
+    return out
+  }
+}
