@@ -1,4 +1,5 @@
 import Foundation
+import NgramEngine
 import Testing
 
 /// Usage errors from argument parsing are one line, like the engine's errors.
@@ -13,6 +14,14 @@ struct UsageErrorTests {
     #expect(r.stderrLines.count == 1, "\(r.stderr)")
     #expect(r.stderr.hasPrefix("ngram-tui: error: "), "\(r.stderr)")
     #expect(r.stderr.contains("--help"))
+  }
+
+  @Test("--version prints the package version alone and exits 0")
+  func version() throws {
+    let r = try run(["--version"])
+    #expect(r.status == 0)
+    #expect(r.stdout == "\(PackageVersion.current)\n")
+    #expect(r.stdout.split(separator: ".").count == 3)
   }
 
   @Test("--help still prints the full help and exits 0")

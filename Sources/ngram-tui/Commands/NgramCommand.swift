@@ -19,6 +19,7 @@ struct NgramCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "ngram-tui",
     abstract: "Train and explore the toy-gpt context-2 next-token model (exact re-implementation).",
+    version: PackageVersion.current,
     subcommands: [
       Explore.self, Train.self, Infer.self, Predict.self, Repl.self, Compare.self, Bench.self, BenchTUI.self,
     ],
