@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Builds the shippable static binary and measures it against a C program that prints one line:
+# file size, and start-up time of `ngram-tui --version` vs `hello` (median of N runs each,
+# interleaved, so both see the same machine load).
+#
+# Usage: scripts/static-binary.sh [RUNS]   (default 200)
+# Output: the binary at .build-static/release/ngram-tui and a short report on stdout.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-200}
+swift build -c release --static-swift-stdlib --scratch-path .build-static >&2
+bin=.build-static/release/ngram-tui
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf '#include <stdio.h>\nint main(void) { puts("2.0.0"); return 0; }\n' >"$tmp/hello.c"
+cc -O2 -o "$tmp/hello" "$tmp/hello.c"
+strip -o "$tmp/ngram-tui.stripped" "$bin"
+
+now() { date +%s%N; }
+declare -a tn tc
+for ((i = 0; i < runs; i++)); do
+  t0=$(now); "$bin" --version >/dev/null; t1=$(now); "$tmp/hello" >/dev/null; t2=$(now)
+  tn+=($((t1 - t0))); tc+=($((t2 - t1)))
+done
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+mn=$(median "${tn[@]}"); mc=$(median "${tc[@]}")
+size=$(stat -c %s "$bin"); ssize=$(stat -c %s "$tmp/ngram-tui.stripped")
+echo "static binary: $bin"
+echo "size: $((size / 1024 / 1024)) MB ($size bytes); stripped: $((ssize / 1024 / 1024)) MB ($ssize bytes)"
+echo "dynamic libraries: $(ldd "$bin" 2>/dev/null | awk '{print $1}' | tr '\n' ' ')"
+echo "start-up, median of $runs: ngram-tui --version $((mn / 1000)) µs, C hello $((mc / 1000)) µs, ratio $(awk -v a="$mn" -v b="$mc" 'BEGIN {printf "%.2f", a / b}')×"
