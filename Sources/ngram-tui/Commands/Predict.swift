@@ -26,6 +26,8 @@ struct Predict: ParsableCommand {
   var epoch: Int?
   @Flag(help: "For a context never seen in training, back off to shorter contexts (beyond the reference).")
   var backoff = false
+  @Option(help: "Also give this token's rank (1-based, in the order of the bars) and probability.")
+  var rank: String?
   @Argument(help: "Context tokens; the last n are used.")
   var tokens: [String] = []
 
@@ -63,11 +65,31 @@ struct Predict: ParsableCommand {
     let top = insight.distribution.top(topK.topk).map {
       Prediction(token: model.vocabulary.tokens[$0.id], id: $0.id, probability: $0.probability)
     }
+    let ranked = try rank.map { token -> (id: Int, rank: Int, probability: Double) in
+      let id = try model.ids(for: [token])[0]
+      return (id, insight.distribution.rank(of: id), insight.distribution.probability(of: id))
+    }
     if output.json {
-      printJSON(
-        .object([("context", .array(ctx.map { .string($0) })), ("topk", predictionsJSON(top))] + json(insight, model)))
+      var members: [(String, JSONValue)] = [("context", .array(ctx.map { .string($0) })), ("topk", predictionsJSON(top))]
+      if let r = ranked {
+        members.append(
+          (
+            "rank",
+            .object([
+              ("token", .string(model.vocabulary.tokens[r.id])), ("rank", .int(r.rank)),
+              ("probability", .double(r.probability)),
+            ])
+          ))
+      }
+      printJSON(.object(members + json(insight, model)))
     } else {
-      for line in describe(top, context: ctx, seen: model.isTrained(context: ids)) + lines(insight, model) {
+      var rankLines: [String] = []
+      if let r = ranked {
+        rankLines.append(
+          "rank of \(model.vocabulary.tokens[r.id]): \(r.rank) of \(model.vocabulary.count), probability \(fixed(100 * r.probability, 2))% (id \(r.id))"
+        )
+      }
+      for line in describe(top, context: ctx, seen: model.isTrained(context: ids)) + rankLines + lines(insight, model) {
         printLine(line)
       }
     }
