@@ -37,6 +37,9 @@ struct Predict: ParsableCommand {
       throw ValidationError(
         "--epoch and --backoff replay SGD training; they do not apply to --model \(counts.model.rawValue)")
     }
+    if counts.model != .sgd && rank != nil {
+      throw ValidationError("--rank works with the trained SGD model only, not with --model \(counts.model.rawValue)")
+    }
   }
 
   func run() throws {
