@@ -15,7 +15,7 @@ struct SVGChart {
   static let width = 800.0
   static let panelHeight = 260.0
   static let left = 70.0
-  static let right = 170.0
+  static let right = 200.0
   static let top = 50.0
 
   /// Text safe inside XML: the five special characters escaped, control characters (which
@@ -93,7 +93,7 @@ struct SVGChart {
       plotH: plotH, epochs: epochs, yMax: (1, 0.2),
       series: [
         Series(
-          id: "accuracy", label: "training accuracy", color: "#2ca02c", dash: nil,
+          id: "accuracy", label: "accuracy", color: "#2ca02c", dash: nil,
           points: log.map { ($0.epoch, $0.accuracy) })
       ], floor: nil, percent: true)
     out.append("</svg>")
@@ -156,7 +156,7 @@ struct SVGChart {
     if let floor, floor.isFinite {
       let y = py(floor)
       out.append(
-        "<line id=\"loss-floor\" data-value=\"\(floor)\" x1=\"\(Self.c(x0))\" y1=\"\(Self.c(y))\" x2=\"\(Self.c(x0 + plotW))\" y2=\"\(Self.c(y))\" stroke=\"#7f7f7f\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"><title>loss floor \(fixed(floor, 4))</title></line>"
+        "<line id=\"loss-floor\" data-value=\"\(floor)\" x1=\"\(Self.c(x0))\" y1=\"\(Self.c(y))\" x2=\"\(Self.c(x0 + plotW))\" y2=\"\(Self.c(y))\" stroke=\"#7f7f7f\" stroke-width=\"1.5\" stroke-dasharray=\"2 3\"/>"
       )
       legend("loss floor \(fixed(floor, 4))", "#7f7f7f", "2 3")
     }
@@ -170,7 +170,7 @@ struct SVGChart {
         for p in pts {
           let value = percent ? fixed(p.1 * 100, 2) + "%" : fixed(p.1, 4)
           out.append(
-            "<circle cx=\"\(Self.c(px(Double(p.0))))\" cy=\"\(Self.c(py(p.1)))\" r=\"2.5\" fill=\"\(s.color)\"><title>epoch \(p.0): \(Self.xml(s.label)) \(value)</title></circle>"
+            "<g><title>epoch \(p.0): \(Self.xml(s.label)) \(value)</title><circle cx=\"\(Self.c(px(Double(p.0))))\" cy=\"\(Self.c(py(p.1)))\" r=\"2.5\" fill=\"\(s.color)\"/></g>"
           )
         }
       }
