@@ -38,7 +38,12 @@ let package = Package(
   targets: [
     .target(
       name: "NgramEngine",
+      dependencies: ["CZlib"],
       swiftSettings: [.unsafeFlags(["-Ounchecked"] + nativeCPUFlags(), .when(configuration: .release))]
+    ),
+    .systemLibrary(
+      name: "CZlib",
+      providers: [.apt(["zlib1g-dev"])]
     ),
     .systemLibrary(
       name: "CNcursesw",

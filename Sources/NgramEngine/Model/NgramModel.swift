@@ -211,32 +211,78 @@ public struct Distribution: Sendable {
   }
 
   /// The top `k` (id, probability), by probability descending then id ascending.
+  ///
+  /// Costs O(E log k) for E explicit entries (a bounded heap), so a dense distribution over a
+  /// 100k-word vocabulary answers a small k without sorting it.
   public func top(_ k: Int) -> [Entry] {
     guard k > 0 else { return [] }
-    let sorted = explicit.sorted { a, b in
+    @inline(__always) func before(_ a: Entry, _ b: Entry) -> Bool {
       a.probability != b.probability ? a.probability > b.probability : a.id < b.id
     }
-    let explicitIDs = Set(explicit.map(\.id))
+    // The k best explicit entries, best first.
+    var best: [Entry]
+    if explicit.count <= 4 * k + 64 {
+      best = Array(explicit.sorted(by: before).prefix(k))
+    } else {
+      // A heap with the worst kept entry on top.
+      var heap: [Entry] = []
+      heap.reserveCapacity(k)
+      for e in explicit {
+        if heap.count < k {
+          heap.append(e)
+          var c = heap.count - 1
+          while c > 0 {
+            let p = (c - 1) / 2
+            guard before(heap[p], heap[c]) else { break }
+            heap.swapAt(p, c)
+            c = p
+          }
+        } else if before(e, heap[0]) {
+          heap[0] = e
+          var p = 0
+          while true {
+            let l = 2 * p + 1
+            if l >= heap.count { break }
+            var worst = l
+            if l + 1 < heap.count && before(heap[l], heap[l + 1]) { worst = l + 1 }
+            guard before(heap[p], heap[worst]) else { break }
+            heap.swapAt(p, worst)
+            p = worst
+          }
+        }
+      }
+      best = heap.sorted(by: before)
+    }
+    let defaults = vocabSize - explicit.count
+    if defaults <= 0 { return best }
+    // Columns not listed share defaultProbability; they come in id order, and the first k of
+    // them are below k + explicit.count.
+    let bound = min(vocabSize, k + explicit.count)
+    var listed = [UInt64](repeating: 0, count: (bound + 63) / 64)
+    for e in explicit where e.id < bound { listed[e.id >> 6] |= 1 << UInt64(e.id & 63) }
     var out: [Entry] = []
+    out.reserveCapacity(k)
     var i = 0
     var nextDefault = 0
     func advanceDefault() {
-      while nextDefault < vocabSize && explicitIDs.contains(nextDefault) { nextDefault += 1 }
+      while nextDefault < bound && listed[nextDefault >> 6] & (1 << UInt64(nextDefault & 63)) != 0 {
+        nextDefault += 1
+      }
     }
     advanceDefault()
     while out.count < k {
-      let haveE = i < sorted.count
-      let haveD = nextDefault < vocabSize
+      let haveE = i < best.count
+      let haveD = nextDefault < bound
       if !haveE && !haveD { break }
       let takeE: Bool
       if haveE && haveD {
-        let e = sorted[i]
+        let e = best[i]
         takeE = e.probability != defaultProbability ? e.probability > defaultProbability : e.id < nextDefault
       } else {
         takeE = haveE
       }
       if takeE {
-        out.append(sorted[i])
+        out.append(best[i])
         i += 1
       } else {
         out.append(Entry(id: nextDefault, probability: defaultProbability))
