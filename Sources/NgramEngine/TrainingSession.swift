@@ -37,6 +37,8 @@ public enum TrainingSession {
     let path = try Corpus.locate(directory: directory, corpusOverride: corpusOverride)
     let corpus = try Corpus.load(path: path)
     let trainer = try Trainer(corpus: corpus, config: config)
+    // One writer per folder: a second run stops here, before training, naming the holder.
+    let lock = try ArtifactStore.lock(directory: directory)
     let total = config.epochs
     let box = EpochPrinter(onEpoch)
     let outcome = try trainer.run(control: control) { p in
@@ -45,7 +47,7 @@ public enum TrainingSession {
     if control.isCancelled { throw NgramError.cancelled }
     let written = try ArtifactStore.write(
       directory: directory, corpus: corpus, config: config, model: outcome.model, log: outcome.log, format: format,
-      denseCellLimit: denseLimit, validation: outcome.validation, isCancelled: { control.isCancelled })
+      denseCellLimit: denseLimit, validation: outcome.validation, lock: lock, isCancelled: { control.isCancelled })
     return Result(
       corpus: corpus, model: outcome.model, log: outcome.log, validation: outcome.validation, pairs: trainer.pairCount,
       written: written)

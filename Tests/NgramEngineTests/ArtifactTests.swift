@@ -402,6 +402,7 @@ struct ArtifactTests {
     try train(dir, text: "a b c d a b", config: TrainingConfig(contextLength: 1, epochs: 1))
     // Hand-written weights: row "b" has d and b tied above the rest, a and c tied below.
     let art = dir.appendingPathComponent("artifacts")
+    try dropManifest(dir)
     let csv =
       "input_token,a,b,c,d\r\na,0,0,0,0\r\nb,-0.5000,1.5000,-0.5000,1.5000\r\nc,0,0,0,0\r\nd,2.0000,0,0,0\r\n"
     try Data(csv.utf8).write(to: art.appendingPathComponent("02_model_weights.csv"))
@@ -552,6 +553,7 @@ struct ArtifactTests {
     let dir = tmp.sub("run")
     try train(dir, text: Self.catDog)
     _ = try ArtifactStore.load(directory: dir.path)
+    try dropManifest(dir)
     // "meta: vocab_size disagrees" edits the meta but the error is about the vocabulary's length.
     let target = b.name.hasPrefix("meta:") ? "00_meta.json" : b.file
     let url = dir.appendingPathComponent("artifacts/\(target)")
@@ -581,6 +583,7 @@ struct ArtifactTests {
     defer { tmp.cleanup() }
     let dir = tmp.sub("run")
     try train(dir, text: Self.catDog, format: .compact)
+    try dropManifest(dir)
     let url = dir.appendingPathComponent("artifacts/\(CompactWeightsTSV.fileName)")
     let good = String(decoding: readBytes(url.path)!, as: UTF8.self)
     let l = good.components(separatedBy: "\n")

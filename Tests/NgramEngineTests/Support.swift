@@ -412,3 +412,12 @@ func thrownError(_ body: () throws -> Void) -> Error? {
 func errorText(_ body: () throws -> Void) -> String? {
   thrownError(body).map { ($0 as? NgramError)?.description ?? "\($0)" }
 }
+
+/// Removes the manifest from `dir`'s meta, as if the set were hand-edited or written by the
+/// reference, so that tests that break one file on purpose reach that file's own reader.
+func dropManifest(_ dir: URL) throws {
+  let path = dir.appendingPathComponent("artifacts/00_meta.json").path
+  var meta = try ArtifactMeta.read(path)
+  meta.manifest = nil
+  try meta.write(to: path)
+}

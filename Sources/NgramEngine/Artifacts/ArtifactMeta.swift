@@ -42,6 +42,18 @@ public struct ArtifactMeta: Sendable, Equatable {
     public var file: String { format == .compact ? CompactWeightsTSV.fileName : DenseWeightsCSV.fileName }
   }
 
+  /// One file of the set in `manifest`: its path relative to the set (`artifacts/01_vocabulary.csv`,
+  /// `outputs/train_log.csv`), size and SHA-256, so a reader can check that the files it loads
+  /// were written together with this meta.
+  public struct ManifestEntry: Sendable, Equatable {
+    /// The path relative to the set's folder.
+    public var path: String
+    /// The size in bytes.
+    public var bytes: Int
+    /// The lowercase hex SHA-256.
+    public var sha256: String
+  }
+
   /// `repo_name`: the last component of the run's directory.
   public var repoName: String?
   /// `model_kind` as a context length (unigram 0, bigram 1, context2 2, context3 3).
@@ -58,6 +70,8 @@ public struct ArtifactMeta: Sendable, Equatable {
   public var weights: Weights?
   /// `start_tokens`: the corpus's first n tokens.
   public var startTokens: [String]?
+  /// `manifest` (ngram-tui only): every other file of the set; nil in a reference meta.
+  public var manifest: [ManifestEntry]?
 
   /// `model_kind`.
   public var modelKind: String { Self.kinds[contextLength.value] }
@@ -68,8 +82,11 @@ public struct ArtifactMeta: Sendable, Equatable {
 
   /// The meta of a run that trained `model` on `corpus` in `directory`.
   init(
-    directory: String, corpus: Corpus, config: TrainingConfig, format: WeightsFormat, files: [String], model: NgramModel
+    directory: String, corpus: Corpus, config: TrainingConfig, format: WeightsFormat, files: [String],
+    model: NgramModel,
+    manifest: [ManifestEntry]? = nil
   ) {
+    self.manifest = manifest
     let base = Paths.resolved(directory)
     let corpusAbs = Paths.resolved(corpus.path)
     repoName = Paths.lastComponent(base)
@@ -173,14 +190,22 @@ public struct ArtifactMeta: Sendable, Equatable {
         ])
       ))
     if let startTokens { members.append(("start_tokens", .array(startTokens.map { .string($0) }))) }
+    if let manifest {
+      members.append(
+        (
+          "manifest",
+          .object(manifest.map { ($0.path, .object([("bytes", .int($0.bytes)), ("sha256", .string($0.sha256))])) })
+        ))
+    }
     return .object(members)
   }
 
   /// The file's text: indented by two, keys sorted, ASCII only, with a final newline.
   func rendered() -> String { json.rendered() + "\n" }
 
-  func write(to path: String) throws {
-    try ByteWriter.write(path) { $0.append(rendered()) }
+  @discardableResult
+  func write(to path: String) throws -> FileDigest {
+    return try ByteWriter.write(path) { $0.append(rendered()) }
   }
 
   // MARK: Reading
@@ -270,6 +295,17 @@ public struct ArtifactMeta: Sendable, Equatable {
       startTokens = try items.map { try string($0, "start_tokens") ?? "" }
     } else {
       startTokens = nil
+    }
+    switch value["manifest"] {
+    case nil, .null?: manifest = nil
+    case .object(let entries)?:
+      manifest = try entries.map { path, v in
+        guard let bytes = try int(v["bytes"], "manifest.bytes"), bytes >= 0,
+          let sha = try string(v["sha256"], "manifest.sha256")
+        else { throw bad("manifest entry \"\(path)\" needs bytes and sha256") }
+        return ManifestEntry(path: path, bytes: bytes, sha256: sha)
+      }
+    default: throw bad("\"manifest\" must be an object")
     }
   }
 }

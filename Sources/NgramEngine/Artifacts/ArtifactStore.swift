@@ -1,5 +1,4 @@
 import Dispatch
-import FoundationEssentials
 import Glibc
 import Synchronization
 
@@ -58,17 +57,30 @@ public struct LoadedArtifacts: Sendable {
 
 /// A whole artifact set — `DIR/artifacts/*` and `DIR/outputs/*` — written and loaded together.
 /// Each file's format lives in its own type (`ArtifactMeta`, `VocabularyCSV`, `DenseWeightsCSV`,
-/// `CompactWeightsTSV`, `EmbeddingsCSV`, `TrainLogCSV`, `EvalLogCSV`).
+/// `CompactWeightsTSV`, `EmbeddingsCSV`, `TrainLogCSV`, `EvalLogCSV`); the layout that commits a
+/// set in one step is `SetDirectory`'s.
 public enum ArtifactStore {
-  /// Writes `artifacts/*` and `outputs/train_log.csv` (and `outputs/eval_log.csv` with a holdout)
-  /// under `directory`. Every file is written complete in a temporary directory first.
+  /// Takes the folder's writer lock: a second writer on the same folder gets an error naming the
+  /// pid that holds it. The kernel releases it when the process ends, however it ends.
+  /// Also refuses at once an `artifacts` or `outputs` that is not a directory or ngram-tui's link.
+  public static func lock(directory: String) throws -> ArtifactLock {
+    let store = SetDirectory(directory: directory)
+    try store.checkLinks()
+    return try store.lock()
+  }
+
+  /// Writes a complete new set — `artifacts/*`, `outputs/train_log.csv` (and `outputs/eval_log.csv`
+  /// with a holdout) — under `directory` and commits it in one atomic step: after a crash or a
+  /// failure at any point, readers see either the whole previous set or the whole new one.
   ///
-  /// - Parameter isCancelled: polled while writing; when it turns true the temporary files are
-  ///   removed, nothing is renamed, and `NgramError.cancelled` is thrown.
+  /// - Parameters:
+  ///   - lock: the folder's lock, if the caller took it before training; taken here otherwise.
+  ///   - isCancelled: polled while writing; when it turns true the new set is removed, the
+  ///     previous one stays current, and `NgramError.cancelled` is thrown.
   public static func write(
     directory: String, corpus: Corpus, config: TrainingConfig, model: NgramModel, log: [EpochStats],
     format requested: WeightsFormat, denseCellLimit: Int = WeightsFormat.defaultDenseCellLimit,
-    validation: [ValidationStats] = [], isCancelled: @Sendable () -> Bool = { false }
+    validation: [ValidationStats] = [], lock: ArtifactLock? = nil, isCancelled: @Sendable () -> Bool = { false }
   ) throws -> WrittenArtifacts {
     let v = model.vocabulary.count
     let cells = WeightsFormat.denseCellCount(vocabSize: v, contextLength: config.contextLength)
@@ -84,112 +96,191 @@ public enum ArtifactStore {
       format = .dense
     case .compact: format = .compact
     }
-    let fm = FileManager.default
-    let tmp = Paths.join(directory, ".ngram-tui-tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))")
-    do {
-      try fm.createDirectory(atPath: tmp, withIntermediateDirectories: true)
-    } catch {
-      throw NgramError.io("cannot create a temporary directory in \(directory): \(NgramError.reason(for: error))")
-    }
-    var committed = false
-    defer { if !committed { try? fm.removeItem(atPath: tmp) } }
     func check() throws { if isCancelled() { throw NgramError.cancelled } }
+    let store = SetDirectory(directory: directory)
+    let held = try lock ?? Self.lock(directory: directory)
+    defer { withExtendedLifetime(held) {} }
+    try store.checkLinks()
+    try store.recover()
+    try check()
+
+    let set = try store.newSet()
+    // Whatever fails, a set that did not become current is removed (and one that did is kept).
+    defer { if store.currentSet.map(Paths.lastComponent) != Paths.lastComponent(set) { store.removeSet(set) } }
+    try Fault.point("set-created")
+    let artifacts = Paths.join(set, "artifacts")
+    let outputs = Paths.join(set, "outputs")
+    var manifest: [ArtifactMeta.ManifestEntry] = []
+    func record(_ path: String, _ d: FileDigest) {
+      manifest.append(ArtifactMeta.ManifestEntry(path: path, bytes: d.bytes, sha256: d.sha256))
+    }
 
     let weightsName = format.fileName!
     let files = [ArtifactMeta.fileName, VocabularyCSV.fileName, weightsName, EmbeddingsCSV.fileName]
-    try TrainLogCSV.write(log, to: Paths.join(tmp, TrainLogCSV.fileName))
+    record("outputs/" + TrainLogCSV.fileName, try TrainLogCSV.write(log, to: Paths.join(outputs, TrainLogCSV.fileName)))
     if !validation.isEmpty {
-      try EvalLogCSV.write(validation, to: Paths.join(tmp, EvalLogCSV.fileName))
+      record(
+        "outputs/" + EvalLogCSV.fileName, try EvalLogCSV.write(validation, to: Paths.join(outputs, EvalLogCSV.fileName))
+      )
     }
-    try VocabularyCSV.write(model.vocabulary, to: Paths.join(tmp, VocabularyCSV.fileName), isCancelled: isCancelled)
+    try Fault.point("wrote-" + TrainLogCSV.fileName)
+    record(
+      "artifacts/" + VocabularyCSV.fileName,
+      try VocabularyCSV.write(
+        model.vocabulary, to: Paths.join(artifacts, VocabularyCSV.fileName), isCancelled: isCancelled))
+    try Fault.point("wrote-" + VocabularyCSV.fileName)
     try check()
     // The weights and the embeddings are the two large files: write them on two threads.
-    let failures = Mutex<[Error]>([])
+    let results = Mutex<[Int: Result<FileDigest, Error>]>([:])
     let trained = ReferenceRows.trained(model)
     DispatchQueue.concurrentPerform(iterations: 2) { i in
-      do {
+      let r = Result<FileDigest, Error> {
         if i == 0 {
-          let path = Paths.join(tmp, weightsName)
-          if format == .dense {
-            try DenseWeightsCSV.write(model, trained: trained, to: path, isCancelled: isCancelled)
-          } else {
-            try CompactWeightsTSV.write(model, trained: trained, to: path, isCancelled: isCancelled)
-          }
-        } else {
-          try EmbeddingsCSV.write(
-            model, trained: trained, dense: format == .dense, to: Paths.join(tmp, EmbeddingsCSV.fileName),
-            isCancelled: isCancelled)
+          let path = Paths.join(artifacts, weightsName)
+          return format == .dense
+            ? try DenseWeightsCSV.write(model, trained: trained, to: path, isCancelled: isCancelled)
+            : try CompactWeightsTSV.write(model, trained: trained, to: path, isCancelled: isCancelled)
         }
-      } catch {
-        failures.withLock { $0.append(error) }
+        return try EmbeddingsCSV.write(
+          model, trained: trained, dense: format == .dense, to: Paths.join(artifacts, EmbeddingsCSV.fileName),
+          isCancelled: isCancelled)
       }
+      results.withLock { $0[i] = r }
     }
-    if let first = failures.withLock({ $0.first }) { throw first }
+    let done = results.withLock { $0 }
+    record("artifacts/" + weightsName, try done[0]!.get())
+    record("artifacts/" + EmbeddingsCSV.fileName, try done[1]!.get())
+    try Fault.point("wrote-weights")
     try check()
     let meta = ArtifactMeta(
-      directory: directory, corpus: corpus, config: config, format: format, files: files, model: model)
-    try meta.write(to: Paths.join(tmp, ArtifactMeta.fileName))
+      directory: directory, corpus: corpus, config: config, format: format, files: files, model: model,
+      manifest: manifest)
+    try meta.write(to: Paths.join(artifacts, ArtifactMeta.fileName))
+    try Fault.point("wrote-" + ArtifactMeta.fileName)
     try check()
+    for dir in [artifacts, outputs, set, store.sets] { try store.syncDirectory(dir) }
+    try Fault.point("synced")
 
-    // Commit: rename each complete file into place.
-    let artifacts = Paths.join(directory, "artifacts")
-    let outputs = Paths.join(directory, "outputs")
-    for folder in [artifacts, outputs] {
-      do {
-        try fm.createDirectory(atPath: folder, withIntermediateDirectories: true)
-      } catch {
-        var st = stat()
-        let why =
-          stat(folder, &st) == 0 && (st.st_mode & S_IFMT) != S_IFDIR
-          ? "it exists and is not a directory (move it away)" : NgramError.reason(for: error)
-        throw NgramError.io("cannot create \(folder): \(why)")
-      }
-    }
-    for name in files {
-      try rename(Paths.join(tmp, name), Paths.join(artifacts, name))
-    }
-    try rename(Paths.join(tmp, TrainLogCSV.fileName), Paths.join(outputs, TrainLogCSV.fileName))
-    let evalLog = Paths.join(outputs, EvalLogCSV.fileName)
-    if validation.isEmpty {
-      try? fm.removeItem(atPath: evalLog)  // from an earlier run with --holdout; it no longer applies
-    } else {
-      try rename(Paths.join(tmp, EvalLogCSV.fileName), evalLog)
-    }
-    // The other weights format, left from an earlier run, no longer describes this model.
-    let stale = format == .dense ? CompactWeightsTSV.fileName : DenseWeightsCSV.fileName
-    try? fm.removeItem(atPath: Paths.join(artifacts, stale))
-    committed = true
-    try? fm.removeItem(atPath: tmp)
+    // Commit: the links exist (they point into `current`), then `current` moves in one rename.
+    try store.makeLinks()
+    try check()
+    let previous = store.currentSet
+    try store.switchCurrent(to: set)
+    if let previous, previous != set { store.removeSet(previous) }
+    try Fault.point("cleaned")
     return WrittenArtifacts(format: format, files: files)
   }
 
-  static func rename(_ from: String, _ to: String) throws {
-    if Glibc.rename(from, to) != 0 {
-      throw NgramError.io("cannot move \(from) to \(to): \(NgramError.reason(errno: errno))")
+  /// Where the newest complete set of `directory` is: its `artifacts` and `outputs` folders,
+  /// resolved once (read both from here, not through `DIR/artifacts` and `DIR/outputs` one
+  /// after the other, so that a run committing in between cannot give a mix).
+  public static func locate(directory: String) -> (artifacts: String, outputs: String) {
+    let r = SetDirectory(directory: directory).resolve()
+    return (r.artifacts, r.outputs)
+  }
+
+  /// Loads the newest complete set of `directory` (written by ngram-tui, or by the Python
+  /// reference: real `artifacts/` and `outputs/` folders), validating every line and, when the
+  /// meta has a manifest, that every file is the one written with it (size and SHA-256).
+  public static func load(directory: String) throws -> LoadedArtifacts {
+    let store = SetDirectory(directory: directory)
+    var attempt = 0
+    while true {
+      let where_ = store.resolve()
+      do {
+        return try load(set: where_)
+      } catch {
+        // A writer may have committed a newer set (and removed this one) while it was read.
+        attempt += 1
+        if attempt >= 3 || store.resolve() == where_ { throw error }
+      }
     }
   }
 
-  /// Loads `DIR/artifacts` (written by ngram-tui or by the Python reference), validating every line.
-  public static func load(directory: String) throws -> LoadedArtifacts {
-    let dir = Paths.join(directory, "artifacts")
+  static func load(set: SetDirectory.Resolved) throws -> LoadedArtifacts {
+    let dir = set.artifacts
     let meta = try ArtifactMeta.read(Paths.join(dir, ArtifactMeta.fileName))
     let vocabPath = Paths.join(dir, VocabularyCSV.fileName)
-    let vocab = try VocabularyCSV.read(vocabPath)
-    if let v = meta.vocabSize, v != vocab.count {
-      throw NgramError.malformed(
-        file: vocabPath, line: vocab.count + 1, reason: "\(vocab.count) tokens but 00_meta.json says vocab_size \(v)")
-    }
     let format = meta.weightsFormat
     let weightsName = format.fileName!
     let weightsPath = Paths.join(dir, weightsName)
-    guard LineReading.exists(weightsPath) else {
-      throw NgramError.artifactsMissing(directory: dir, file: weightsName)
+    // Check the manifest (sizes first, then hashes on a second thread while the model is read).
+    if let manifest = meta.manifest {
+      for e in manifest {
+        let path = manifestPath(e.path, set)
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+          throw NgramError.artifactsMissing(directory: Paths.parent(path), file: Paths.lastComponent(path))
+        }
+        guard Int(st.st_size) == e.bytes else {
+          throw mismatch(path, "\(st.st_size) bytes, the meta's manifest says \(e.bytes)")
+        }
+      }
     }
-    let n = meta.contextLength.value
-    let model =
-      format == .dense
-      ? try DenseWeightsCSV.read(weightsPath, vocabulary: vocab, contextLength: n)
-      : try CompactWeightsTSV.read(weightsPath, vocabulary: vocab, contextLength: n)
+    let hashCheck = Mutex<Error?>(nil)
+    let loaded = Mutex<Result<NgramModel, Error>?>(nil)
+    DispatchQueue.concurrentPerform(iterations: 2) { i in
+      if i == 1 {
+        for e in meta.manifest ?? [] {
+          let path = manifestPath(e.path, set)
+          do {
+            let sha = try sha256(of: path)
+            if sha != e.sha256 {
+              hashCheck.withLock { $0 = mismatch(path, "its SHA-256 differs from the meta's manifest") }
+              return
+            }
+          } catch {
+            hashCheck.withLock { $0 = error }
+            return
+          }
+        }
+        return
+      }
+      let r = Result<NgramModel, Error> {
+        let vocab = try VocabularyCSV.read(vocabPath)
+        if let v = meta.vocabSize, v != vocab.count {
+          throw NgramError.malformed(
+            file: vocabPath, line: vocab.count + 1,
+            reason: "\(vocab.count) tokens but 00_meta.json says vocab_size \(v)")
+        }
+        guard LineReading.exists(weightsPath) else {
+          throw NgramError.artifactsMissing(directory: dir, file: weightsName)
+        }
+        let n = meta.contextLength.value
+        return format == .dense
+          ? try DenseWeightsCSV.read(weightsPath, vocabulary: vocab, contextLength: n)
+          : try CompactWeightsTSV.read(weightsPath, vocabulary: vocab, contextLength: n)
+      }
+      loaded.withLock { $0 = r }
+    }
+    // A file that does not belong to the meta explains any parse error it causes.
+    if let e = hashCheck.withLock({ $0 }) { throw e }
+    let model = try loaded.withLock { $0 }!.get()
     return LoadedArtifacts(model: model, meta: meta)
+  }
+
+  static func manifestPath(_ relative: String, _ set: SetDirectory.Resolved) -> String {
+    if relative.hasPrefix("outputs/") { return Paths.join(set.outputs, String(relative.dropFirst(8))) }
+    if relative.hasPrefix("artifacts/") { return Paths.join(set.artifacts, String(relative.dropFirst(10))) }
+    return Paths.join(set.artifacts, relative)
+  }
+
+  static func mismatch(_ path: String, _ why: String) -> NgramError {
+    NgramError.io(
+      "\(path) does not belong to this set of artifacts (\(why)); it was changed after ngram-tui wrote it: run `ngram-tui train` again"
+    )
+  }
+
+  static func sha256(of path: String) throws -> String {
+    guard let f = fopen(path, "rb") else { throw NgramError.unreadable(file: path, reason: "cannot open the file") }
+    defer { fclose(f) }
+    var hasher = SHA256()
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    while true {
+      let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress!, 1, $0.count, f) }
+      if n == 0 { break }
+      chunk.withUnsafeBufferPointer { hasher.update(UnsafeBufferPointer(rebasing: $0[0..<n])) }
+    }
+    return hasher.hexDigest()
   }
 }

@@ -1,7 +1,18 @@
 import Glibc
 
+/// The size and SHA-256 of a file as written, for the set's manifest.
+struct FileDigest: Sendable, Equatable {
+  /// Bytes written.
+  var bytes: Int
+  /// Lowercase hex SHA-256 of those bytes.
+  var sha256: String
+}
+
 /// A buffered file writer for large CSV output, with Python-compatible number formatting.
+/// It hashes what it writes (SHA-256) for the set's manifest.
 final class ByteWriter {
+  private var hasher = SHA256()
+  private var written = 0
   private var buffer: [UInt8] = []
   private let file: UnsafeMutablePointer<FILE>
   let path: String
@@ -12,11 +23,13 @@ final class ByteWriter {
 
   /// Creates (or truncates) `path`, calls `body` to fill it, and closes the file on every path:
   /// when `body` or the close throws, the file is closed and the error is rethrown.
-  static func write(_ path: String, _ body: (ByteWriter) throws -> Void) throws {
+  @discardableResult
+  static func write(_ path: String, _ body: (ByteWriter) throws -> Void) throws -> FileDigest {
     let w = try ByteWriter(path: path)
     do {
       try body(w)
       try w.close()
+      return FileDigest(bytes: w.written, sha256: w.hasher.hexDigest())
     } catch {
       w.abandon()
       throw error
@@ -79,6 +92,8 @@ final class ByteWriter {
     if buffer.isEmpty { return }
     let n = buffer.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
     if n != buffer.count { throw NgramError.io("cannot write \(path): \(NgramError.reason(errno: errno))") }
+    buffer.withUnsafeBufferPointer { hasher.update($0) }
+    written += n
     buffer.removeAll(keepingCapacity: true)
   }
 

@@ -7,10 +7,11 @@ enum CompactWeightsTSV {
 
   /// Compact format: a header of `#` lines, then one line per trained row:
   /// `context ids (space-separated) TAB shared weight TAB id:weight id:weight …` (shortest round-trip decimals).
+  @discardableResult
   static func write(
     _ model: NgramModel, trained: [(ref: Int, row: Int)], to path: String, isCancelled: () -> Bool
-  ) throws {
-    try ByteWriter.write(path) { w in
+  ) throws -> FileDigest {
+    return try ByteWriter.write(path) { w in
       w.append("# ngram-tui sparse weights: one line per trained context row; rows not listed are all zero\n")
       w.append("# fields: context token ids<TAB>weight of every column not listed<TAB>column:weight ...\n")
       w.append("#format ngram-tui-sparse-weights 1\n")

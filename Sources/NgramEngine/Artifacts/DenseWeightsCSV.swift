@@ -5,12 +5,13 @@ enum DenseWeightsCSV {
   /// The file name under `artifacts/`.
   static let fileName = "02_model_weights.csv"
 
+  @discardableResult
   static func write(
     _ model: NgramModel, trained: [(ref: Int, row: Int)], to path: String, isCancelled: () -> Bool
-  ) throws {
+  ) throws -> FileDigest {
     let v = model.vocabulary.count
     let rows = ReferenceRows.count(vocabSize: v, contextLength: model.contextLength.value)
-    try ByteWriter.write(path) { w in
+    return try ByteWriter.write(path) { w in
       w.appendField("input_token")
       for t in model.vocabulary.tokens {
         w.append(byte: 0x2C)

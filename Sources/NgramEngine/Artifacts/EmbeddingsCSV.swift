@@ -5,11 +5,12 @@ enum EmbeddingsCSV {
   static let fileName = "03_token_embeddings.csv"
 
   /// `row,label,x,y`: x and y are columns 0 and 1 of each row (all rows when dense, trained rows when compact).
+  @discardableResult
   static func write(
     _ model: NgramModel, trained: [(ref: Int, row: Int)], dense: Bool, to path: String,
     isCancelled: () -> Bool
-  ) throws {
-    try ByteWriter.write(path) { w in
+  ) throws -> FileDigest {
+    return try ByteWriter.write(path) { w in
       w.append("row,label,x,y\r\n")
       let v = model.vocabulary.count
       let style = CSV.WeightStyle.forContextLength(model.contextLength.value)

@@ -4,8 +4,9 @@ enum TrainLogCSV {
   static let fileName = "train_log.csv"
   static let header = ["epoch", "avg_loss", "accuracy"]
 
-  static func write(_ log: [EpochStats], to path: String) throws {
-    try ByteWriter.write(path) { w in
+  @discardableResult
+  static func write(_ log: [EpochStats], to path: String) throws -> FileDigest {
+    return try ByteWriter.write(path) { w in
       w.append("epoch,avg_loss,accuracy\r\n")
       for e in log {
         w.append("\(e.epoch),\(CSV.fixed(e.avgLoss, decimals: 8)),\(CSV.fixed(e.accuracy, decimals: 6))\r\n")
@@ -26,8 +27,9 @@ enum EvalLogCSV {
   static let fileName = "eval_log.csv"
   static let header = ["epoch", "val_loss", "val_perplexity", "unseen_contexts"]
 
-  static func write(_ log: [ValidationStats], to path: String) throws {
-    try ByteWriter.write(path) { w in
+  @discardableResult
+  static func write(_ log: [ValidationStats], to path: String) throws -> FileDigest {
+    return try ByteWriter.write(path) { w in
       w.append("epoch,val_loss,val_perplexity,unseen_contexts\r\n")
       for e in log {
         w.append(

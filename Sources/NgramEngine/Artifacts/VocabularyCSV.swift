@@ -3,8 +3,9 @@ enum VocabularyCSV {
   /// The file name under `artifacts/`.
   static let fileName = "01_vocabulary.csv"
 
-  static func write(_ vocab: Vocabulary, to path: String, isCancelled: () -> Bool = { false }) throws {
-    try ByteWriter.write(path) { w in
+  @discardableResult
+  static func write(_ vocab: Vocabulary, to path: String, isCancelled: () -> Bool = { false }) throws -> FileDigest {
+    return try ByteWriter.write(path) { w in
       w.append("token_id,token,frequency\r\n")
       for (i, t) in vocab.tokens.enumerated() {
         w.append("\(i),")

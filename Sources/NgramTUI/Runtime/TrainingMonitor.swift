@@ -84,11 +84,12 @@ final class TrainingMonitor: Sendable {
   ) {
     DispatchQueue(label: "ngram-tui.training").async { [self] in
       do {
+        let lock = try ArtifactStore.lock(directory: directory)
         let outcome = try trainer.run(control: control) { self.publish($0) }
         self.trained(outcome.model)
         let written = try ArtifactStore.write(
           directory: directory, corpus: corpus, config: trainer.config, model: outcome.model, log: outcome.log,
-          format: format, validation: outcome.validation, isCancelled: { control.isCancelled })
+          format: format, validation: outcome.validation, lock: lock, isCancelled: { control.isCancelled })
         let dir = Paths.join(directory, "artifacts")
         self.finish(.saved("\(dir) (\(written.format.rawValue) weights) and outputs/train_log.csv"))
       } catch NgramError.cancelled {
