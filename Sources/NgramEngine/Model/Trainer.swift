@@ -514,7 +514,7 @@ final class SparseRun: @unchecked Sendable {
       let t = Int(localTargets[q])
       let nd = vv - kk
       let m = nd > 0 && ww0 > maxW ? ww0 : maxW
-      let e0 = nd > 0 ? FastExp.exp1(ww0 - m) : 0
+      let e0 = nd > 0 ? RowKernel.exp1(ww0 - m) : 0
       let z = Double(nd) * e0 + RowKernel.expSum(w, s, kk, m)
       let p0 = e0 / z
       let pt = t < kk ? s[t] / z : p0
@@ -522,14 +522,14 @@ final class SparseRun: @unchecked Sendable {
       loss += stepLoss
       stepLosses?[q] = stepLoss
       let wtOld = t < kk ? w[t] : 0
-      let (maxP, newMaxW) = RowKernel.update(w, s, kk, z, lr, start: nd > 0 ? p0 : -1.0)
+      let (maxP, explicitTies, newMaxW) = RowKernel.update(w, s, kk, z, lr, start: nd > 0 ? p0 : -1.0)
       maxW = newMaxW
       if t < kk {
         w[t] = wtOld - lr * (s[t] - 1.0)
         if w[t] > maxW { maxW = w[t] }
       }
       let defaultTied = nd > 0 && p0 == maxP
-      let ties = (defaultTied ? 1 : 0) + RowKernel.count(s, kk, equalTo: maxP)
+      let ties = (defaultTied ? 1 : 0) + explicitTies
       if ties == 1 && !defaultTied {
         if pt == maxP && t < kk { correct += 1 }
       } else if ties == 1 && t < kk {

@@ -1,0 +1,80 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+internal import NgramKernels
+
+/// The softmax passes of one training step over a row's explicit weights.
+enum RowKernel {
+  /// The maximum of `w[0..<k]` and `start`.
+  @inline(__always)
+  static func max(_ w: UnsafeMutablePointer<Double>, _ k: Int, start: Double) -> Double {
+    var j = 0
+    var m4 = SIMD4<Double>(repeating: start)
+    while j + 4 <= k {
+      let x = UnsafeRawPointer(w + j).loadUnaligned(as: SIMD4<Double>.self)
+      m4 = m4.replacing(with: x, where: x .> m4)
+      j += 4
+    }
+    var m = m4.max()
+    while j < k {
+      if w[j] > m { m = w[j] }
+      j += 1
+    }
+    return m
+  }
+
+  /// Stores e^(w[j] − m) in `s[j]` and returns their sum: the C kernel (AVX2 or portable, chosen
+  /// at run time) for eight columns or more, the same arithmetic inline for fewer.
+  @inline(__always)
+  static func expSum(_ w: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>, _ k: Int, _ m: Double)
+    -> Double
+  {
+    if k >= 8 { return ngk_exp_sum(w, s, k, m) }
+    var z = 0.0
+    for j in 0..<k {
+      let e = exp1(w[j] - m)
+      s[j] = e
+      z += e
+    }
+    return z
+  }
+
+  /// e^x for one value: the C library's, as the kernels use past their last full vector.
+  @inline(__always)
+  static func exp1(_ x: Double) -> Double { exp(x) }
+
+  /// p[j] = s[j] / z into `s`, w[j] −= lr·p[j]; returns the largest p (at least `start`), how many
+  /// of the p equal it, and the largest new w.
+  @inline(__always)
+  static func update(
+    _ w: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>, _ k: Int, _ z: Double, _ lr: Double,
+    start: Double
+  ) -> (maxP: Double, ties: Int, maxW: Double) {
+    if k >= 4 {
+      var maxP = 0.0
+      var ties = 0
+      var maxW = 0.0
+      ngk_update(w, s, k, z, lr, start, &maxP, &ties, &maxW)
+      return (maxP, ties, maxW)
+    }
+    var m = start
+    var c = 0
+    var mw = -Double.infinity
+    for j in 0..<k {
+      let p = s[j] / z
+      s[j] = p
+      let x = w[j] - lr * p
+      w[j] = x
+      if p > m {
+        m = p
+        c = 1
+      } else if p == m {
+        c += 1
+      }
+      if x > mw { mw = x }
+    }
+    return (m, c, mw)
+  }
+}

@@ -1,0 +1,44 @@
+#ifndef NGRAM_KERNELS_H
+#define NGRAM_KERNELS_H
+
+/* The softmax passes of one training step over a row's explicit weights, in C so that one
+ * binary carries both a portable (SSE2) and an AVX2 version and picks one at run time.
+ * Both versions compile the same source with floating-point contraction off, so they give
+ * bit-identical results. */
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Stores e^(w[j] - m) in s[j] for j < k and returns their sum (8 lane sums over full blocks of
+ * eight, added lane 0..7 in order, then the remaining columns one by one). The vector part uses
+ * a polynomial exp (within an ulp of the C library's); the remaining columns use exp(). */
+double ngk_exp_sum(const double *w, double *s, long k, double m);
+
+/* The update of one step: p[j] = s[j] / z into s, w[j] -= lr * p[j]. Writes the largest p
+ * (at least `start`), how many p equal it, and the largest new w (-inf when k = 0). */
+void ngk_update(double *w, double *s, long k, double z, double lr, double start, double *max_p, long *ties,
+                double *max_w);
+
+/* The scalar exp the vector kernels use past the last full block: the C library's. */
+double ngk_exp1(double x);
+
+/* Which implementation runs: 1 when the CPU has AVX2 and FMA, else 0 (the portable one).
+ * ngk_force_portable(1) makes every later call use the portable one (for tests). */
+int ngk_uses_avx2(void);
+void ngk_force_portable(int on);
+
+/* The portable and AVX2 versions directly (the AVX2 one only where ngk_cpu_has_avx2()). */
+int ngk_cpu_has_avx2(void);
+double ngk_exp_sum_portable(const double *w, double *s, long k, double m);
+double ngk_exp_sum_avx2(const double *w, double *s, long k, double m);
+void ngk_update_portable(double *w, double *s, long k, double z, double lr, double start, double *max_p,
+                         long *ties, double *max_w);
+void ngk_update_avx2(double *w, double *s, long k, double z, double lr, double start, double *max_p, long *ties,
+                     double *max_w);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

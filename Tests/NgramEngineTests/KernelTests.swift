@@ -1,0 +1,120 @@
+import Testing
+
+@testable import NgramEngine
+import NgramKernels
+
+/// The trainer's softmax kernels: the AVX2 build and the portable build of the same C source, and
+/// the inline Swift path for short rows, must give the same bits on every input — otherwise the
+/// train log would depend on the CPU that runs it.
+@Suite("Row kernels")
+struct KernelTests {
+  /// Weight vectors of many lengths (below, at and past the 4- and 8-lane blocks) with a spread of
+  /// values: ordinary weights, equal weights (ties), and values far below the maximum, including
+  /// ones that underflow (below −708 from the maximum).
+  static func inputs() -> [[Double]] {
+    var g = SeededGenerator(seed: 12)
+    var out: [[Double]] = []
+    for k in Array(0...40) + [63, 64, 65, 1000, 4099] {
+      var w: [Double] = []
+      for j in 0..<k {
+        switch j % 7 {
+        case 0: w.append(0.5)
+        case 1: w.append(-Double.random(in: 0...800, using: &g))
+        case 2: w.append(-708.0 + 0.5)
+        default: w.append(Double.random(in: -3...3, using: &g))
+        }
+      }
+      out.append(w)
+    }
+    return out
+  }
+
+  func bits(_ xs: [Double]) -> [UInt64] { xs.map(\.bitPattern) }
+
+  @Test("exp-sum: AVX2 and portable builds give identical bits")
+  func expSumSameBits() throws {
+    try #require(ngk_cpu_has_avx2() != 0, "this machine has no AVX2: only the portable build can run")
+    for w in Self.inputs() {
+      let m = w.max() ?? 0
+      for shift in [0.0, 1.25, -2.0] {
+        var s1 = [Double](repeating: 0, count: w.count + 1)
+        var s2 = s1
+        let z1 = ngk_exp_sum_portable(w, &s1, w.count, m + shift)
+        let z2 = ngk_exp_sum_avx2(w, &s2, w.count, m + shift)
+        #expect(z1.bitPattern == z2.bitPattern, "k = \(w.count): \(z1) vs \(z2)")
+        #expect(bits(s1) == bits(s2), "k = \(w.count)")
+      }
+    }
+  }
+
+  @Test("update: AVX2 and portable builds give identical bits, maxima and tie counts")
+  func updateSameBits() throws {
+    try #require(ngk_cpu_has_avx2() != 0, "this machine has no AVX2: only the portable build can run")
+    for w0 in Self.inputs() {
+      let m = w0.max() ?? 0
+      var e = [Double](repeating: 0, count: w0.count + 1)
+      let z = ngk_exp_sum_portable(w0, &e, w0.count, m)
+      for (lr, start) in [(0.1, -1.0), (25.0, 0.01), (0.1, 1.0)] {
+        var (wa, sa, wb, sb) = (w0, e, w0, e)
+        var (pa, ta, ma) = (0.0, 0, 0.0)
+        var (pb, tb, mb) = (0.0, 0, 0.0)
+        ngk_update_portable(&wa, &sa, w0.count, z, lr, start, &pa, &ta, &ma)
+        ngk_update_avx2(&wb, &sb, w0.count, z, lr, start, &pb, &tb, &mb)
+        #expect(bits(wa) == bits(wb) && bits(sa) == bits(sb), "k = \(w0.count)")
+        #expect(pa.bitPattern == pb.bitPattern && ta == tb && ma.bitPattern == mb.bitPattern, "k = \(w0.count)")
+        // The fused maximum and tie count are the plain ones.
+        let ps = Array(sa.prefix(w0.count))
+        let best = ps.reduce(start) { Swift.max($0, $1) }
+        #expect(pa == best, "k = \(w0.count)")
+        #expect(ta == ps.filter { $0 == best }.count, "k = \(w0.count)")
+        #expect(ma == (wa.prefix(w0.count).max() ?? -.infinity), "k = \(w0.count)")
+      }
+    }
+  }
+
+  @Test("the trainer's inline path for short rows matches the C kernels bit for bit")
+  func inlineMatchesKernel() {
+    for w0 in Self.inputs() where w0.count < 12 {
+      let m = w0.max() ?? 0
+      var w = w0
+      var s = [Double](repeating: 0, count: w.count + 1)
+      var sc = s
+      let z = w.withUnsafeMutableBufferPointer { wp in
+        s.withUnsafeMutableBufferPointer { sp in RowKernel.expSum(wp.baseAddress!, sp.baseAddress!, w0.count, m) }
+      }
+      let zc = ngk_exp_sum_portable(w0, &sc, w0.count, m)
+      #expect(z.bitPattern == zc.bitPattern && bits(s) == bits(sc), "k = \(w0.count)")
+      var wc = w0
+      let r = w.withUnsafeMutableBufferPointer { wp in
+        s.withUnsafeMutableBufferPointer { sp in
+          RowKernel.update(wp.baseAddress!, sp.baseAddress!, w0.count, z, 0.1, start: -1)
+        }
+      }
+      var (p, t, mw) = (0.0, 0, 0.0)
+      ngk_update_portable(&wc, &sc, w0.count, zc, 0.1, -1, &p, &t, &mw)
+      #expect(bits(w) == bits(wc) && bits(s) == bits(sc), "k = \(w0.count)")
+      #expect(r.maxP.bitPattern == p.bitPattern && r.ties == t && r.maxW.bitPattern == mw.bitPattern, "k = \(w0.count)")
+    }
+  }
+
+  @Test("training gives the same log and weights whichever kernel build runs")
+  func trainingSameOnBothBuilds() throws {
+    try #require(ngk_cpu_has_avx2() != 0, "this machine has no AVX2: only the portable build can run")
+    var g = SeededGenerator(seed: 3)
+    let words = (0..<300).map { "w\($0)" }
+    let text = (0..<6000).map { _ in words[Int.random(in: 0..<Int.random(in: 1...300, using: &g), using: &g)] }
+      .joined(separator: " ")
+    let corpus = try Corpus(bytes: Array(text.utf8), path: "corpus/k.txt")
+    for n in 0...2 {
+      let trainer = try Trainer(corpus: corpus, config: TrainingConfig(contextLength: n, epochs: 4))
+      ngk_force_portable(1)
+      let portable = try trainer.train(workers: 2)
+      ngk_force_portable(0)
+      #expect(ngk_uses_avx2() != 0)
+      let fast = try trainer.train(workers: 2)
+      #expect(portable.log.map(\.avgLoss.bitPattern) == fast.log.map(\.avgLoss.bitPattern), "context \(n)")
+      #expect(portable.log.map(\.accuracy) == fast.log.map(\.accuracy), "context \(n)")
+      #expect(portable.model.weights.map(\.bitPattern) == fast.model.weights.map(\.bitPattern), "context \(n)")
+    }
+  }
+}
