@@ -36,6 +36,7 @@ static inline int ngt_key_right(void) { return KEY_RIGHT; }
 static inline int ngt_key_backspace(void) { return KEY_BACKSPACE; }
 static inline int ngt_key_btab(void) { return KEY_BTAB; }
 static inline int ngt_key_f1(void) { return KEY_F(1); }
+static inline int ngt_key_f2(void) { return KEY_F(2); }
 static inline int ngt_key_enter(void) { return KEY_ENTER; }
 static inline int ngt_key_home(void) { return KEY_HOME; }
 static inline int ngt_key_end(void) { return KEY_END; }

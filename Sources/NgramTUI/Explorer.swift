@@ -169,6 +169,10 @@ struct RunLoop {
           case .pauseTraining: control.pause()
           case .resumeTraining: control.resume()
           case .stepEpoch: control.stepOneEpoch()
+          case .save(let request):
+            let size = terminal.size
+            let text = request.contents ?? Render.frame(state, width: size.width, height: size.height).plainText
+            state.notice = Saving.save(text, request, directory: state.info.directory)
           }
         }
         if !commands.isEmpty || signalled.load(ordering: .relaxed) != 0 { break }

@@ -80,7 +80,10 @@ struct LabCommandTests {
       // Columns with their own weight: the distinct targets of this context before this step.
       var seen = Set<Int>()
       for e in 1...epoch {
-        for i in 0..<pairs where (e < epoch || i + 1 < pair) && Array(ids[i..<(i + context)]) == Array(ids[(pair - 1)..<(pair - 1 + context)]) {
+        for i in 0..<pairs
+        where (e < epoch || i + 1 < pair)
+          && Array(ids[i..<(i + context)]) == Array(ids[(pair - 1)..<(pair - 1 + context)])
+        {
           seen.insert(ids[i + context])
         }
       }

@@ -35,7 +35,9 @@ final class SVGElements: NSObject, XMLParserDelegate {
 func readBack(_ svg: SVGElements, panel: String, line: String) throws -> [(Double, Double)] {
   let g = try #require(svg.first("g", id: "\(panel)-panel"))
   func num(_ k: String) throws -> Double { try #require(Double(g[k] ?? ""), "\(k)") }
-  let (x, y, w, h) = (try num("data-plot-x"), try num("data-plot-y"), try num("data-plot-width"), try num("data-plot-height"))
+  let (x, y, w, h) = (
+    try num("data-plot-x"), try num("data-plot-y"), try num("data-plot-width"), try num("data-plot-height")
+  )
   let (x0, x1, y0, y1) = (try num("data-x-min"), try num("data-x-max"), try num("data-y-min"), try num("data-y-max"))
   let pl = try #require(svg.first("polyline", id: line), "polyline \(line)")
   return try (pl["points"] ?? "").split(separator: " ").map { pair in

@@ -30,6 +30,18 @@ enum Command: Equatable, Sendable {
   case stepEpoch
   /// Leave the explorer.
   case quit
+  /// Write a file under `DIR/outputs/`: `contents`, or the screen as shown when nil.
+  case save(SaveRequest)
+}
+
+/// A file the explorer saves: `DIR/outputs/<prefix>-<N>.<ext>` with the first free N.
+struct SaveRequest: Equatable, Sendable {
+  /// The file name's stem.
+  let prefix: String
+  /// The extension.
+  let ext: String
+  /// The text to write (nil: the screen as it is shown, as text).
+  let contents: String?
 }
 
 /// The explorer's state: what the screens share, each screen's own state (see `Screens/`), and the
@@ -75,6 +87,8 @@ struct AppState: Sendable {
   var historyCacheSize = 0
   /// Slow work asked for and not yet handed to the run loop (which runs it off the UI thread).
   var jobs: [Job] = []
+  /// A one-off message in the footer (e.g. where a file was saved), until the next key.
+  var notice: String?
 
   /// The largest k.
   static let maxK = 50
@@ -161,6 +175,7 @@ struct AppState: Sendable {
       // Only the size notice is on screen: q quits even while the prompt has focus.
       return key == .ctrlC || key == .char("q") || key == .char("Q") ? [.quit] : []
     }
+    notice = nil
     guard let binding = KeyMap.binding(for: key, in: self) else { return [] }
     return perform(binding.action, key: key)
   }
@@ -182,6 +197,13 @@ struct AppState: Sendable {
     case .scrub: _ = scrub(key)
     case .step, .undo, .restart, .toggleSampling, .cooler, .warmer, .reseed:
       generate.reduce(action, model: model)
+    case .saveScreen: return [.save(SaveRequest(prefix: "screen", ext: "txt", contents: nil))]
+    case .saveTranscript:
+      guard !generate.steps.isEmpty else {
+        notice = "nothing to save yet: take a step with Space first"
+        return []
+      }
+      return [.save(SaveRequest(prefix: "generate", ext: "md", contents: generate.transcript(tokens: vocabulary.tokens, info: info, topK: topK)))]
     }
     return []
   }

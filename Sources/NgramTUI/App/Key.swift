@@ -22,6 +22,8 @@ enum Key: Equatable, Sendable {
   case pageUp, pageDown
   /// F1 (help).
   case f1
+  /// F2 (save the screen as text).
+  case f2
   /// Ctrl-C: always quits.
   case ctrlC
   /// Ctrl-U: clears the prompt.

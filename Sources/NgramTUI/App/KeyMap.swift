@@ -60,6 +60,12 @@ enum Action: Equatable, Sendable {
   case cooler, warmer
   /// A new seed, and start again.
   case reseed
+  /// Save the steps so far as a Markdown transcript.
+  case saveTranscript
+
+  // Saving.
+  /// Save the screen as it is shown, as text.
+  case saveScreen
 }
 
 /// Which keys a binding answers.
@@ -228,6 +234,10 @@ enum KeyMap {
     Binding([.key(.char("]"))], on: [.generate], .warmer),
     Binding([.key(.char("r"))], on: [.generate], .reseed, footer: { _ in "r seed" }),
     Binding(
+      [.key(.char("w"))], on: [.generate], .saveTranscript,
+      help: HelpRow(
+        section: .generate, keys: "w", text: "save the steps as Markdown (outputs/generate-N.md)")),
+    Binding(
       [.key(.char("+"))], on: [.generate], .moreK,
       help: HelpRow(section: .generate, keys: "+ / -", text: "more / fewer bars")),
     Binding([.key(.char("-"))], on: [.generate], .fewerK),
@@ -262,6 +272,9 @@ enum KeyMap {
       help: HelpRow(section: .everywhere, keys: "? or F1", text: "this help (again, or Esc, to go back)"),
       footer: { s in s.isTyping || s.screen == .generate || s.screen == .help ? nil : "? help" }),
     Binding([.key(.f1)], .toggleHelp),
+    Binding(
+      [.key(.f2)], .saveScreen,
+      help: HelpRow(section: .everywhere, keys: "F2", text: "save this screen as text (outputs/screen-N.txt)")),
     Binding(
       [.key(.char("q"))], when: { !$0.isTyping }, .quit,
       help: HelpRow(

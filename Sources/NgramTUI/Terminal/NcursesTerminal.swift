@@ -129,6 +129,7 @@ final class NcursesTerminal: TerminalDriver {
       case ngt_key_dc(): return .delete
       case ngt_key_btab(): return .backTab
       case ngt_key_f1(): return .f1
+      case ngt_key_f2(): return .f2
       case ngt_key_enter(): return .enter
       default: return nil
       }

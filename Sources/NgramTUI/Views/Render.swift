@@ -30,8 +30,12 @@ enum Render {
     case .compare: CompareView.draw(CompareView.Model(state), in: body, into: &g)
     case .help: HelpView.draw(KeyMap.helpSections, in: body, into: &g)
     }
-    let hints = KeyMap.footer(state)
-    g.put(" " + hints, x: 0, y: g.height - 1, style: .dim, maxWidth: g.width)
+    if let notice = state.notice {
+      g.put(" " + notice, x: 0, y: g.height - 1, style: .highlight, maxWidth: g.width)
+    } else {
+      let hints = KeyMap.footer(state)
+      g.put(" " + hints, x: 0, y: g.height - 1, style: .dim, maxWidth: g.width)
+    }
   }
 
   /// The top line: the program name, the tabs, a training indicator and the global keys.

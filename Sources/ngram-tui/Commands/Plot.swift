@@ -1,7 +1,6 @@
 import ArgumentParser
 import NgramEngine
 
-
 /// `ngram-tui plot`: the run's loss and accuracy per epoch as a standalone SVG.
 struct Plot: ParsableCommand {
   static let configuration = CommandConfiguration(

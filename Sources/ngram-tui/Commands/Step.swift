@@ -55,7 +55,9 @@ enum StepReport {
       (
         "gradient",
         .array(
-          s.shownColumns(k: k).map { .object([("token", .string(tokens[$0])), ("gradient", .double(s.gradient(of: $0)))]) }
+          s.shownColumns(k: k).map {
+            .object([("token", .string(tokens[$0])), ("gradient", .double(s.gradient(of: $0)))])
+          }
         )
       ),
       ("explicit_columns", .int(s.explicitColumns)), ("shared_columns", .int(s.sharedColumns)),

@@ -69,7 +69,8 @@ struct SVGChart {
     )
     out.append("<title>\(Self.xml(title))</title>")
     out.append("<rect x=\"0\" y=\"0\" width=\"\(Int(w))\" height=\"\(Int(height))\" fill=\"white\"/>")
-    out.append("<text x=\"\(Self.c(Self.left))\" y=\"28\" font-size=\"16\" font-weight=\"bold\">\(Self.xml(title))</text>")
+    out.append(
+      "<text x=\"\(Self.c(Self.left))\" y=\"28\" font-size=\"16\" font-weight=\"bold\">\(Self.xml(title))</text>")
 
     var lossSeries = [
       Series(
@@ -185,7 +186,8 @@ struct SVGChart {
 func writeTextFile(_ path: String, _ text: String) throws {
   guard let f = fopen(path, "wb") else {
     throw CommandFailure(
-      "cannot write \(TerminalText.escape(path)): \(String(cString: strerror(errno))) (check the directory exists and is writable)")
+      "cannot write \(TerminalText.escape(path)): \(String(cString: strerror(errno))) (check the directory exists and is writable)"
+    )
   }
   let bytes = Array(text.utf8)
   let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
