@@ -79,6 +79,8 @@ struct AppState: Sendable {
   var tooSmall = false
   /// The Compare screen.
   var compare = CompareState()
+  /// Explore's count-based column (off until `=`).
+  var counts = ExploreCounts()
   /// The words of the latest submitted text (Explore and Compare share it).
   var lastWords: [String]?
   /// Replayed histories by context ids, so going back to a context scrubs at once.
@@ -195,6 +197,7 @@ struct AppState: Sendable {
     case .focusPrompt, .focusAndRecall, .focusAndInsert, .insert, .browseHistory, .complete, .edit, .leavePrompt:
       explore.reduce(action, key: key, vocabulary: vocabulary)
     case .scrub: _ = scrub(key)
+    case .cycleCounts: counts.advance(corpus: corpus, contextLength: info.contextLength)
     case .step, .undo, .restart, .toggleSampling, .cooler, .warmer, .reseed:
       generate.reduce(action, model: model)
     case .saveScreen: return [.save(SaveRequest(prefix: "screen", ext: "txt", contents: nil))]

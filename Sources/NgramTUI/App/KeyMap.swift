@@ -43,6 +43,10 @@ enum Action: Equatable, Sendable {
   /// Take the keys away from the prompt.
   case leavePrompt
 
+  // Explore's count column.
+  /// Beside the bars: the next count-based model's probability (mle, add-k, kneser-ney, off).
+  case cycleCounts
+
   // Explore's time travel.
   /// Move the bars through the epochs (by the key: one epoch, a tenth, the first, the last).
   case scrub
@@ -197,9 +201,13 @@ enum KeyMap {
       footer: { $0.isTyping ? "Esc leave prompt" : nil }),
     Binding(
       [.key(.char("+"))], on: promptScreens, when: { !$0.isTyping || $0.explore.input.isEmpty }, .moreK,
-      help: HelpRow(section: .prompt, keys: "+ / -", text: "more / fewer predictions (when the prompt is empty)"),
+      help: HelpRow(
+        section: .prompt, keys: "+ / -   =", text: "more/fewer predictions; = mle/add-k/kneser-ney column"),
       footer: { $0.isTyping ? nil : "+/- k" }),
     Binding([.key(.char("-"))], on: promptScreens, when: { !$0.isTyping || $0.explore.input.isEmpty }, .fewerK),
+    Binding(
+      [.key(.char("="))], on: [.explore], when: { !$0.isTyping || $0.explore.input.isEmpty }, .cycleCounts,
+      help: nil),
     Binding(
       [.key(.pageUp), .key(.pageDown)], on: [.explore], when: { $0.canScrub }, .scrub,
       help: HelpRow(

@@ -24,6 +24,10 @@ enum ExploreView {
     /// Epochs trained so far.
     let epochsDone: Int
     let topK: Int
+    /// The count-based column beside the bars, when `=` turned it on.
+    let countColumn: CountColumn?
+    /// Why the count column cannot be shown, if it cannot.
+    let countFailure: String?
 
     init(_ s: AppState) {
       explore = s.explore
@@ -33,6 +37,12 @@ enum ExploreView {
       metaStart = s.metaStart
       epochsDone = s.train.status.epochsDone
       topK = s.topK
+      if case .prediction(let p)? = s.explore.result {
+        countColumn = CountColumn(s.counts, ids: p.ids)
+      } else {
+        countColumn = nil
+      }
+      countFailure = s.counts.failure
     }
   }
 
@@ -156,17 +166,24 @@ enum ExploreView {
     let k = view.topK
     let charted = Array(p.curves.prefix(min(3, k)))
     let chartRows = charted.isEmpty ? 1 : charted.count + 1
-    let footerRows = 1 + 1 + chartRows + 1 + 1
+    let column = view.countColumn
+    let countNote = column?.warning ?? view.countFailure
+    let footerRows = 1 + 1 + chartRows + 1 + 1 + (column != nil || countNote != nil ? 1 : 0)
     let top = dist.top(k)
     let maxRows = max(1, r.bottom - y - footerRows)
+    let columnWidth = max(6, column.map { DisplayWidth.of($0.name) } ?? 0)
     let used = Bars.draw(
       top, tokens: tokens, glyphs: view.glyphs,
       extra: { id in
         let c = f.counts.first { $0.id == id }?.count ?? 0
-        guard c > 0 else { return "-" }
         let share = DisplayWidth.padLeft(Format.percent(f.frequency(of: id)), to: 6)
-        return "\(Format.count(c)) \(share)"
-      }, extraHeading: "in corpus", x: r.x, y: y, width: min(r.width, 100), maxRows: maxRows, into: &g)
+        let corpusText = c > 0 ? "\(Format.count(c)) \(share)" : "-"
+        guard let column else { return corpusText }
+        return DisplayWidth.padLeft(corpusText, to: 12) + "  " + DisplayWidth.padLeft(column.text(id), to: columnWidth)
+      },
+      extraHeading: column.map {
+        DisplayWidth.padLeft("in corpus", to: 12) + "  " + DisplayWidth.padLeft($0.name, to: columnWidth)
+      } ?? "in corpus", x: r.x, y: y, width: min(r.width, 100), maxRows: maxRows, into: &g)
     y += used
     if used - 1 < top.count {
       g.put(
@@ -184,6 +201,13 @@ enum ExploreView {
     stats += "  k=\(k)"
     g.put(stats, x: r.x, y: y, maxWidth: r.width)
     y += 1
+    if let note = countNote {
+      g.put(note, x: r.x, y: y, style: .warning, maxWidth: r.width)
+      y += 1
+    } else if let column {
+      g.put(column.caption, x: r.x, y: y, style: .dim, maxWidth: r.width)
+      y += 1
+    }
     if !charted.isEmpty && y + chartRows <= r.bottom {
       y += EpochChart.draw(
         charted, epochs: p.history.count, epoch: epoch, tokens: tokens, glyphs: view.glyphs, x: r.x, y: y,
