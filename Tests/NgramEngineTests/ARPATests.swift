@@ -322,3 +322,59 @@ struct SplitMix {
     return z ^ (z >> 31)
   }
 }
+
+@Suite struct EvaluationTests {
+  /// eval on an ARPA model: every position scored with KenLM's number; OOV tokens out of the
+  /// perplexity, in the second figure when the file has <unk>; perplexity from KenLM's numbers.
+  @Test(arguments: ARPAExpectation.models)
+  func evalGivesKenLMsScoresAndPerplexity(_ file: String) throws {
+    let model = try ARPAModel.load(path: ARPAExpectation.path(file))
+    let exp = ARPAExpectation.load(file)
+    for t in exp.texts {
+      let words = t.text.split(separator: " ").map { String($0) }
+      let e = Evaluation.evaluate(model, tokens: words)
+      #expect(e.tokenCount == words.count)
+      #expect(e.tokens.map(\.position) == Array(0..<words.count))
+      var sum = 0.0
+      var sumAll = 0.0
+      var inVocab = 0
+      for (i, s) in t.scores.enumerated() {
+        let oov = s[2].flag
+        #expect(e.tokens[i].oov == oov)
+        if oov && !model.hasUnknown {
+          #expect(e.tokens[i].log10Probability == nil)
+          continue
+        }
+        #expect(abs(e.tokens[i].log10Probability! - s[0].number) <= kenlmTolerance)
+        sumAll += s[0].number
+        if !oov {
+          sum += s[0].number
+          inVocab += 1
+        }
+      }
+      #expect(e.scoredCount == inVocab)
+      #expect(e.oovCount == words.count - inVocab)
+      #expect(abs(e.log10Probability - sum) <= kenlmTolerance * Double(words.count))
+      if inVocab > 0 {
+        let ppl = pow(10, -sum / Double(inVocab))
+        #expect(abs(e.perplexity! - ppl) <= 1e-4 * ppl)
+      }
+      if model.hasUnknown {
+        let ppl = pow(10, -sumAll / Double(words.count))
+        #expect(abs(e.perplexityWithOOV! - ppl) <= 1e-4 * ppl)
+      } else {
+        #expect(e.perplexityWithOOV == nil)
+      }
+    }
+  }
+
+  @Test func aZeroProbabilityMakesThePerplexityInfiniteAndIsNamed() throws {
+    let text =
+      "\\data\\\nngram 1=3\nngram 2=1\n\n\\1-grams:\n-inf\ta\t0\n-0.3\tb\t0\n-0.3\t</s>\n\n\\2-grams:\n-0.1\ta b\n\n\\end\\\n"
+    let m = try ARPAModel.parse(Array(text.utf8), name: "zero.arpa")
+    let e = Evaluation.evaluate(m, tokens: ["b", "a", "b"])
+    #expect(e.perplexity == .infinity)
+    #expect(e.zeroProbability.map(\.position) == [1])
+    #expect(e.zeroProbability.map(\.token) == ["a"])
+  }
+}

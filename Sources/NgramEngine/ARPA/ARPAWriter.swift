@@ -35,7 +35,7 @@ public enum ARPAWriter {
       throw NgramError.invalidOption("cannot write an ARPA file of order \(order): orders 1–\(ARPAReader.maximumOrder)")
     }
     let tokens = source.arpaTokens
-    var seen = Set<String>()
+    var seen = Set<[UInt8]>()  // bytes: é and e + U+0301 are different words
     let utf8: [[UInt8]] = try tokens.map { t in
       let b = Array(t.utf8)
       if b.isEmpty || b.contains(where: { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
@@ -43,7 +43,7 @@ public enum ARPAWriter {
           "the token '\(TerminalText.escape(t))' cannot be written in an ARPA file (it is empty or contains a space, tab or line break)"
         )
       }
-      guard seen.insert(t).inserted else {
+      guard seen.insert(b).inserted else {
         throw NgramError.invalidOption("the token '\(TerminalText.escape(t))' appears twice; ARPA words must be unique")
       }
       return b

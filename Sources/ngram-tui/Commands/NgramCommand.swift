@@ -21,7 +21,8 @@ struct NgramCommand: ParsableCommand {
     abstract: "Train and explore the toy-gpt context-2 next-token model (exact re-implementation).",
     version: PackageVersion.current,
     subcommands: [
-      Explore.self, Train.self, Infer.self, Predict.self, Step.self, Plot.self, Repl.self, Compare.self, Bench.self, BenchTUI.self,
+      Explore.self, Train.self, Infer.self, Predict.self, Step.self, Plot.self, Repl.self, Compare.self, Export.self,
+      Eval.self, Bench.self, BenchTUI.self,
     ],
     defaultSubcommand: Explore.self
   )
