@@ -59,6 +59,16 @@ struct HostileTextTests {
     }
   }
 
+  @Test("the surrogate error names the escapes as written")
+  func surrogateMessage() {
+    do {
+      _ = try JSONParser.parse(Array(#"{"a": "\ud800\u0041"}"#.utf8))
+      Issue.record("parsed an invalid surrogate pair")
+    } catch {
+      #expect(error.reason == #"invalid surrogate pair \ud800\u0041 in a string"#)
+    }
+  }
+
   @Test("a valid surrogate pair is one scalar")
   func validSurrogatePair() throws {
     #expect(try JSONParser.parse(Array(#"["\ud83d\ude00"]"#.utf8)) == .array([.string("😀")]))

@@ -237,7 +237,10 @@ public enum ArtifactStore {
         return
       }
       let r = Result<NgramModel, Error> {
-        let vocab = try VocabularyCSV.read(vocabPath)
+        // Bounded by what the meta declares: no more tokens than vocab_size, none longer than the corpus.
+        let vocab = try VocabularyCSV.read(
+          vocabPath, expectedCount: meta.vocabSize,
+          maxLineLength: VocabularyCSV.maxLineLength(numChars: meta.corpus.numChars))
         if let v = meta.vocabSize, v != vocab.count {
           throw NgramError.malformed(
             file: vocabPath, line: vocab.count + 1,

@@ -41,6 +41,12 @@ enum CompactWeightsTSV {
     }
   }
 
+  /// The longest line a compact file of this vocabulary can have: n ids, the shared weight and
+  /// every column once with a weight of at most 32 characters.
+  static func maxLineLength(vocabSize v: Int, contextLength n: Int) -> Int {
+    64 + n * 12 + v * 46
+  }
+
   static func read(_ path: String, vocabulary: Vocabulary, contextLength n: Int) throws -> NgramModel {
     let v = vocabulary.count
     var rowContexts: [Int32] = []
@@ -51,7 +57,15 @@ enum CompactWeightsTSV {
     var weights: [Double] = []
     var declaredRows: Int?
     var sawFormat = false
-    try LineReading.forEachLine(path: path) { line, no in
+    // At most V^n rows, each context once, each column once per row.
+    let possibleRows = ReferenceRows.count(vocabSize: v, contextLength: n)
+    // A context's reference row index when V^n fits in an Int (always, in practice), else its ids.
+    let indexFits = WeightsFormat.denseCellCount(vocabSize: v, contextLength: n) < Int.max
+    var lineOfIndex: [Int: Int] = [:]
+    var lineOfContext: [[Int32]: Int] = [:]
+    var columnSeenInRow = [Int](repeating: -1, count: v)
+    try LineReading.forEachLine(path: path, maxLineLength: maxLineLength(vocabSize: v, contextLength: n)) {
+      line, no in
       if line.first == 0x23 {  // "#"
         let text = String(decoding: line, as: UTF8.self)
         let parts = text.dropFirst().split(separator: " ")
@@ -82,10 +96,26 @@ enum CompactWeightsTSV {
       func bad(_ why: String) -> NgramError {
         NgramError.malformed(file: path, line: no, reason: why)
       }
+      let row = rowDefault.count
+      guard row < min(declaredRows ?? possibleRows, possibleRows) else {
+        throw bad(
+          declaredRows.map { "more rows than the \($0) its '#rows' line declares" }
+            ?? "more than \(possibleRows) rows (V^\(n) for V = \(v))")
+      }
       for j in 0..<n {
         guard let id = scanner.int(), id >= 0, id < v else { throw bad("context is not \(n) token ids below \(v)") }
         rowContexts.append(Int32(id))
         if j < n - 1 { guard scanner.take(0x20) else { throw bad("context is not \(n) space-separated token ids") } }
+      }
+      let context = rowContexts[(rowContexts.count - n)...]
+      let earlier =
+        indexFits
+        ? lineOfIndex.updateValue(no, forKey: context.reduce(0) { $0 * v + Int($1) })
+        : lineOfContext.updateValue(no, forKey: Array(context))
+      if let earlier {
+        throw bad(
+          "context \(context.map(String.init).joined(separator: " ")) is listed twice (also on line \(earlier)): one row per context"
+        )
       }
       guard scanner.take(0x09) else { throw bad("expected 3 tab-separated fields (context, shared weight, columns)") }
       guard let w0 = scanner.double(), w0.isFinite else { throw bad("shared weight is not a number") }
@@ -97,6 +127,10 @@ enum CompactWeightsTSV {
         guard let c = scanner.int(), c >= 0, c < v, scanner.take(0x3A), let w = scanner.double(), w.isFinite else {
           throw bad("column \(k + 1) is not column:weight with a column below \(v)")
         }
+        guard columnSeenInRow[c] != row else {
+          throw bad("column \(c) is named twice in this row: each column at most once")
+        }
+        columnSeenInRow[c] = row
         cols.append(Int32(c))
         weights.append(w)
         k += 1

@@ -69,6 +69,15 @@ enum DenseWeightsCSV {
     }
   }
 
+  /// The longest line a dense file of this vocabulary can have: the header (every token,
+  /// quoted, doubled quotes) or a row (its label and V numbers of at most 32 characters each).
+  static func maxLineLength(_ tokens: [[UInt8]], contextLength n: Int) -> Int {
+    let header = tokens.reduce(16) { $0 + 2 * $1.count + 3 }
+    let longest = tokens.map(\.count).max() ?? 0
+    let row = 16 + max(n, 1) * (2 * longest + 3) + tokens.count * 33
+    return max(header, row)
+  }
+
   static func read(_ path: String, vocabulary: Vocabulary, contextLength n: Int) throws -> NgramModel {
     let v = vocabulary.count
     let expectedRows = ReferenceRows.count(vocabSize: v, contextLength: n)
@@ -81,8 +90,15 @@ enum DenseWeightsCSV {
     var values = [Double](repeating: 0, count: v)
     var rowNumber = 0
     var headerSeen = false
-    // Streamed in chunks, so memory stays proportional to the trained rows, not to the file.
-    try ChunkedLines.forEach(path: path) { bytes, start, stop, lineNo in
+    // Row labels are checked against their position: `a|b` must be the row of context (a, b).
+    let tokenBytes = vocabulary.tokens.map { Array($0.utf8) }
+    var label: [UInt8] = []
+    var expected: [UInt8] = []
+    var ctx = [Int32](repeating: 0, count: n)
+    // Streamed in chunks, so memory stays proportional to the trained rows, not to the file;
+    // no line can be longer than the header or a row of this vocabulary.
+    try ChunkedLines.forEach(path: path, maxLineLength: maxLineLength(tokenBytes, contextLength: n)) {
+      bytes, start, stop, lineNo in
       if !headerSeen {
         guard let f = CSV.fields(Array(bytes[start..<stop])[...]), f.first == "input_token" else {
           throw NgramError.malformed(file: path, line: lineNo, reason: "header must start with input_token")
@@ -90,6 +106,12 @@ enum DenseWeightsCSV {
         guard f.count == v + 1 else {
           throw NgramError.malformed(
             file: path, line: lineNo, reason: "header has \(f.count - 1) token columns, vocabulary has \(v)")
+        }
+        for c in 0..<v where !f[c + 1].utf8.elementsEqual(tokenBytes[c]) {
+          throw NgramError.malformed(
+            file: path, line: lineNo,
+            reason:
+              "column \(c + 2) is headed '\(f[c + 1])' but token \(c) of the vocabulary is '\(vocabulary.tokens[c])'")
         }
         headerSeen = true
         return
@@ -99,20 +121,50 @@ enum DenseWeightsCSV {
         throw NgramError.malformed(
           file: path, line: lineNo, reason: "more than \(expectedRows) rows (V^\(n) for V = \(v))")
       }
-      // Skip the label (possibly quoted).
+      // The label (possibly quoted), unquoted into `label`.
+      label.removeAll(keepingCapacity: true)
       var i = start
       if i < stop && bytes[i] == 0x22 {
         i += 1
         while i < stop {
           if bytes[i] == 0x22 {
-            if i + 1 < stop && bytes[i + 1] == 0x22 { i += 2; continue }
+            if i + 1 < stop && bytes[i + 1] == 0x22 {
+              label.append(0x22)
+              i += 2
+              continue
+            }
             break
           }
+          label.append(bytes[i])
           i += 1
         }
         i += 1
       } else {
-        while i < stop && bytes[i] != 0x2C { i += 1 }
+        while i < stop && bytes[i] != 0x2C {
+          label.append(bytes[i])
+          i += 1
+        }
+      }
+      var idx = rowNumber
+      for j in stride(from: n - 1, through: 0, by: -1) {
+        ctx[j] = Int32(idx % v)
+        idx /= v
+      }
+      expected.removeAll(keepingCapacity: true)
+      if n == 0 {
+        expected.append(contentsOf: "(no context)".utf8)
+      } else {
+        for j in 0..<n {
+          if j > 0 { expected.append(0x7C) }
+          expected.append(contentsOf: tokenBytes[Int(ctx[j])])
+        }
+      }
+      guard label == expected else {
+        throw NgramError.malformed(
+          file: path, line: lineNo,
+          reason:
+            "row \(rowNumber + 1) is labelled '\(String(decoding: label, as: UTF8.self))' but its position is that of '\(String(decoding: expected, as: UTF8.self))' (rows are in the reference's order; moved or swapped rows would move their weights)"
+        )
       }
       var col = 0
       var allZero = true
@@ -153,12 +205,6 @@ enum DenseWeightsCSV {
         var count = 0
         for x in values {
           if count == 0 { cand = x; count = 1 } else if x == cand { count += 1 } else { count -= 1 }
-        }
-        var idx = rowNumber
-        var ctx = [Int32](repeating: 0, count: n)
-        for j in stride(from: n - 1, through: 0, by: -1) {
-          ctx[j] = Int32(idx % v)
-          idx /= v
         }
         rowContexts.append(contentsOf: ctx)
         rowDefault.append(cand)

@@ -111,7 +111,7 @@ public indirect enum JSONValue: Equatable, Sendable {
     out += "\""
   }
 
-  private static func hex4(_ v: UInt32) -> String {
+  static func hex4(_ v: UInt32) -> String {
     let h = String(v, radix: 16)
     return "\\u" + String(repeating: "0", count: 4 - h.count) + h
   }
@@ -304,16 +304,16 @@ struct JSONParser {
           if v >= 0xD800 && v < 0xDC00 {
             // A high surrogate must be followed by an escaped low surrogate.
             guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
-              throw fail("unpaired surrogate \\u\(String(v, radix: 16)) in a string")
+              throw fail("unpaired surrogate \(JSONValue.hex4(v)) in a string")
             }
             i += 2
             let lo = try hex4()
             guard lo >= 0xDC00 && lo < 0xE000 else {
-              throw fail("invalid surrogate pair \\u\(String(v, radix: 16))\\u\(String(lo, radix: 16)) in a string")
+              throw fail("invalid surrogate pair \(JSONValue.hex4(v))\(JSONValue.hex4(lo)) in a string")
             }
             v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00)
           } else if v >= 0xDC00 && v < 0xE000 {
-            throw fail("unpaired surrogate \\u\(String(v, radix: 16)) in a string")
+            throw fail("unpaired surrogate \(JSONValue.hex4(v)) in a string")
           }
           guard let s = Unicode.Scalar(v) else { throw fail("invalid \\u escape") }
           scalars.append(s)

@@ -2,11 +2,18 @@ import Glibc
 
 /// Line and number reading shared by the artifact readers.
 enum LineReading {
+  /// The longest line (and the largest meta) any reader accepts when nothing tighter is known:
+  /// a file without newlines (or `/dev/zero`) fails after this many bytes, not at the end of memory.
+  static let maxLineBytes = 16 << 20
+
   /// Calls `body` with each line of the file (without `\r\n` or `\n`) and its 1-based number,
-  /// streamed through `ChunkedLines` with one reused line buffer.
-  static func forEachLine(path: String, _ body: (ArraySlice<UInt8>, Int) throws -> Void) throws {
+  /// streamed through `ChunkedLines` with one reused line buffer; a line longer than
+  /// `maxLineLength` bytes is an error naming it.
+  static func forEachLine(
+    path: String, maxLineLength: Int = maxLineBytes, _ body: (ArraySlice<UInt8>, Int) throws -> Void
+  ) throws {
     var line: [UInt8] = []
-    try ChunkedLines.forEach(path: path) { p, start, stop, number in
+    try ChunkedLines.forEach(path: path, maxLineLength: maxLineLength) { p, start, stop, number in
       line.removeAll(keepingCapacity: true)
       line.append(contentsOf: UnsafeBufferPointer(rebasing: p[start..<stop]))
       try body(line[...], number)
@@ -92,14 +99,21 @@ struct LineScanner {
 /// Reads a file in large chunks and hands out its lines (without `\r\n`/`\n`) in place.
 enum ChunkedLines {
   /// Calls `body(buffer, start, stop, lineNumber)` for each line; `buffer[start..<stop]` is the line.
+  /// A line longer than `maxLineLength` bytes is an error as soon as that many bytes without a
+  /// newline have been read, so memory stays within `chunkSize` and `maxLineLength` plus one chunk.
   static func forEach(
-    path: String, chunkSize: Int = 8 << 20,
+    path: String, chunkSize: Int = 8 << 20, maxLineLength: Int = LineReading.maxLineBytes,
     _ body: (UnsafeBufferPointer<UInt8>, Int, Int, Int) throws -> Void
   ) throws {
     guard let f = fopen(path, "rb") else {
       throw NgramError.unreadable(file: path, reason: "cannot open the file")
     }
     defer { fclose(f) }
+    func tooLong(_ line: Int) -> NgramError {
+      NgramError.malformed(
+        file: path, line: line,
+        reason: "line longer than \(maxLineLength) bytes, more than this file can hold (not an artifact, or corrupt)")
+    }
     var buf = [UInt8](repeating: 0, count: chunkSize)
     var filled = 0
     var lineNo = 1
@@ -119,6 +133,7 @@ enum ChunkedLines {
           let end = p.baseAddress!.distance(to: q.assumingMemoryBound(to: UInt8.self))
           var stop = end
           if stop > start && p[stop - 1] == 0x0D { stop -= 1 }
+          if stop - start > maxLineLength { throw tooLong(lineNo) }
           try body(p, start, stop, lineNo)
           lineNo += 1
           start = end + 1
@@ -128,14 +143,16 @@ enum ChunkedLines {
           // The last line has no newline.
           var stop = filled
           if stop > consumed && p[stop - 1] == 0x0D { stop -= 1 }
+          if stop - consumed > maxLineLength { throw tooLong(lineNo) }
           try body(p, consumed, stop, lineNo)
           lineNo += 1
           consumed = filled
         }
       }
       if consumed == 0 && !eof {
-        // A line longer than the buffer: grow it.
-        buf.append(contentsOf: [UInt8](repeating: 0, count: buf.count))
+        // A line longer than the buffer: grow it, up to the longest line allowed.
+        if filled > maxLineLength + 1 { throw tooLong(lineNo) }
+        buf.append(contentsOf: [UInt8](repeating: 0, count: min(buf.count, maxLineLength + 2)))
         continue
       }
       if consumed > 0 {
@@ -168,8 +185,8 @@ extension LineReading {
     return stat(path, &st) == 0
   }
 
-  /// The whole file.
-  static func readAll(_ path: String) throws -> [UInt8] {
+  /// The whole file; more than `limit` bytes is an error (a meta is small; `/dev/zero` is not).
+  static func readAll(_ path: String, limit: Int = maxLineBytes) throws -> [UInt8] {
     guard let f = fopen(path, "rb") else {
       throw NgramError.unreadable(file: path, reason: "cannot open the file")
     }
@@ -180,6 +197,11 @@ extension LineReading {
       let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress!, 1, $0.count, f) }
       if n == 0 { break }
       out.append(contentsOf: chunk[0..<n])
+      if out.count > limit {
+        throw NgramError.malformed(
+          file: path, line: 1,
+          reason: "larger than \(limit) bytes, more than this file can hold (not an artifact, or corrupt)")
+      }
     }
     if ferror(f) != 0 { throw NgramError.unreadable(file: path, reason: "cannot read the file") }
     return out

@@ -19,14 +19,29 @@ enum VocabularyCSV {
     }
   }
 
-  static func read(_ path: String) throws -> Vocabulary {
+  /// The longest vocabulary line a corpus of `numChars` characters can produce: a token of
+  /// them all, each 4 UTF-8 bytes and doubled by CSV quoting, plus the id and the frequency.
+  static func maxLineLength(numChars: Int?) -> Int {
+    guard let c = numChars, c >= 0, c < LineReading.maxLineBytes / 8 else { return LineReading.maxLineBytes }
+    return 8 * c + 64
+  }
+
+  /// Reads and checks `path`: the header, ids in order, whole frequencies, distinct tokens.
+  ///
+  /// - Parameters:
+  ///   - expectedCount: the meta's `vocab_size`: a token beyond it is an error at once.
+  ///   - maxLineLength: the longest line accepted (see `maxLineLength(numChars:)`).
+  static func read(
+    _ path: String, expectedCount: Int? = nil, maxLineLength: Int = LineReading.maxLineBytes
+  ) throws -> Vocabulary {
     guard LineReading.exists(path) else {
       throw NgramError.artifactsMissing(directory: Paths.parent(path), file: fileName)
     }
     var tokens: [String] = []
     var freqs: [Int] = []
     var lines = 0
-    try LineReading.forEachLine(path: path) { line, no in
+    var lineOf: [[UInt8]: Int] = [:]
+    try LineReading.forEachLine(path: path, maxLineLength: maxLineLength) { line, no in
       lines = no
       guard let f = CSV.fields(line) else {
         throw NgramError.malformed(file: path, line: no, reason: "unterminated quoted field")
@@ -45,6 +60,15 @@ enum VocabularyCSV {
       }
       guard let fr = Int(f[2]), fr >= 0 else {
         throw NgramError.malformed(file: path, line: no, reason: "frequency '\(f[2])' is not a whole number")
+      }
+      if let expectedCount, tokens.count >= expectedCount {
+        throw NgramError.malformed(
+          file: path, line: no, reason: "more than the \(expectedCount) tokens 00_meta.json declares (vocab_size)")
+      }
+      if let earlier = lineOf.updateValue(no, forKey: Array(f[1].utf8)) {
+        throw NgramError.malformed(
+          file: path, line: no,
+          reason: "token '\(f[1])' appears twice (also on line \(earlier)): tokens must be distinct")
       }
       tokens.append(f[1])
       freqs.append(fr)
