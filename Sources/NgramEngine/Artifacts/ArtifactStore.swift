@@ -69,6 +69,22 @@ public enum ArtifactStore {
     return try store.lock()
   }
 
+  /// Artifact writes in progress in this process, and whether the process is ending.
+  static let writeGate = Mutex<(writes: Int, ending: Bool)>((0, false))
+
+  /// Runs `body` — which ends the process, e.g. on Ctrl-C — at once when no set is being
+  /// written in this process, and keeps any write from starting before it; returns false without
+  /// running it while a write is in progress (that write polls its `isCancelled` and removes
+  /// its files itself). Reading, indexing and training leave no files behind, so a program can
+  /// end in those phases without waiting for them to notice a cancel.
+  public static func endIfNotWriting(_ body: () -> Never) -> Bool {
+    writeGate.withLock { gate in
+      guard gate.writes == 0 else { return false }
+      gate.ending = true
+      body()
+    }
+  }
+
   /// Writes a complete new set — `artifacts/*`, `outputs/train_log.csv` (and `outputs/eval_log.csv`
   /// with a holdout) — under `directory` and commits it in one atomic step: after a crash or a
   /// failure at any point, readers see either the whole previous set or the whole new one.
@@ -97,6 +113,16 @@ public enum ArtifactStore {
     case .compact: format = .compact
     }
     func check() throws { if isCancelled() { throw NgramError.cancelled } }
+    // Sorting millions of rows takes a moment: do it before any file exists, where a cancel
+    // can end the process at once.
+    let trained = ReferenceRows.trained(model)
+    try check()
+    try writeGate.withLock { gate in
+      if gate.ending { throw NgramError.cancelled }
+      gate.writes += 1
+    }
+    // Declared first, so it runs last: after the new set is removed on a failure.
+    defer { writeGate.withLock { $0.writes -= 1 } }
     let store = SetDirectory(directory: directory)
     let held = try lock ?? Self.lock(directory: directory)
     defer { withExtendedLifetime(held) {} }
@@ -132,7 +158,6 @@ public enum ArtifactStore {
     try check()
     // The weights and the embeddings are the two large files: write them on two threads.
     let results = Mutex<[Int: Result<FileDigest, Error>]>([:])
-    let trained = ReferenceRows.trained(model)
     DispatchQueue.concurrentPerform(iterations: 2) { i in
       let r = Result<FileDigest, Error> {
         if i == 0 {

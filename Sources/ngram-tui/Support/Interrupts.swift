@@ -11,16 +11,26 @@ import Dispatch
 #endif
 import NgramEngine
 
-/// Cancels `control` on SIGINT (Ctrl-C) or SIGTERM so the run can clean up before exiting.
+/// Cancels `control` on SIGINT (Ctrl-C) or SIGTERM. Outside the write phase (reading, indexing,
+/// training: nothing on disk to clean up) the program ends at once with status 130; while a set
+/// is being written the writer notices the cancel within milliseconds, removes its files, and
+/// the command ends with 130 as usual.
 func installInterruptHandler(_ control: TrainingControl) -> InterruptHandler {
   signal(SIGINT, SIG_IGN)
   signal(SIGTERM, SIG_IGN)
   let q = DispatchQueue(label: "ngram-tui.signals")
+  let onSignal = {
+    control.cancel()
+    _ = ArtifactStore.endIfNotWriting {
+      NgramCommand.printError(NgramError.message(for: NgramError.cancelled))
+      _exit(130)
+    }
+  }
   let src = DispatchSource.makeSignalSource(signal: SIGINT, queue: q)
-  src.setEventHandler { control.cancel() }
+  src.setEventHandler(handler: onSignal)
   src.resume()
   let term = DispatchSource.makeSignalSource(signal: SIGTERM, queue: q)
-  term.setEventHandler { control.cancel() }
+  term.setEventHandler(handler: onSignal)
   term.resume()
   return InterruptHandler(sources: [src, term])
 }
