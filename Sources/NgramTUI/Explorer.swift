@@ -57,18 +57,18 @@ public enum Explorer {
   /// Problems found before the terminal is taken over (no corpus, bad UTF-8, too few tokens)
   /// are printed to stderr as one line and give status 1.
   public static func run(options: Options) -> Int32 {
-    let corpus: Corpus
-    let trainer: Trainer
+    let job = TrainingJob(
+      directory: options.directory, corpusOverride: options.corpus, config: options.config, format: options.weights)
+    let prepared: TrainingJob.Prepared
     do {
-      try options.config.validate()
-      let path = try Corpus.locate(directory: options.directory, corpusOverride: options.corpus)
-      corpus = try Corpus.load(path: path)
-      trainer = try Trainer(corpus: corpus, config: options.config)
+      prepared = try job.prepare()
     } catch {
       let text = (error as? NgramError)?.description ?? "\(error)"
       writeStandardError("ngram-tui: error: \(text)\n")
       return 1
     }
+    let corpus = prepared.corpus
+    let trainer = prepared.trainer
     let info = SessionInfo(
       corpusName: Paths.lastComponent(corpus.path), directory: options.directory,
       tokens: corpus.tokenCount, vocabSize: corpus.vocabulary.count, pairs: trainer.pairCount,
@@ -93,7 +93,8 @@ public enum Explorer {
     guard let terminal = NcursesTerminal(forceASCII: options.ascii, allowColor: !noColor) else {
       let term = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
       writeStandardError(
-        "ngram-tui: error: cannot drive terminal type '\(term)' (set TERM, e.g. TERM=xterm-256color, or use `ngram-tui repl`)\n")
+        "ngram-tui: error: cannot drive terminal type '\(term)' (set TERM, e.g. TERM=xterm-256color, or use `ngram-tui repl`)\n"
+      )
       return 1
     }
     defer { terminal.stop() }
@@ -106,15 +107,13 @@ public enum Explorer {
 
     let control = TrainingControl()
     let monitor = TrainingMonitor()
-    monitor.start(
-      trainer: trainer, corpus: corpus, directory: options.directory, format: options.weights, control: control)
+    monitor.start(job, prepared, control: control)
 
     var loop = RunLoop(state: state, terminal: terminal, monitor: monitor, control: control)
     let status = loop.run(signalled: signalled)
     // Stop training (or writing) and give the thread a moment to clean up its temporary files.
     control.cancel()
-    let deadline = Date().addingTimeInterval(3)
-    while !monitor.finished && Date() < deadline { usleep(10_000) }
+    monitor.waitUntilFinished(seconds: 3)
     terminal.stop()
     return status
   }

@@ -63,7 +63,7 @@ struct ArtifactTests {
     }
   }
 
-  @Test("cancelling during training (TrainingSession) changes nothing on disk")
+  @Test("cancelling during training (TrainingJob) changes nothing on disk")
   func cancelledSessionKeepsPrevious() throws {
     let tmp = TempDir("atomic2")
     defer { tmp.cleanup() }
@@ -72,10 +72,11 @@ struct ArtifactTests {
     let before = snapshot(dir)
     let control = TrainingControl()
     let e = thrownError {
-      _ = try TrainingSession.run(
-        directory: dir.path, corpusOverride: nil, config: TrainingConfig(learningRate: 0.3, epochs: 10_000),
-        format: .auto, denseLimit: WeightsFormat.defaultDenseCellLimit, control: control,
-        onEpoch: { stats, _ in if stats.epoch >= 3 { control.cancel() } })
+      _ = try TrainingJob(directory: dir.path, config: TrainingConfig(learningRate: 0.3, epochs: 10_000)).run(
+        control: control,
+        onEvent: { event in
+          if case .epochFinished(let stats, _, _) = event, stats.epoch >= 3 { control.cancel() }
+        })
     }
     #expect(e as? NgramError == .cancelled)
     #expect(snapshot(dir) == before)
@@ -127,9 +128,7 @@ struct ArtifactTests {
     let dir = tmp.sub("run")
     makeCorpusDir(dir, bytes: bytes)
     let e = thrownError {
-      _ = try TrainingSession.run(
-        directory: dir.path, corpusOverride: nil, config: TrainingConfig(), format: .auto,
-        denseLimit: WeightsFormat.defaultDenseCellLimit, control: TrainingControl(), onEpoch: nil)
+      _ = try TrainingJob(directory: dir.path).run()
     }
     #expect(e is NgramError)
     let entries = try FileManager.default.contentsOfDirectory(atPath: dir.path)
@@ -147,9 +146,7 @@ struct ArtifactTests {
       TrainingConfig(contextLength: 4),
     ] {
       let e = thrownError {
-        _ = try TrainingSession.run(
-          directory: dir.path, corpusOverride: nil, config: config, format: .auto,
-          denseLimit: WeightsFormat.defaultDenseCellLimit, control: TrainingControl(), onEpoch: nil)
+        _ = try TrainingJob(directory: dir.path, config: config).run()
       }
       guard case .invalidOption? = e as? NgramError else {
         Issue.record("expected invalidOption for \(config), got \(String(describing: e))")

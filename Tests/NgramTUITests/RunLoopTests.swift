@@ -58,7 +58,8 @@ struct RunLoopTests {
     ])
     let control = TrainingControl()
     let monitor = TrainingMonitor()
-    monitor.start(trainer: r.trainer, corpus: r.corpus, directory: dir.path, format: .auto, control: control)
+    monitor.start(
+      TrainingJob(directory: dir.path), TrainingJob.Prepared(corpus: r.corpus, trainer: r.trainer), control: control)
     var loop = RunLoop(state: state, terminal: terminal, monitor: monitor, control: control)
     let signalled = Atomic<Int32>(0)
     let status = loop.run(signalled: signalled)

@@ -130,6 +130,8 @@ public final class TrainingControl: Sendable {
     var stepsAllowed = 0
   }
   private let state = Mutex(State())
+  /// Signalled on every change a paused trainer may be waiting for (resume, step, cancel).
+  private let changed = DispatchSemaphore(value: 0)
 
   /// Creates a control in the running state.
   public init() {}
@@ -139,30 +141,43 @@ public final class TrainingControl: Sendable {
   /// Resumes a paused run.
   public func resume() {
     state.withLock {
-      $0.paused = false; $0.stepsAllowed = 0
+      $0.paused = false
+      $0.stepsAllowed = 0
     }
+    changed.signal()
   }
   /// While paused, lets exactly one more epoch run.
-  public func stepOneEpoch() { state.withLock { $0.stepsAllowed += 1 } }
+  public func stepOneEpoch() {
+    state.withLock { $0.stepsAllowed += 1 }
+    changed.signal()
+  }
   /// Stops the run at the next check; `train` then throws `NgramError.cancelled`.
-  public func cancel() { state.withLock { $0.cancelled = true } }
+  public func cancel() {
+    state.withLock { $0.cancelled = true }
+    changed.signal()
+  }
   /// Whether the run is paused.
   public var isPaused: Bool { state.withLock { $0.paused } }
   /// Whether the run was cancelled.
   public var isCancelled: Bool { state.withLock { $0.cancelled } }
 
-  /// Blocks while paused; returns false when cancelled.
+  /// Blocks while paused (sleeping until a resume, step or cancel); returns false when cancelled.
   func waitForEpochPermission() -> Bool {
     while true {
       let (go, cancelled) = state.withLock { s -> (Bool, Bool) in
         if s.cancelled { return (false, true) }
         if !s.paused { return (true, false) }
-        if s.stepsAllowed > 0 { s.stepsAllowed -= 1; return (true, false) }
+        if s.stepsAllowed > 0 {
+          s.stepsAllowed -= 1
+          return (true, false)
+        }
         return (false, false)
       }
       if cancelled { return false }
       if go { return true }
-      usleep(10_000)
+      // A signal sent between the check above and this wait is kept by the semaphore, so no
+      // change is missed; a stale one only costs another check.
+      changed.wait()
     }
   }
 }
@@ -411,17 +426,17 @@ final class SparseRun: @unchecked Sendable {
         parts.correct[ch] = correct
         if let partial {
           let now = DispatchTime.now().uptimeNanoseconds
-          let snap = progressLock.withLock { s -> (Int, Double, Int)? in
+          // Reported under the lock, so the reports reach the observer in the order of their
+          // counts (the observer only hands them on).
+          progressLock.withLock { s in
             s.done += pairs
             s.loss += loss
             s.correct += correct
             if now - s.lastReport > 20_000_000 {
               s.lastReport = now
-              return (s.done, s.loss, s.correct)
+              partial(s.done, s.loss, s.correct)
             }
-            return nil
           }
-          if let snap { partial(snap.0, snap.1, snap.2) }
         }
       }
     }

@@ -12,7 +12,8 @@ import Dispatch
 import NgramEngine
 import Synchronization
 
-/// The hand-off between the training thread and the UI: the latest status and, at the end, the model.
+/// The hand-off between the training job and the UI: the job's events, received in order on
+/// its thread, become the latest status and, at the end, the model.
 final class TrainingMonitor: Sendable {
   private struct Shared {
     var status = TrainStatus()
@@ -21,16 +22,21 @@ final class TrainingMonitor: Sendable {
     var finished = false
   }
   private let shared = Mutex(Shared())
+  /// Entered when the job starts, left when it has finished (and cleaned up).
+  private let running = DispatchGroup()
 
-  /// Records a progress report from the trainer.
+  /// Applies one event of the training job (events arrive in order, from one thread).
+  func receive(_ event: TrainingJob.Event) {
+    switch event {
+    case .progress(let p), .epochFinished(_, _, let p): publish(p)
+    case .trained(let outcome): trained(outcome.model)
+    case .saved: break
+    }
+  }
+
+  /// Records a progress report.
   func publish(_ p: TrainingProgress) {
     shared.withLock { s in
-      // Workers report from several threads: never let the running epoch's count go backwards.
-      if p.epochsDone == s.status.epochsDone && p.pairsDone < s.status.pairsDone && !p.paused
-        && p.pairsDone < p.pairsPerEpoch
-      {
-        return
-      }
       s.status.epochsDone = p.epochsDone
       s.status.pairsDone = p.pairsDone
       s.status.runningLoss = p.runningLoss
@@ -75,28 +81,29 @@ final class TrainingMonitor: Sendable {
   /// The change counter alone (cheap to poll).
   var version: Int { shared.withLock { $0.version } }
 
-  /// Whether the training thread has finished (successfully or not).
+  /// Whether the training job has finished (successfully or not).
   var finished: Bool { shared.withLock { $0.finished } }
 
-  /// Trains on a background thread, then writes the artifacts; reports everything to `self`.
-  func start(
-    trainer: Trainer, corpus: Corpus, directory: String, format: WeightsFormat, control: TrainingControl
-  ) {
+  /// Runs the prepared training job (train, then write the artifacts) on a background thread,
+  /// feeding its events to `self`.
+  func start(_ job: TrainingJob, _ prepared: TrainingJob.Prepared, control: TrainingControl) {
+    running.enter()
     DispatchQueue(label: "ngram-tui.training").async { [self] in
+      defer { running.leave() }
       do {
-        let lock = try ArtifactStore.lock(directory: directory)
-        let outcome = try trainer.run(control: control) { self.publish($0) }
-        self.trained(outcome.model)
-        let written = try ArtifactStore.write(
-          directory: directory, corpus: corpus, config: trainer.config, model: outcome.model, log: outcome.log,
-          format: format, validation: outcome.validation, lock: lock, isCancelled: { control.isCancelled })
-        let dir = Paths.join(directory, "artifacts")
-        self.finish(.saved("\(dir) (\(written.format.rawValue) weights) and outputs/train_log.csv"))
+        let result = try job.run(prepared, control: control) { self.receive($0) }
+        let dir = Paths.join(job.directory, "artifacts")
+        self.finish(.saved("\(dir) (\(result.written.format.rawValue) weights) and outputs/train_log.csv"))
       } catch NgramError.cancelled {
         self.finish(.cancelled)
       } catch {
         self.finish(.failed((error as? NgramError)?.description ?? "\(error)"))
       }
     }
+  }
+
+  /// Waits (at most `seconds`) for a started job to finish, e.g. to clean up after a cancel.
+  func waitUntilFinished(seconds: Double) {
+    _ = running.wait(timeout: .now() + seconds)
   }
 }

@@ -47,9 +47,7 @@ struct Explore: ParsableCommand {
         let control = TrainingControl()
         let src = installInterruptHandler(control)
         defer { src.cancel() }
-        _ = try TrainingSession.run(
-          directory: dir, corpusOverride: training.corpus, config: config, format: .auto,
-          denseLimit: WeightsFormat.defaultDenseCellLimit, control: control, onEpoch: nil)
+        _ = try TrainingJob(directory: dir, corpusOverride: training.corpus, config: config).run(control: control)
       }
       try Repl.run(directory: dir, topk: topK.topk)
       return

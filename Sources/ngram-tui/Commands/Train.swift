@@ -38,16 +38,15 @@ struct Train: ParsableCommand {
     let src = installInterruptHandler(control)
     defer { src.cancel() }
     let started = Date()
-    let result = try TrainingSession.run(
+    let job = TrainingJob(
       directory: dir, corpusOverride: training.corpus, config: config, format: weights.format,
-      denseLimit: denseLimit, control: control,
-      onEpoch: output.json || quiet
-        ? nil
-        : { e, total in
-          print(
-            "epoch \(e.epoch)/\(total)  avg_loss \(fixed(e.avgLoss, 8))  accuracy \(fixed(e.accuracy, 6))"
-          )
-        })
+      denseCellLimit: denseLimit)
+    let printsEpochs = !(output.json || quiet)
+    let result = try job.run(control: control) { event in
+      if printsEpochs, case .epochFinished(let e, _, _) = event {
+        print("epoch \(e.epoch)/\(config.epochs)  avg_loss \(fixed(e.avgLoss, 8))  accuracy \(fixed(e.accuracy, 6))")
+      }
+    }
     let elapsed = Date().timeIntervalSince(started)
     if output.json {
       let last = result.log.last
