@@ -106,6 +106,7 @@ struct TrainingJobTests {
       }
     }
     #expect(e as? NgramError == .cancelled)
-    #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["corpus"])
+    let entries = try FileManager.default.contentsOfDirectory(atPath: dir.path)
+    #expect(!entries.contains("artifacts") && !entries.contains("outputs"), "\(entries)")
   }
 }
