@@ -29,9 +29,11 @@ command -v tmux >/dev/null || fail "tmux is not installed"
 if command -v jq >/dev/null; then
   topk_lines() { jq -r '.topk[] | "\(.token) \(.probability)"'; }
   generated_line() { jq -r '.generated | join(" ")'; }
+  step_loss() { jq -r '.loss'; }
 elif command -v python3 >/dev/null; then
   topk_lines() { python3 -c 'import json,sys; [print(p["token"], repr(p["probability"])) for p in json.load(sys.stdin)["topk"]]'; }
   generated_line() { python3 -c 'import json,sys; print(" ".join(json.load(sys.stdin)["generated"]))'; }
+  step_loss() { python3 -c 'import json,sys; print(repr(json.load(sys.stdin)["loss"]))'; }
 else
   fail "needs jq or python3 to read the CLI's JSON"
 fi
@@ -95,6 +97,24 @@ T -f /dev/null new-session -d -s e2e -x 100 -y 30 \
 wait_for "epoch $EPOCHS/$EPOCHS" "training progress"
 wait_for "artifacts saved" "artifacts written after training"
 echo "ok: training reached epoch $EPOCHS/$EPOCHS and saved the artifacts"
+
+# 1b. Step (Shift-Tab from Train): pair 1 of epoch 1, then g 3 Enter and ] give pair 3 of epoch 2,
+# whose loss equals `ngram-tui step --json --epoch 2 --pair 3`.
+T send-keys -t e2e BTab
+wait_for "epoch 1/$EPOCHS  pair 1/" "the Step screen"
+T send-keys -t e2e g 3 Enter
+wait_for "epoch 1/$EPOCHS  pair 3/" "g 3 Enter on the Step screen"
+T send-keys -t e2e ']'
+wait_for "epoch 2/$EPOCHS  pair 3/" "] on the Step screen"
+pairline=$(screen | grep -oE "epoch 2/$EPOCHS  pair 3/[0-9]+")
+got=$(screen | sed -n 's/.*loss = -ln [0-9.]* = \([0-9.]*\).*/\1/p' | head -1)
+[[ -n "$got" ]] || fail "no 'loss = -ln p = L' line on the Step screen"
+want=$("$BIN" step --dir "$WORK" --epoch 2 --pair 3 --json | step_loss | awk '{printf "%.4f", $1}') ||
+  fail "'ngram-tui step --json' failed (or its JSON could not be read)"
+[[ "$got" == "$want" ]] || fail "Step screen loss $got differs from 'ngram-tui step --json': $want"
+echo "ok: Step screen shows '$pairline' with loss $got, as ngram-tui step computes"
+T send-keys -t e2e Tab
+wait_for "artifacts saved" "back on the Train screen"
 
 # 2. Explore: the bars equal `ngram-tui predict --json the cat`.
 T send-keys -t e2e Tab

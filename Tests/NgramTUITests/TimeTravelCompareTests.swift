@@ -214,7 +214,8 @@ struct TimeTravelCompareTests {
   @Test func compareTrainsEachLengthOnceSparsestFirst() {
     var s = Self.predicted()
     s.cycle(-1)
-    s.cycle(-1)  // Explore → Train → Compare
+    s.cycle(-1)
+    s.cycle(-1)  // Explore → Train → Step → Compare
     #expect(s.screen == .compare)
     #expect(s.compare.words == ["the", "cat"])
     let jobs = s.takeJobs()

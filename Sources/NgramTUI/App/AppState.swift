@@ -2,11 +2,11 @@ import NgramEngine
 
 /// The explorer's screens, in Tab order (Help is reached with `?` / F1).
 enum Screen: Int, Sendable, CaseIterable {
-  case train, explore, generate, compare, help
+  case train, explore, generate, compare, step, help
 
-  /// The screens Tab cycles through, in order (Compare comes last, so Train → Explore →
-  /// Generate stays two Tabs).
-  static let tabOrder: [Screen] = [.train, .explore, .generate, .compare]
+  /// The screens Tab cycles through, in order (Train → Explore → Generate stays two Tabs; the
+  /// Step screen comes last, one Shift-Tab from Train).
+  static let tabOrder: [Screen] = [.train, .explore, .generate, .compare, .step]
 
   /// The tab label.
   var title: String {
@@ -15,6 +15,7 @@ enum Screen: Int, Sendable, CaseIterable {
     case .explore: return "Explore"
     case .generate: return "Generate"
     case .compare: return "Compare"
+    case .step: return "Step"
     case .help: return "Help"
     }
   }
@@ -81,6 +82,10 @@ struct AppState: Sendable {
   var compare = CompareState()
   /// Explore's count-based column (off until `=`).
   var counts = ExploreCounts()
+  /// The Step screen.
+  var step = StepState()
+  /// Replays training to any one step (made when the Step screen is first shown).
+  var stepInspector: StepInspector?
   /// The words of the latest submitted text (Explore and Compare share it).
   var lastWords: [String]?
   /// Replayed histories by context ids, so going back to a context scrubs at once.
@@ -200,13 +205,22 @@ struct AppState: Sendable {
     case .cycleCounts: counts.advance(corpus: corpus, contextLength: info.contextLength)
     case .step, .undo, .restart, .toggleSampling, .cooler, .warmer, .reseed:
       generate.reduce(action, model: model)
+    case .nextPair, .nextOccurrence, .previousEpoch, .nextEpoch, .startGoTo, .goToType, .goToErase, .goToCancel,
+      .goToSubmit:
+      prepareStep()
+      step.reduce(action, key: key, inspector: stepInspector)
     case .saveScreen: return [.save(SaveRequest(prefix: "screen", ext: "txt", contents: nil))]
     case .saveTranscript:
       guard !generate.steps.isEmpty else {
         notice = "nothing to save yet: take a step with Space first"
         return []
       }
-      return [.save(SaveRequest(prefix: "generate", ext: "md", contents: generate.transcript(tokens: vocabulary.tokens, info: info, topK: topK)))]
+      return [
+        .save(
+          SaveRequest(
+            prefix: "generate", ext: "md",
+            contents: generate.transcript(tokens: vocabulary.tokens, info: info, topK: topK)))
+      ]
     }
     return []
   }
@@ -252,6 +266,7 @@ struct AppState: Sendable {
     if s == .explore || s == .compare { explore.focused = true }
     if s == .generate { prepareGenerate() }
     if s == .compare { prepareCompare() }
+    if s == .step { prepareStep() }
   }
 
   private mutating func adjustK(_ delta: Int) {

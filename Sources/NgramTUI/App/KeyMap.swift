@@ -67,6 +67,24 @@ enum Action: Equatable, Sendable {
   /// Save the steps so far as a Markdown transcript.
   case saveTranscript
 
+  // Step.
+  /// The next training pair (after the last pair of an epoch: the first of the next).
+  case nextPair
+  /// The next pair with the same context (watch one row learn).
+  case nextOccurrence
+  /// The same pair one epoch earlier / later.
+  case previousEpoch, nextEpoch
+  /// Ask for a pair number.
+  case startGoTo
+  /// Type a digit of the pair number (other characters are ignored).
+  case goToType
+  /// Erase the last digit.
+  case goToErase
+  /// Stop asking for a pair number.
+  case goToCancel
+  /// Go to the typed pair number.
+  case goToSubmit
+
   // Saving.
   /// Save the screen as it is shown, as text.
   case saveScreen
@@ -90,7 +108,7 @@ enum KeyPattern: Sendable {
 
 /// The sections of the Help screen, in order.
 enum HelpSection: Int, CaseIterable, Sendable {
-  case everywhere, train, prompt, generate
+  case everywhere, train, prompt, generate, step
 
   /// The section's heading.
   var title: String {
@@ -99,6 +117,7 @@ enum HelpSection: Int, CaseIterable, Sendable {
     case .train: return "Train"
     case .prompt: return "Explore and Compare (one shared prompt)"
     case .generate: return "Generate"
+    case .step: return "Step (one training step under the microscope)"
     }
   }
 }
@@ -144,7 +163,7 @@ struct Binding: Sendable {
 /// the hints of the bindings that apply; the Help screen lists the rows section by section, in
 /// this order.
 enum KeyMap {
-  static let bindings: [Binding] = train + prompt + generate + helpScreen + everywhere
+  static let bindings: [Binding] = train + prompt + generate + step + helpScreen + everywhere
 
   // MARK: Train
 
@@ -251,6 +270,39 @@ enum KeyMap {
     Binding([.key(.char("-"))], on: [.generate], .fewerK),
   ]
 
+  // MARK: Step
+
+  /// Whether the Step screen is asking for a pair number (then it takes the typing keys).
+  @Sendable static func askingPair(_ s: AppState) -> Bool { s.step.goTo != nil }
+
+  static let step: [Binding] = [
+    Binding(
+      [.key(.char(" ")), .key(.char("n"))], on: [.step], when: { !askingPair($0) }, .nextPair,
+      help: HelpRow(section: .step, keys: "Space / n", text: "the next training pair (corpus order)"),
+      footer: { askingPair($0) ? nil : "Space next pair" }),
+    Binding(
+      [.key(.char("o"))], on: [.step], when: { !askingPair($0) }, .nextOccurrence,
+      help: HelpRow(section: .step, keys: "o", text: "next pair with this context: watch one row learn"),
+      footer: { askingPair($0) ? nil : "o same context" }),
+    Binding(
+      [.key(.char("[")), .key(.char("<"))], on: [.step], when: { !askingPair($0) }, .previousEpoch,
+      help: HelpRow(section: .step, keys: "[ ]  or  < >", text: "the same pair one epoch earlier / later"),
+      footer: { askingPair($0) ? nil : "[ ] epoch" }),
+    Binding([.key(.char("]")), .key(.char(">"))], on: [.step], when: { !askingPair($0) }, .nextEpoch),
+    Binding(
+      [.key(.char("g"))], on: [.step], when: { !askingPair($0) }, .startGoTo,
+      help: HelpRow(section: .step, keys: "g 123 Enter", text: "go to a pair number (Esc cancels)"),
+      footer: { askingPair($0) ? nil : "g go to pair" }),
+    Binding(
+      [.key(.enter)], on: [.step], when: askingPair, .goToSubmit,
+      footer: { askingPair($0) ? "Enter go" : nil }),
+    Binding([.key(.backspace), .key(.delete)], on: [.step], when: askingPair, .goToErase),
+    Binding(
+      [.key(.escape)], on: [.step], when: askingPair, .goToCancel,
+      footer: { askingPair($0) ? "Esc cancel" : nil }),
+    Binding([.character(except: [])], on: [.step], when: askingPair, .goToType),
+  ]
+
   // MARK: Help
 
   static let helpScreen: [Binding] = [
@@ -263,9 +315,9 @@ enum KeyMap {
     Binding(
       [.key(.tab)], .nextScreen,
       help: HelpRow(
-        section: .everywhere, keys: "Tab / Shift-Tab", text: "next / previous: Train, Explore, Generate, Compare"),
+        section: .everywhere, keys: "Tab / Shift-Tab", text: "next/previous: Train, Explore, Generate, Compare, Step"),
       footer: { s in
-        if s.isTyping || s.screen == .generate { return nil }
+        if s.isTyping || s.screen == .generate || s.screen == .step { return nil }
         if s.screen == .help { return "Tab next screen" }
         return "Tab " + s.neighbour(+1).title.lowercased()
       }),
@@ -278,7 +330,7 @@ enum KeyMap {
     Binding(
       [.key(.char("?"))], when: { !$0.isTyping }, .toggleHelp,
       help: HelpRow(section: .everywhere, keys: "? or F1", text: "this help (again, or Esc, to go back)"),
-      footer: { s in s.isTyping || s.screen == .generate || s.screen == .help ? nil : "? help" }),
+      footer: { s in s.isTyping || s.screen == .generate || s.screen == .help || askingPair(s) ? nil : "? help" }),
     Binding([.key(.f1)], .toggleHelp),
     Binding(
       [.key(.f2)], .saveScreen,
@@ -287,7 +339,7 @@ enum KeyMap {
       [.key(.char("q"))], when: { !$0.isTyping }, .quit,
       help: HelpRow(
         section: .everywhere, keys: "q / Ctrl-C", text: "quit (q: not while typing; Ctrl-C: from anywhere)"),
-      footer: { $0.isTyping ? nil : "q quit" }),
+      footer: { $0.isTyping || askingPair($0) ? nil : "q quit" }),
     Binding([.key(.ctrlC)], .quit, footer: { $0.isTyping && !$0.canScrub ? "Ctrl-C quit" : nil }),
   ]
 

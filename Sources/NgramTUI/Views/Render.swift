@@ -28,7 +28,8 @@ enum Render {
     case .explore: ExploreView.draw(ExploreView.Model(state), in: body, into: &g)
     case .generate: GenerateView.draw(GenerateView.Model(state), in: body, into: &g)
     case .compare: CompareView.draw(CompareView.Model(state), in: body, into: &g)
-    case .help: HelpView.draw(KeyMap.helpSections, in: body, into: &g)
+    case .step: StepView.draw(StepView.Model(state), in: body, into: &g)
+    case .help: HelpView.draw(KeyMap.helpSections, from: state.beforeHelp, in: body, into: &g)
     }
     if let notice = state.notice {
       g.put(" " + notice, x: 0, y: g.height - 1, style: .highlight, maxWidth: g.width)
