@@ -28,11 +28,16 @@ struct Predict: ParsableCommand {
   var backoff = false
   @Option(help: "Also give this token's rank (1-based, in the order of the bars) and probability.")
   var rank: String?
+  @Option(help: "Answer with this ARPA model (plain or .gz) instead of DIR's (see ARPA models).")
+  var arpa: String?
   @Argument(help: "Context tokens; the last n are used.")
   var tokens: [String] = []
 
   func validate() throws {
     if let e = epoch, e < 0 { throw ValidationError("--epoch must be at least 0, got \(e)") }
+    if arpa != nil && (counts.model != .sgd || epoch != nil || backoff || rank != nil) {
+      throw ValidationError("--arpa answers with the ARPA file alone: leave out --model, --epoch, --backoff and --rank")
+    }
     if counts.model != .sgd && (epoch != nil || backoff) {
       throw ValidationError(
         "--epoch and --backoff replay SGD training; they do not apply to --model \(counts.model.rawValue)")
@@ -43,6 +48,7 @@ struct Predict: ParsableCommand {
   }
 
   func run() throws {
+    if let arpa { return try runARPA(arpa, words: tokens.flatMap { $0.pythonSplit() }) }
     if let estimator = counts.estimator {
       return try runCount(estimator, words: tokens.flatMap { $0.pythonSplit() })
     }
@@ -73,7 +79,9 @@ struct Predict: ParsableCommand {
       return (id, insight.distribution.rank(of: id), insight.distribution.probability(of: id))
     }
     if output.json {
-      var members: [(String, JSONValue)] = [("context", .array(ctx.map { .string($0) })), ("topk", predictionsJSON(top))]
+      var members: [(String, JSONValue)] = [
+        ("context", .array(ctx.map { .string($0) })), ("topk", predictionsJSON(top)),
+      ]
       if let r = ranked {
         members.append(
           (
