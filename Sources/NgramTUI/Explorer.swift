@@ -63,8 +63,7 @@ public enum Explorer {
     do {
       prepared = try job.prepare()
     } catch {
-      let text = (error as? NgramError)?.description ?? "\(error)"
-      writeStandardError("ngram-tui: error: \(text)\n")
+      writeStandardError("ngram-tui: error: \(NgramError.message(for: error))\n")
       return 1
     }
     let corpus = prepared.corpus
@@ -91,7 +90,7 @@ public enum Explorer {
 
     let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
     guard let terminal = NcursesTerminal(forceASCII: options.ascii, allowColor: !noColor) else {
-      let term = ProcessInfo.processInfo.environment["TERM"] ?? "(unset)"
+      let term = TerminalText.escape(ProcessInfo.processInfo.environment["TERM"] ?? "(unset)")
       writeStandardError(
         "ngram-tui: error: cannot drive terminal type '\(term)' (set TERM, e.g. TERM=xterm-256color, or use `ngram-tui repl`)\n"
       )

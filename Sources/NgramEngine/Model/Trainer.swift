@@ -324,12 +324,22 @@ public struct Trainer: Sendable {
 }
 
 /// Per-chunk epoch sums, each slot written by exactly one worker.
+///
+/// Why `@unchecked Sendable` is sound: the pointers are shared with the workers of one epoch;
+/// each chunk index is handed out exactly once by an atomic counter, and only the worker that
+/// claimed chunk `c` writes slot `c`; the caller reads the slots only after `concurrentPerform`
+/// returns, which joins every worker (a happens-before edge), and frees them after that.
 struct ChunkSums: @unchecked Sendable {
   let loss: UnsafeMutablePointer<Double>
   let correct: UnsafeMutablePointer<Int>
 }
 
 /// Mutable training state for the classes of an index; each class is touched by one thread at a time.
+///
+/// Why `@unchecked Sendable` is sound: within an epoch the classes are split into disjoint chunks,
+/// each claimed exactly once from an atomic counter, and a class's buffers (its `w0`, `k`, weights
+/// and step losses) are read and written only by the worker that claimed its chunk; between epochs, and when the model is read out, only the
+/// calling thread touches them, after `concurrentPerform` has joined every worker.
 final class SparseRun: @unchecked Sendable {
   let index: ContextIndex
   let lr: Double
