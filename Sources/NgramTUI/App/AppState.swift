@@ -209,6 +209,7 @@ struct AppState: Sendable {
       .goToSubmit:
       prepareStep()
       step.reduce(action, key: key, inspector: stepInspector)
+    case .askRank, .rankType, .rankErase, .rankCancel, .rankSubmit: reduceRank(action, key: key)
     case .saveScreen: return [.save(SaveRequest(prefix: "screen", ext: "txt", contents: nil))]
     case .saveTranscript:
       guard !generate.steps.isEmpty else {

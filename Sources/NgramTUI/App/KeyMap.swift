@@ -47,6 +47,12 @@ enum Action: Equatable, Sendable {
   /// Beside the bars: the next count-based model's probability (mle, add-k, kneser-ney, off).
   case cycleCounts
 
+  // Explore's rank query.
+  /// Ask for a word to rank after the context.
+  case askRank
+  /// Type, erase, cancel, answer.
+  case rankType, rankErase, rankCancel, rankSubmit
+
   // Explore's time travel.
   /// Move the bars through the epochs (by the key: one epoch, a tenth, the first, the last).
   case scrub
@@ -190,6 +196,13 @@ enum KeyMap {
   }
 
   static let prompt: [Binding] = [
+    Binding([.key(.enter)], on: [.explore], when: { $0.askingRank }, .rankSubmit),
+    Binding([.key(.escape)], on: [.explore], when: { $0.askingRank }, .rankCancel),
+    Binding([.key(.backspace), .key(.delete)], on: [.explore], when: { $0.askingRank }, .rankErase),
+    Binding([.character(except: [])], on: [.explore], when: { $0.askingRank }, .rankType),
+    Binding(
+      [.key(.char("r"))], on: [.explore], when: { $0.canAskRank }, .askRank,
+      help: HelpRow(section: .prompt, keys: "r", text: "prompt left: a word's rank and probability after it")),
     Binding(
       [.key(.enter)], on: promptScreens, when: { $0.isTyping }, .submit,
       help: HelpRow(section: .prompt, keys: "Enter", text: "predict from the last n tokens (Compare: n = 1, 2, 3)"),

@@ -104,6 +104,8 @@ struct ExploreState: Sendable {
   var draft: [Character] = []
   /// A one-line note under the prompt (completions, hints).
   var note: String?
+  /// The word being typed after `r` (nil: not asking).
+  var rankQuery: String?
   /// The latest result.
   var result: ExploreResult? {
     didSet { refreshStats() }
