@@ -104,30 +104,17 @@ extension Infer {
     var out = StreamedOutput()
     if output.json {
       // Streamed piece by piece (as the SGD path does), so memory does not grow with --num-tokens.
-      func json(_ v: JSONValue) -> String { v.rendered(indent: nil, sortKeys: false, asciiOnly: false) }
+      let json = jsonText
       out.write(
         "{\"model\": \(json(.string(estimator.name))), \"parameters\": \(json(parametersJSON(estimator))), \"order\": \(n + 1), "
       )
       out.write(
         "\"start_tokens\": \(json(.array(start.map { .string($0) }))), \"topk\": \(json(predictionsJSON(top))), ")
-      out.write("\"generated\": [")
-      var first = true
-      for t in start {
-        out.write((first ? "" : ", ") + json(.string(t)))
-        first = false
+      let stopped = out.writeGenerated(start: start, tokens: tokens) { emit in
+        model.forEachGenerated(from: context, count: numTokens, sampling: sampling) { emit($0) }
       }
-      let stopped = model.forEachGenerated(from: context, count: numTokens, sampling: sampling) { id in
-        out.write((first ? "" : ", ") + json(.string(tokens[id])))
-        first = false
-      }
-      out.write("], \"stopped\": \(json(stopped ? .string(mleUndefinedMessage) : .null))")
-      if sample {
-        let settings: JSONValue = .object([
-          ("temperature", .double(temperature)), ("top_k", sampleTopK.map { .int($0) } ?? .null),
-          ("top_p", sampleTopP.map { .double($0) } ?? .null), ("seed", .int(Int(truncatingIfNeeded: seed.value))),
-        ])
-        out.write(", \"sampling\": \(json(settings))")
-      }
+      out.write(", \"stopped\": \(json(stopped ? .string(mleUndefinedMessage) : .null))")
+      out.writeSampling(sampling)
       out.write("}\n")
       out.flush()
       return

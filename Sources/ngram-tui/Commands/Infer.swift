@@ -70,27 +70,13 @@ struct Infer: ParsableCommand {
     var out = StreamedOutput()
     if output.json {
       // Written piece by piece, byte for byte what printJSON would write for the whole object.
-      func json(_ v: JSONValue) -> String { v.rendered(indent: nil, sortKeys: false, asciiOnly: false) }
+      let json = jsonText
       out.write(
         "{\"start_tokens\": \(json(.array(start.map { .string($0) }))), \"topk\": \(json(predictionsJSON(top))), ")
-      out.write("\"generated\": [")
-      var first = true
-      for t in start {
-        out.write((first ? "" : ", ") + json(.string(t)))
-        first = false
+      out.writeGenerated(start: start, tokens: tokens) { emit in
+        model.forEachGenerated(from: TokenContext(ids: ids), count: numTokens, sampling: sampling) { emit($0) }
       }
-      model.forEachGenerated(from: TokenContext(ids: ids), count: numTokens, sampling: sampling) { id in
-        out.write((first ? "" : ", ") + json(.string(tokens[id])))
-        first = false
-      }
-      out.write("]")
-      if sample {
-        let settings: JSONValue = .object([
-          ("temperature", .double(temperature)), ("top_k", sampleTopK.map { .int($0) } ?? .null),
-          ("top_p", sampleTopP.map { .double($0) } ?? .null), ("seed", .int(Int(truncatingIfNeeded: seed.value))),
-        ])
-        out.write(", \"sampling\": \(json(settings))")
-      }
+      out.writeSampling(sampling)
       out.write("}\n")
     } else {
       printLine("Top next-token predictions after \(start.joined(separator: "|")):")

@@ -72,3 +72,35 @@ func padRight(_ s: String, _ width: Int) -> String {
 func padLeft(_ s: String, _ width: Int) -> String {
   s.count >= width ? s : String(repeating: " ", count: width - s.count) + s
 }
+
+/// One JSON value on one line, as `printJSON` writes it.
+func jsonText(_ value: JSONValue) -> String { value.rendered(indent: nil, sortKeys: false, asciiOnly: false) }
+
+extension StreamedOutput {
+  /// Streams `"generated": [start tokens, then each token `generate` hands over]` without keeping
+  /// the tokens, so memory does not grow with `--num-tokens`; returns what `generate` returns.
+  mutating func writeGenerated<R>(start: [String], tokens: [String], _ generate: ((Int) -> Void) -> R) -> R {
+    write("\"generated\": [")
+    var first = true
+    for t in start {
+      write((first ? "" : ", ") + jsonText(.string(t)))
+      first = false
+    }
+    let result = generate { id in
+      write((first ? "" : ", ") + jsonText(.string(tokens[id])))
+      first = false
+    }
+    write("]")
+    return result
+  }
+
+  /// `, "sampling": {...}` with the sampling settings, when sampling.
+  mutating func writeSampling(_ options: SamplingOptions?) {
+    guard let o = options else { return }
+    let settings: JSONValue = .object([
+      ("temperature", .double(o.temperature)), ("top_k", o.topK.map { .int($0) } ?? .null),
+      ("top_p", o.topP.map { .double($0) } ?? .null), ("seed", .int(Int(truncatingIfNeeded: o.seed))),
+    ])
+    write(", \"sampling\": \(jsonText(settings))")
+  }
+}
