@@ -493,7 +493,7 @@ struct CLITests {
     // Swap in a big corpus and interrupt its training.
     try FileManager.default.removeItem(at: ws.url.appendingPathComponent("corpus"))
     ws.write(corpus: Self.bigCorpus(), name: "big.txt")
-    let p = try start(["train", "--dir", ws.path, "--epochs", "20000", "--weights", "compact"])
+    let p = try start(["train", "--dir", ws.path, "--epochs", "2000000", "--weights", "compact"])
     Thread.sleep(forTimeInterval: 3)
     #expect(p.process.isRunning, "training finished before it could be interrupted")
     p.process.interrupt()
