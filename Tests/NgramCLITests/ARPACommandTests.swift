@@ -43,3 +43,128 @@ import Testing
     )
   }
 }
+
+/// KenLM's held-out perplexities and greedy continuations (Fixtures/arpa/uses.json).
+private func uses() throws -> [String: Any] {
+  try JSONSerialization.jsonObject(
+    with: Data(contentsOf: ARPACommandTests.fixtures.appendingPathComponent("uses.json"))) as! [String: Any]
+}
+
+/// KenLM's scores of every vocabulary word after `context` (Fixtures/arpa/expected).
+private func kenlmScores(_ model: String, _ context: [String]) throws -> (vocabulary: [String], scores: [Double]) {
+  let exp =
+    try JSONSerialization.jsonObject(
+      with: Data(contentsOf: ARPACommandTests.fixtures.appendingPathComponent("expected/\(model).json")))
+    as! [String: Any]
+  let entry = (exp["contexts"] as! [[String: Any]]).first { ($0["context"] as! [String]) == context }!
+  return (exp["vocabulary"] as! [String], entry["scores"] as! [Double])
+}
+
+@Suite struct ARPAUseCommandTests {
+  static let corpora = ARPACommandTests.fixtures.deletingLastPathComponent().appendingPathComponent("conformance")
+
+  @Test func compareListsTheARPAModelBesideCountModelsWithKenLMsHeldOutPerplexity() throws {
+    let w = Workspace("cmp-arpa")
+    let text = try Data(contentsOf: Self.corpora.appendingPathComponent("fortunes_300/corpus/fortunes_300.txt"))
+    w.write(corpus: Array(text))
+    let model = ARPACommandTests.fixtures.appendingPathComponent("models/fortunes_300.o3.arpa").path
+    let r = try run([
+      "compare", "--dir", w.path, "--models", "kneser-ney,arpa:\(model)", "--holdout", "0.25", "--json", "--topk",
+      "4", "zebra", "huge",
+    ])
+    #expect(r.status == 0, "\(r.stderr)")
+    let out = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+    let entries = out["models"] as! [[String: Any]]
+    #expect(entries.map { $0["model"] as! String } == ["kneser-ney", "arpa"])
+    let arpa = entries[1]
+    #expect(arpa["file"] as? String == model)
+    #expect(arpa["order"] as? Int == 3)
+    #expect(arpa["context_tokens"] as? [String] == ["zebra", "huge"])
+    #expect(arpa["unknown_context_words"] as? [String] == ["zebra"])
+    let expected = (try uses()["heldout"] as! [[String: Any]]).first {
+      $0["model"] as? String == "fortunes_300.o3.arpa" && $0["corpus"] as? String == "fortunes_300"
+        && $0["holdout"] as? Double == 0.25
+    }!
+    let ppl = try #require(arpa["heldout_perplexity"] as? Double)
+    #expect(abs(ppl - (expected["perplexity"] as! Double)) <= 1e-6 * ppl)
+    #expect(arpa["heldout_scored"] as? Int == expected["scored"] as? Int)
+    // The top-k is KenLM's order after <unk> the.
+    let (vocab, scores) = try kenlmScores("fortunes_300.o3.arpa", ["qqnotawordqq", "huge"])
+    let top = arpa["topk"] as! [[String: Any]]
+    let ranked = vocab.indices.filter { vocab[$0] != "<s>" }.sorted { scores[$0] > scores[$1] }
+    #expect(top.count == 4)
+    for (t, id) in zip(top, ranked) {
+      #expect(abs(log10(t["probability"] as! Double) - scores[id]) <= 2e-5)
+      #expect(abs(scores[vocab.firstIndex(of: t["token"] as! String)!] - scores[id]) <= 2e-5)
+    }
+    // The text form names the model and its perplexity to 2 decimals.
+    let plain = try run([
+      "compare", "--dir", w.path, "--arpa", model, "--models", "mle", "--holdout", "0.25", "zebra", "huge",
+    ])
+    #expect(plain.status == 0)
+    let line = plain.stdout.split(separator: "\n").first { $0.hasPrefix("arpa ") }
+    #expect(
+      line
+        == "arpa \(model), order 3 (zebra huge; n-gram context used: huge): held-out perplexity \(String(format: "%.2f", expected["perplexity"] as! Double)), unseen held-out contexts \(String(format: "%.1f", 100 * (arpa["heldout_unseen_contexts"] as! Double)))%"
+    )
+  }
+
+  @Test func compareWithOnlyAnARPAFileNeedsNoCorpusWithoutHoldout() throws {
+    let w = Workspace("cmp-arpa-only")
+    let model = ARPACommandTests.fixtures.appendingPathComponent("models/cat_dog.o3.arpa").path
+    let r = try run(["compare", "--dir", w.path, "--models", "arpa:\(model)", "--holdout", "0", "--json", "the", "cat"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let entries =
+      (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["models"] as! [[String: Any]]
+    #expect(entries.count == 1)
+    #expect(entries[0]["heldout_perplexity"] is NSNull)
+    let bad = try run(["compare", "--dir", w.path, "--models", "sgd,arpa:", "the"])
+    #expect(
+      bad.stderrLines.first
+        == "ngram-tui: error: arpa: in --models needs a file name, e.g. --models sgd,arpa:model.arpa (see ngram-tui --help)"
+    )
+  }
+
+  @Test func inferGeneratesKenLMsGreedyContinuation() throws {
+    let all = try uses()["generate"] as! [[String: Any]]
+    for e in all where (e["start"] as! [String]).count > 0 {
+      let model = ARPACommandTests.fixtures.appendingPathComponent("models/\(e["model"] as! String)").path
+      let start = e["start"] as! [String]
+      let generated = e["generated"] as! [String]
+      let r = try run(
+        ["infer", "--arpa", model, "--json", "--num-tokens", String(generated.count), "--start-tokens"] + start)
+      #expect(r.status == 0, "\(r.stderr)")
+      let out = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+      #expect(out["start_tokens"] as? [String] == start)
+      #expect(out["generated"] as? [String] == start + generated)
+      #expect(out["model"] as? String == "arpa")
+    }
+    // Without --start-tokens: from <s>, in the text shape of the SGD path.
+    let model = ARPACommandTests.fixtures.appendingPathComponent("models/cat_dog.o3.arpa").path
+    let r = try run(["infer", "--arpa", model, "--num-tokens", "7"])
+    let lines = r.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.first == "Top next-token predictions after <s> (ARPA order 3):")
+    #expect(lines.last == "  <s> the cat sat on the mat </s>")
+  }
+
+  @Test func replAnswersEachLineWithKenLMsTopK() throws {
+    let model = ARPACommandTests.fixtures.appendingPathComponent("models/cat_dog.o3.arpa").path
+    let r = try run(["repl", "--arpa", model, "--topk", "2"], stdin: "the cat\n\nqqnotawordqq\n")
+    #expect(r.status == 0)
+    let lines = r.stdout.split(separator: "\n").map(String.init)
+    for (context, heading) in [
+      (["the", "cat"], "next after the cat (n-gram context used: the cat):"),
+      (["qqnotawordqq"], "next after qqnotawordqq (n-gram context used: qqnotawordqq):"),
+    ] {
+      let (vocab, scores) = try kenlmScores("cat_dog.o3.arpa", context)
+      let i = try #require(lines.firstIndex(of: heading))
+      let ranked = vocab.indices.filter { vocab[$0] != "<s>" }.sorted { scores[$0] > scores[$1] }
+      for (row, id) in zip(lines[(i + 1)...(i + 2)], ranked) {
+        let token = row.split(separator: " ")[0]
+        #expect(abs(scores[vocab.firstIndex(of: String(token))!] - scores[id]) <= 2e-5, "\(row)")
+        #expect(row.contains(String(format: "%.2f%%", 100 * pow(10, scores[id]))), "\(row)")
+      }
+    }
+    #expect(lines.last == "not in the vocabulary, read as <unk>: qqnotawordqq")
+  }
+}

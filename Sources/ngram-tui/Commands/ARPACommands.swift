@@ -38,3 +38,91 @@ extension Predict {
     if !unknown.isEmpty { printLine("not in the vocabulary, read as <unk>: \(unknown.joined(separator: ", "))") }
   }
 }
+
+/// The top-k of an ARPA model after typed words in `describe`'s shape: a heading naming the
+/// context and the part of it that is an n-gram, the rows, then the words read as `<unk>`.
+func arpaAnswerLines(_ model: ARPAModel, words: [String], k: Int) throws -> [String] {
+  let ctxWords = Array(words.suffix(model.order - 1))
+  let context = try model.context(for: ctxWords)
+  let used = model.usedContextLength(context)
+  let shown = ctxWords.isEmpty ? "(no context)" : ctxWords.joined(separator: " ")
+  let usedText = used == 0 ? "none" : ctxWords.suffix(used).joined(separator: " ")
+  var lines = describe(model.topK(after: context, k: k), context: ctxWords, seen: true)
+  lines[0] = "next after \(shown) (n-gram context used: \(usedText)):"
+  let unknown = ctxWords.filter { model.vocabulary.id(of: $0) == nil }
+  if !unknown.isEmpty { lines.append("not in the vocabulary, read as <unk>: \(unknown.joined(separator: ", "))") }
+  return lines
+}
+
+extension Repl {
+  /// The line REPL on an ARPA model: any number of context words per line (the last order − 1
+  /// count; an empty line is skipped).
+  static func runARPA(path: String, topk: Int) throws {
+    let model = try ARPAModel.load(path: path)
+    let n = model.order - 1
+    let interactive = isatty(0) == 1
+    if interactive {
+      print(
+        "ngram-tui repl: ARPA order \(model.order); type up to \(n) context token\(n == 1 ? "" : "s") per line (the last \(n) are used; <s> = sentence start); Ctrl-D quits."
+      )
+    }
+    while true {
+      if interactive {
+        print("> ", terminator: "")
+        fflush(nil)
+      }
+      guard let line = readLine(strippingNewline: true) else { break }
+      let words = line.pythonSplit()
+      if words.isEmpty { continue }
+      for l in try arpaAnswerLines(model, words: words, k: topk) { printLine(l) }
+      fflush(nil)
+    }
+  }
+}
+
+extension Infer {
+  /// `infer --arpa FILE`: the top-k after the start tokens and greedy (or sampled) generation,
+  /// in the SGD path's shapes. Start tokens: `--start-tokens` (the last order − 1 count, fewer
+  /// are fine, unknown words are `<unk>`), else `<s>` when the file has it, else none.
+  func runARPA(_ path: String) throws {
+    let model = try ARPAModel.load(path: path)
+    let n = model.order - 1
+    var start = startTokens
+    if start.isEmpty, let s = model.sentenceStartID { start = [model.vocabulary.tokens[s]] }
+    if start.count > n { start = Array(start.suffix(n)) }
+    let context = try model.context(for: start)
+    let top = model.topK(after: context, k: topK.topk)
+    let sampling =
+      sample ? SamplingOptions(temperature: temperature, topK: sampleTopK, topP: sampleTopP, seed: seed.value) : nil
+    let tokens = model.vocabulary.tokens
+    let unknown = start.filter { model.vocabulary.id(of: $0) == nil }
+    var out = StreamedOutput()
+    if output.json {
+      let json = jsonText
+      out.write(
+        "{\"model\": \"arpa\", \"file\": \(json(.string(path))), \"order\": \(model.order), \"start_tokens\": \(json(.array(start.map { .string($0) }))), \"topk\": \(json(predictionsJSON(top))), \"unknown_context_words\": \(json(.array(unknown.map { .string($0) }))), "
+      )
+      out.writeGenerated(start: start, tokens: tokens) { emit in
+        model.forEachGenerated(from: context, count: numTokens, sampling: sampling) { emit($0) }
+      }
+      out.writeSampling(sampling)
+      out.write("}\n")
+      out.flush()
+      return
+    }
+    printLine(
+      "Top next-token predictions after \(start.isEmpty ? "(no context)" : start.joined(separator: "|")) (ARPA order \(model.order)):"
+    )
+    for p in top { printLine("  \(p.token) (ID \(p.id)): \(fixed(p.probability, 4))") }
+    if !unknown.isEmpty { printLine("not in the vocabulary, read as <unk>: \(unknown.joined(separator: ", "))") }
+    printLine(sample ? "Sampled sequence (temperature \(temperature), seed \(seed.value)):" : "Generated sequence:")
+    out.write(TerminalText.escape("  " + start.joined(separator: " ")))
+    var first = start.isEmpty
+    model.forEachGenerated(from: context, count: numTokens, sampling: sampling) { id in
+      out.write((first ? "" : " ") + TerminalText.escape(tokens[id]))
+      first = false
+    }
+    out.write("\n")
+    out.flush()
+  }
+}

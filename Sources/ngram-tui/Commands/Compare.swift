@@ -23,9 +23,11 @@ struct Compare: ParsableCommand {
   var contexts: [Int] = []
   @Option(
     help:
-      "Models to compare, comma-separated: sgd, mle, add-k, kneser-ney (count-based ones are fitted from the corpus)."
+      "Models to compare, comma-separated: sgd, mle, add-k, kneser-ney (count-based ones are fitted from the corpus), arpa:FILE."
   )
   var models: String?
+  @Option(help: "Also compare this ARPA model (the same as adding arpa:FILE to --models).")
+  var arpa: String?
   @Option(parsing: .unconditional, help: "add-k: the k added to every count.")
   var k: Double = 1
   @Option(parsing: .unconditional, help: "kneser-ney: the absolute discount D, 0 ≤ D ≤ 1.")
@@ -38,7 +40,7 @@ struct Compare: ParsableCommand {
     guard holdout.isFinite, holdout >= 0, holdout < 1 else {
       throw ValidationError("--holdout must be a fraction in [0, 1), got \(holdout)")
     }
-    let choices = try modelChoices()
+    let choices = try modelChoices().choices
     for n in contexts {
       if choices.contains(.sgd) {
         try validateContextLength(n, option: "--contexts")
@@ -52,29 +54,44 @@ struct Compare: ParsableCommand {
     }
   }
 
-  /// The models `--models` lists (just sgd without it).
-  func modelChoices() throws -> [ModelChoice] {
-    guard let list = models else { return [.sgd] }
+  /// The models `--models` lists (just sgd without it) and the ARPA files (`arpa:FILE` in
+  /// `--models`, then `--arpa`).
+  func modelChoices() throws -> (choices: [ModelChoice], arpaFiles: [String]) {
+    var arpaFiles: [String] = []
+    guard let list = models else { return ([.sgd], arpa.map { [$0] } ?? []) }
     var out: [ModelChoice] = []
     for name in list.split(separator: ",", omittingEmptySubsequences: false) {
       let trimmed = String(name.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed())
+      if trimmed.hasPrefix("arpa:") {
+        let file = String(trimmed.dropFirst(5))
+        guard !file.isEmpty else {
+          throw ValidationError("arpa: in --models needs a file name, e.g. --models sgd,arpa:model.arpa")
+        }
+        if !arpaFiles.contains(file) { arpaFiles.append(file) }
+        continue
+      }
       guard let c = ModelChoice(rawValue: trimmed) else {
         throw ValidationError(
-          "unknown model '\(TerminalText.escape(String(trimmed)))' in --models: use a comma-separated list of sgd, mle, add-k, kneser-ney"
+          "unknown model '\(TerminalText.escape(String(trimmed)))' in --models: use a comma-separated list of sgd, mle, add-k, kneser-ney, arpa:FILE"
         )
       }
       if !out.contains(c) { out.append(c) }
     }
-    return out
+    if let a = arpa, !arpaFiles.contains(a) { arpaFiles.append(a) }
+    return (out, arpaFiles)
   }
 
   func run() throws {
-    let path = try Corpus.locate(directory: directory.dir, corpusOverride: training.corpus)
-    let c = try Corpus.load(path: path)
     let words = tokens.flatMap { $0.pythonSplit() }
-    let choices = try modelChoices()
-    var lengths = contexts
-    if lengths.isEmpty {
+    let (choices, arpaFiles) = try modelChoices()
+    // ARPA files alone without a holdout need no corpus.
+    let needsCorpus = !choices.isEmpty || holdout > 0
+    let c: Corpus? =
+      needsCorpus
+      ? try Corpus.load(path: try Corpus.locate(directory: directory.dir, corpusOverride: training.corpus)) : nil
+    let labelled = models != nil || !arpaFiles.isEmpty
+    var lengths = choices.isEmpty ? [] : contexts
+    if lengths.isEmpty && !choices.isEmpty {
       if models == nil {
         lengths = [1, 2, 3]
       } else {
@@ -88,6 +105,7 @@ struct Compare: ParsableCommand {
     }
     var rows: [CompareRow] = []
     for n in usable {
+      guard let c else { break }
       for choice in choices {
         if let estimator = estimator(for: choice) {
           rows.append(
@@ -104,10 +122,16 @@ struct Compare: ParsableCommand {
         }
       }
     }
+    for file in arpaFiles {
+      rows.append(
+        .arpa(
+          try ARPAComparison(
+            model: try ARPAModel.load(path: file), tokens: words, topK: topK.topk, corpus: c, holdout: holdout)))
+    }
     if output.json {
       printJSON(.object([("models", .array(rows.map(\.json)))]))
     } else {
-      for r in rows { for line in r.lines(labelled: models != nil) { printLine(line) } }
+      for r in rows { for line in r.lines(labelled: labelled) { printLine(line) } }
     }
   }
 

@@ -4,6 +4,7 @@ import NgramEngine
 enum CompareRow {
   case sgd(ContextComparison)
   case counts(CountComparison)
+  case arpa(ARPAComparison)
 
   /// The entry of `compare --json`'s `models` array.
   var json: JSONValue {
@@ -26,6 +27,22 @@ enum CompareRow {
         ("topk", predictionsJSON(r.topK)), ("context_seen", .bool(r.contextSeen)),
         ("undefined", r.undefined ? .string(mleUndefinedMessage) : .null),
         ("training_loss", .null), ("contexts", .int(r.contexts)),
+        ("heldout_perplexity", h.map { $0.perplexity.isFinite ? .double($0.perplexity) : .null } ?? .null),
+        ("heldout_unseen_contexts", h.map { .double($0.unseenContexts) } ?? .null),
+        ("heldout_scored", h.map { .int($0.scored) } ?? .null),
+        ("heldout_oov", h.map { .int($0.oov) } ?? .null),
+        ("heldout_zero_probability", h.map { .int($0.zeroProbability) } ?? .null),
+        ("heldout_zero_tokens", h.map { .array($0.zeroTokens.map { .string($0) }) } ?? .null),
+      ])
+    case .arpa(let r):
+      let h = r.heldOut
+      return .object([
+        ("model", .string("arpa")), ("file", .string(r.model.path)), ("order", .int(r.model.order)),
+        ("context", .int(r.model.order - 1)), ("context_tokens", .array(r.context.map { .string($0) })),
+        ("context_used", .array(r.contextUsed.map { .string($0) })),
+        ("unknown_context_words", .array(r.unknownWords.map { .string($0) })),
+        ("topk", predictionsJSON(r.topK)), ("context_seen", .bool(r.contextUsed.count == r.context.count)),
+        ("training_loss", .null), ("contexts", .null), ("ngram_counts", .array(r.model.ngramCounts.map { .int($0) })),
         ("heldout_perplexity", h.map { $0.perplexity.isFinite ? .double($0.perplexity) : .null } ?? .null),
         ("heldout_unseen_contexts", h.map { .double($0.unseenContexts) } ?? .null),
         ("heldout_scored", h.map { .int($0.scored) } ?? .null),
@@ -68,6 +85,33 @@ enum CompareRow {
       out.append(line)
       if r.undefined { out.append("    (\(mleUndefinedMessage))") }
       if !r.unknownWords.isEmpty { out.append("    (\(unknownNote(r.unknownWords)))") }
+      top = r.topK
+    case .arpa(let r):
+      let ctx = r.context.map { TerminalText.escape($0) }.joined(separator: " ")
+      let used = r.contextUsed.isEmpty ? "none" : r.contextUsed.map { TerminalText.escape($0) }.joined(separator: " ")
+      var line =
+        "arpa \(TerminalText.escape(r.model.path)), order \(r.model.order) (\(ctx); n-gram context used: \(used))"
+      if let h = r.heldOut {
+        if h.perplexity.isFinite {
+          line += ": held-out perplexity \(fixed(h.perplexity, 2))"
+        } else if h.scored == 0 {
+          line += ": held-out perplexity - (no held-out token in the vocabulary)"
+        } else {
+          let names = h.zeroTokens.prefix(5).map { "'\(TerminalText.escape($0))'" }.joined(separator: ", ")
+          line +=
+            ": held-out perplexity inf (\(h.zeroProbability) of \(h.scored) held-out tokens have probability 0: \(names)\(h.zeroTokens.count > 5 ? ", …" : ""))"
+        }
+        line += ", unseen held-out contexts \(fixed(100 * h.unseenContexts, 1))%"
+        if h.oov > 0 { line += ", \(h.oov) held-out token\(h.oov == 1 ? "" : "s") not in the vocabulary left out" }
+      } else {
+        line += ": held-out perplexity -"
+      }
+      out.append(line)
+      if !r.unknownWords.isEmpty {
+        out.append(
+          "    (not in the vocabulary, read as <unk>: \(r.unknownWords.map { "'\(TerminalText.escape($0))'" }.joined(separator: ", ")))"
+        )
+      }
       top = r.topK
     }
     let width = top.map { TerminalText.escape($0.token).count }.max() ?? 0

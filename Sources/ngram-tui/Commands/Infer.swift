@@ -18,6 +18,8 @@ struct Infer: ParsableCommand {
   @OptionGroup var topK: TopKOption<ThreePredictions>
   @OptionGroup var output: JSONOption
   @OptionGroup var counts: CountModelOptions
+  @Option(help: "Generate with this ARPA model (plain or .gz) instead of DIR's (see ARPA models).")
+  var arpa: String?
   @Flag(help: "Sample instead of greedy decoding (beyond the reference).")
   var sample = false
   @Option(parsing: .unconditional, help: "Sampling temperature (0 = greedy).")
@@ -34,6 +36,9 @@ struct Infer: ParsableCommand {
   func validate() throws {
     guard numTokens >= 0 else { throw ValidationError("--num-tokens must be at least 0, got \(numTokens)") }
     try seed.validate()
+    if arpa != nil && counts.model != .sgd {
+      throw ValidationError("--arpa and --model are two different models: give one")
+    }
     guard sample else { return }
     guard temperature.isFinite, temperature >= 0 else {
       throw ValidationError("--temperature must be a finite number >= 0 (0 = greedy), got \(temperature)")
@@ -43,6 +48,7 @@ struct Infer: ParsableCommand {
   }
 
   func run() throws {
+    if let arpa { return try runARPA(arpa) }
     if let estimator = counts.estimator { return try runCount(estimator) }
     let loaded = try ArtifactStore.load(directory: directory.dir)
     let model = loaded.model

@@ -13,8 +13,11 @@ struct Repl: ParsableCommand {
     abstract: "Line REPL: read a context per line on stdin, print its top-k.")
   @OptionGroup var directory: DirectoryOption
   @OptionGroup var topK: TopKOption<FivePredictions>
+  @Option(help: "Answer with this ARPA model (plain or .gz) instead of DIR's (see ARPA models).")
+  var arpa: String?
 
   func run() throws {
+    if let arpa { return try Self.runARPA(path: arpa, topk: topK.topk) }
     try Self.run(directory: directory.dir, topk: topK.topk)
   }
 
