@@ -63,7 +63,7 @@ public enum Explorer {
     do {
       prepared = try job.prepare()
     } catch {
-      writeStandardError("ngram-tui: error: \(NgramError.message(for: error))\n")
+      writeStandardError("ngram-tui: error: \(CommandLineWords.message(for: error))\n")
       return 1
     }
     let corpus = prepared.corpus

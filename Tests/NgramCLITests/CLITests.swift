@@ -528,8 +528,31 @@ struct CLITests {
     let before = ws.snapshot()
     let r2 = try run(["train", "--dir", ws.path, "--weights", "dense", "--dense-limit", "100"])
     expectCleanFailure(r2)
+    // The engine says "dense limit"; the command line names its options.
+    #expect(
+      r2.stderr
+        == "ngram-tui: error: dense weights would hold 512 numbers (limit 100): use --weights compact, or raise --dense-limit\n"
+    )
     #expect(ws.snapshot() == before)
     #expect(ws.tempLeftovers.isEmpty)
+  }
+
+  @Test("engine errors are printed in the command line's words: the option or command to use")
+  func engineErrorsInCommandLineWords() throws {
+    let ws = Workspace("words")
+    defer { ws.cleanup() }
+    let noCorpus = try run(["train", "--dir", ws.path])
+    expectCleanFailure(noCorpus, contains: ["or pass --corpus FILE"])
+    let noFile = try run(["train", "--dir", ws.path, "--corpus", ws.path + "/none.txt"])
+    #expect(noFile.stderr == "ngram-tui: error: cannot read \(ws.path)/none.txt: no such file (check the --corpus path)\n")
+    let noModel = try run(["step", "--dir", ws.path, "--epoch", "1", "--pair", "1"])
+    expectCleanFailure(noModel, contains: ["(run `ngram-tui train` first)"])
+    ws.write(corpus: Array(catDog.utf8), name: "c.txt")
+    #expect(try run(["train", "--dir", ws.path, "--epochs", "3", "--quiet"]).status == 0)
+    let epoch = try run(["step", "--dir", ws.path, "--epoch", "4", "--pair", "1"])
+    #expect(epoch.stderr == "ngram-tui: error: invalid --epoch 4: use 1 to 3 (the epochs this model was trained for)\n")
+    let pair = try run(["step", "--dir", ws.path, "--epoch", "1", "--pair", "23"])
+    #expect(pair.stderr == "ngram-tui: error: invalid --pair 23: use 1 to 22 (the training pairs, in corpus order)\n")
   }
 
   @Test("--help exits 0 and lists the subcommands")

@@ -148,9 +148,9 @@ struct ArtifactTests {
       let e = thrownError {
         _ = try TrainingJob(directory: dir.path, config: config).run()
       }
-      guard case .invalidOption? = e as? NgramError else {
-        Issue.record("expected invalidOption for \(config), got \(String(describing: e))")
-        continue
+      switch e as? NgramError {
+      case .invalidLearningRate?, .invalidEpochs?, .unsupportedContextLength?: break
+      default: Issue.record("expected the setting's error for \(config), got \(String(describing: e))")
       }
     }
     #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["corpus"])
@@ -254,10 +254,7 @@ struct ArtifactTests {
         directory: dir.path, corpus: corpus, config: config, model: model, log: log, format: .dense, denseCellLimit: 511
       )
     }
-    guard case .invalidOption? = e as? NgramError else {
-      Issue.record("expected invalidOption, got \(String(describing: e))")
-      return
-    }
+    #expect(e as? NgramError == .denseTooLarge(cells: 512, limit: 511))
   }
 
   static let roundTripCases =
@@ -565,11 +562,12 @@ struct ArtifactTests {
     #expect(!message.contains("\n"), "one line: \(message)")
     let names = message.contains(b.file) || (b.name.hasPrefix("meta:") && message.contains("00_meta.json"))
     #expect(names, "must name \(b.file): \(message)")
-    if case .malformed(let file, let line, _) = err {
+    switch err {
+    case .malformed(let file, let line, _), .metaMalformed(let file, let line, _):
       #expect(file.hasSuffix(b.file) || (b.name.hasPrefix("meta:") && file.hasSuffix("00_meta.json")))
       if let want = b.line { #expect(line == want, "\(message)") }
       #expect(message.contains(":\(line)") || message.contains("line \(line)"))
-    } else {
+    default:
       Issue.record("expected NgramError.malformed, got \(message)")
     }
   }
@@ -602,12 +600,17 @@ struct ArtifactTests {
     }
   }
 
-  @Test("missing artifacts say to run `ngram-tui train`")
+  @Test("missing artifacts say to train a model first, naming the file")
   func missingArtifacts() throws {
     let tmp = TempDir("missing")
     defer { tmp.cleanup() }
     let e = thrownError { _ = try ArtifactStore.load(directory: tmp.path) }
-    #expect((e as? NgramError)?.description.contains("run `ngram-tui train`") == true)
+    guard case .artifactsMissing(let directory, _)? = e as? NgramError else {
+      Issue.record("expected artifactsMissing, got \(String(describing: e))")
+      return
+    }
+    #expect(directory.hasSuffix("artifacts"))
+    #expect((e as? NgramError)?.description.contains("train a model there first") == true)
     let dir = tmp.sub("run")
     try train(dir, text: Self.catDog)
     for name in ["02_model_weights.csv", "01_vocabulary.csv"] {
@@ -615,7 +618,7 @@ struct ArtifactTests {
       let e2 = thrownError { _ = try ArtifactStore.load(directory: dir.path) }
       let text = (e2 as? NgramError)?.description ?? "\(String(describing: e2))"
       #expect(text.contains(name), "\(text)")
-      #expect(text.contains("ngram-tui train"), "\(text)")
+      #expect(text.contains("train a model there first"), "\(text)")
     }
   }
 }

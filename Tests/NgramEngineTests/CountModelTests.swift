@@ -153,10 +153,13 @@ struct NLTKCase: CustomTestStringConvertible, Sendable {
     let one = ContextLength(1)!
     #expect(
       errorText { _ = try CountModel(corpus: corpus, contextLength: one, estimator: .addK(0)) }
-        == "--k must be a positive number (got 0.0); add-k adds k to every count")
+        == "add-k's k must be a positive number (got 0.0); add-k adds k to every count")
     #expect(
-      errorText { _ = try CountModel(corpus: corpus, contextLength: one, estimator: .kneserNey(discount: 1.5)) }?
-        .hasPrefix("--discount must be between 0 and 1 (got 1.5)") == true)
+      thrownError { _ = try CountModel(corpus: corpus, contextLength: one, estimator: .kneserNey(discount: 1.5)) }
+        as? NgramError == .invalidDiscount(1.5))
+    #expect(
+      thrownError { _ = try CountModel(corpus: corpus, contextLength: ContextLength(0)!, estimator: .kneserNey(discount: 0.1)) }
+        as? NgramError == .kneserNeyNeedsContext)
     #expect(
       errorText { _ = try CountModel(corpus: corpus, contextLength: ContextLength(4)!, estimator: .mle) }
         == "t.txt has 4 tokens; this context length needs at least 5 tokens")

@@ -75,7 +75,12 @@ struct HostileArtifactTests {
     line: Int, reason: String
   )? {
     let e = thrownError { _ = try ArtifactStore.load(directory: dir.path) }
-    guard case .malformed(let f, let line, let reason)? = e as? NgramError else {
+    let f: String
+    let line: Int
+    let reason: String
+    switch e as? NgramError {
+    case .malformed(let file, let l, let r)?, .metaMalformed(let file, let l, let r)?: (f, line, reason) = (file, l, r)
+    default:
       Issue.record("expected a malformed-file error, got \(String(describing: e))", sourceLocation: sourceLocation)
       return nil
     }

@@ -198,11 +198,15 @@ import Testing
     let corpus = try Self.load("cat_dog")
     let inspector = try StepInspector(corpus: corpus, config: TrainingConfig(epochs: 3))
     #expect(
-      errorText { _ = try inspector.step(epoch: 4, pair: 1) }?.contains(
-        "invalid --epoch 4: use 1 to 3 (the epochs this model was trained for)") == true)
-    #expect(errorText { _ = try inspector.step(epoch: 1, pair: 0) }?.contains("invalid --pair 0: use 1 to 22") == true)
+      thrownError { _ = try inspector.step(epoch: 4, pair: 1) } as? NgramError
+        == .stepEpochOutOfRange(epoch: 4, epochs: 3))
     #expect(
-      errorText { _ = try inspector.step(epoch: 1, pair: 23) }?.contains("invalid --pair 23: use 1 to 22") == true)
+      errorText { _ = try inspector.step(epoch: 4, pair: 1) }
+        == "invalid epoch 4: use 1 to 3 (the epochs this model was trained for)")
+    #expect(thrownError { _ = try inspector.step(epoch: 1, pair: 0) } as? NgramError == .stepPairOutOfRange(pair: 0, pairs: 22))
+    #expect(
+      thrownError { _ = try inspector.step(epoch: 1, pair: 23) } as? NgramError
+        == .stepPairOutOfRange(pair: 23, pairs: 22))
   }
 
   @Test func heldOutTokensAreNotStepsOfTraining() throws {

@@ -152,23 +152,42 @@ struct TrainingTests {
     #expect(message?.contains("/x/corpus/short.txt") == true)
   }
 
-  static let badConfigs: [TrainingConfig] = [
-    TrainingConfig(learningRate: -0.1), TrainingConfig(learningRate: .nan), TrainingConfig(learningRate: .infinity),
-    TrainingConfig(learningRate: -.infinity), TrainingConfig(epochs: -1), TrainingConfig(contextLength: 4),
-    TrainingConfig(contextLength: -1), TrainingConfig(contextLength: 100),
+  struct BadConfig: Sendable, CustomTestStringConvertible {
+    let config: TrainingConfig
+    let error: NgramError
+    var testDescription: String { "\(error)" }
+  }
+
+  static let badConfigs: [BadConfig] = [
+    BadConfig(config: TrainingConfig(learningRate: -0.1), error: .invalidLearningRate(-0.1)),
+    BadConfig(config: TrainingConfig(learningRate: .infinity), error: .invalidLearningRate(.infinity)),
+    BadConfig(config: TrainingConfig(learningRate: -.infinity), error: .invalidLearningRate(-.infinity)),
+    BadConfig(config: TrainingConfig(epochs: -1), error: .invalidEpochs(-1)),
+    BadConfig(config: TrainingConfig(contextLength: 4), error: .unsupportedContextLength(4)),
+    BadConfig(config: TrainingConfig(contextLength: -1), error: .unsupportedContextLength(-1)),
+    BadConfig(config: TrainingConfig(contextLength: 100), error: .unsupportedContextLength(100)),
+    BadConfig(config: TrainingConfig(holdout: 1), error: .invalidHoldout(1, zeroAllowed: true)),
   ]
 
-  @Test("invalid options are rejected before training", arguments: badConfigs)
-  func invalidOptions(_ config: TrainingConfig) throws {
-    let e = thrownError { try config.validate() }
-    guard case .invalidOption(let why)? = e as? NgramError else {
-      Issue.record("expected NgramError.invalidOption, got \(String(describing: e))")
-      return
-    }
+  @Test("invalid options are rejected before training, as a value carrying the offending setting", arguments: badConfigs)
+  func invalidOptions(_ bad: BadConfig) throws {
+    let e = thrownError { try bad.config.validate() }
+    #expect(e as? NgramError == bad.error)
+    let why = (e as? NgramError)?.description ?? ""
     #expect(!why.isEmpty)
     #expect(!why.contains("\n"))
     let c = try corpus("a b c d e f")
-    #expect(thrownError { _ = try Trainer(corpus: c, config: config) } != nil)
+    #expect(thrownError { _ = try Trainer(corpus: c, config: bad.config) } as? NgramError == bad.error)
+  }
+
+  @Test("a NaN learning rate is refused with the value it got")
+  func nanLearningRate() throws {
+    let e = thrownError { try TrainingConfig(learningRate: .nan).validate() }
+    guard case .invalidLearningRate(let x)? = e as? NgramError else {
+      Issue.record("expected invalidLearningRate, got \(String(describing: e))")
+      return
+    }
+    #expect(x.isNaN)
   }
 
   @Test("zero epochs and zero learning rate are valid")

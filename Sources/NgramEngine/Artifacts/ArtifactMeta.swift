@@ -220,8 +220,7 @@ public struct ArtifactMeta: Sendable, Equatable {
     do {
       value = try JSONParser.parse(bytes)
     } catch {
-      throw NgramError.malformed(
-        file: path, line: error.line, reason: "\(error.reason) (re-run `ngram-tui train` to rewrite it)")
+      throw NgramError.metaMalformed(file: path, line: error.line, reason: error.reason)
     }
     return try ArtifactMeta(json: value, path: path)
   }

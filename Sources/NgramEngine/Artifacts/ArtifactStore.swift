@@ -105,9 +105,7 @@ public enum ArtifactStore {
     case .auto: format = cells <= denseCellLimit ? .dense : .compact
     case .dense:
       guard cells <= denseCellLimit else {
-        throw NgramError.invalidOption(
-          "dense weights would hold \(cells == Int.max ? "over 9e18" : String(cells)) numbers (limit \(denseCellLimit)): use --weights compact, or raise --dense-limit"
-        )
+        throw NgramError.denseTooLarge(cells: cells, limit: denseCellLimit)
       }
       format = .dense
     case .compact: format = .compact
@@ -294,9 +292,7 @@ public enum ArtifactStore {
   }
 
   static func mismatch(_ path: String, _ why: String) -> NgramError {
-    NgramError.io(
-      "\(path) does not belong to this set of artifacts (\(why)); it was changed after ngram-tui wrote it: run `ngram-tui train` again"
-    )
+    NgramError.artifactChanged(file: path, reason: why)
   }
 
   static func sha256(of path: String) throws -> String {

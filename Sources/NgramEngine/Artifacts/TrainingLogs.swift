@@ -4,7 +4,7 @@ public enum TrainingLogs {
   public static func trainLog(directory: String) throws -> [EpochStats] {
     let path = Paths.join(Paths.join(directory, "outputs"), TrainLogCSV.fileName)
     guard LineReading.exists(path) else {
-      throw NgramError.unreadable(file: path, reason: "no training log (run `ngram-tui train` first)")
+      throw NgramError.outputMissing(file: path, what: "training log")
     }
     return try TrainLogCSV.read(path)
   }
@@ -21,7 +21,7 @@ public enum TrainingLogs {
   public static func embeddings(directory: String) throws -> [EmbeddingPoint] {
     let path = Paths.join(Paths.join(directory, "artifacts"), "03_token_embeddings.csv")
     guard LineReading.exists(path) else {
-      throw NgramError.unreadable(file: path, reason: "no embeddings file (run `ngram-tui train` first)")
+      throw NgramError.outputMissing(file: path, what: "embeddings file")
     }
     return try EmbeddingsCSV.read(path).map { EmbeddingPoint(row: $0.row, label: $0.label, x: $0.x, y: $0.y) }
   }

@@ -68,15 +68,14 @@ extension CountModel {
     corpus: Corpus, contextLength: ContextLength, estimator: CountEstimator, holdout: Double
   ) throws -> (model: CountModel, score: HeldOutScore) {
     guard holdout.isFinite, holdout > 0, holdout < 1 else {
-      throw NgramError.invalidOption("invalid holdout \(holdout): use a fraction in (0, 1), e.g. --holdout 0.1")
+      throw NgramError.invalidHoldout(holdout, zeroAllowed: false)
     }
     let total = corpus.tokenCount
     let held = Int((Double(total) * holdout).rounded(.down))
     let cut = total - held
     let n = contextLength.value
     guard held > 0 else {
-      throw NgramError.invalidOption(
-        "holdout \(holdout) of \(total) tokens holds out no token: use a larger --holdout or a longer corpus")
+      throw NgramError.holdoutTooSmall(holdout: holdout, tokens: total)
     }
     guard cut >= contextLength.order else {
       throw NgramError.invalidOption(

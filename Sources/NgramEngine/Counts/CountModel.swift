@@ -100,17 +100,14 @@ public struct CountModel: LanguageModel {
     case .mle: break
     case .addK(let k):
       guard k.isFinite, k > 0 else {
-        throw NgramError.invalidOption("--k must be a positive number (got \(k)); add-k adds k to every count")
+        throw NgramError.invalidAddK(k)
       }
     case .kneserNey(let d):
       guard d.isFinite, d >= 0, d <= 1 else {
-        throw NgramError.invalidOption(
-          "--discount must be between 0 and 1 (got \(d)), as NLTK requires for probabilities to sum to 1")
+        throw NgramError.invalidDiscount(d)
       }
       guard order >= 2 else {
-        throw NgramError.invalidOption(
-          "kneser-ney needs a context of at least 1 token (--context 1 or more): its lowest order counts the distinct words before each word, which an order-1 model does not have (NLTK divides by zero here)"
-        )
+        throw NgramError.kneserNeyNeedsContext
       }
     }
     guard tokenIDs.count >= order else {

@@ -47,11 +47,11 @@ public struct SamplingOptions: Sendable, Equatable {
   /// Checks the values, with a message saying what is accepted.
   public func validate() throws {
     guard temperature.isFinite, temperature >= 0 else {
-      throw NgramError.invalidOption("invalid temperature \(temperature): use a number >= 0 (0 = greedy)")
+      throw NgramError.invalidTemperature(temperature)
     }
-    if let k = topK, k < 1 { throw NgramError.invalidOption("invalid --top-k \(k): use a whole number >= 1") }
+    if let k = topK, k < 1 { throw NgramError.invalidTopK(k) }
     if let p = topP, !(p > 0 && p <= 1) {
-      throw NgramError.invalidOption("invalid --top-p \(p): use a number in (0, 1]")
+      throw NgramError.invalidTopP(p)
     }
   }
 }

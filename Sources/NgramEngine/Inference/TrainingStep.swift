@@ -144,12 +144,10 @@ public struct StepInspector: Sendable {
       throw NgramError.invalidOption("this model was trained for 0 epochs: there is no step to inspect")
     }
     guard (1...epochs).contains(epoch) else {
-      throw NgramError.invalidOption(
-        "invalid --epoch \(epoch): use 1 to \(epochs) (the epochs this model was trained for)")
+      throw NgramError.stepEpochOutOfRange(epoch: epoch, epochs: epochs)
     }
     guard (1...pairCount).contains(pair) else {
-      throw NgramError.invalidOption(
-        "invalid --pair \(pair): use 1 to \(pairCount) (the training pairs, in corpus order)")
+      throw NgramError.stepPairOutOfRange(pair: pair, pairs: pairCount)
     }
   }
 

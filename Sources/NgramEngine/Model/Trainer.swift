@@ -33,17 +33,16 @@ public struct TrainingConfig: Sendable, Equatable {
   /// Checks the values, with a message saying what is accepted.
   public func validate() throws {
     guard (0...3).contains(contextLength) else {
-      throw NgramError.invalidOption(
-        "unsupported context length \(contextLength): use 0 (unigram), 1 (bigram), 2 (context-2) or 3 (context-3)")
+      throw NgramError.unsupportedContextLength(contextLength)
     }
     guard learningRate.isFinite, learningRate >= 0 else {
-      throw NgramError.invalidOption("invalid learning rate \(learningRate): use a finite number >= 0, e.g. --lr 0.1")
+      throw NgramError.invalidLearningRate(learningRate)
     }
     guard epochs >= 0 else {
-      throw NgramError.invalidOption("invalid epochs \(epochs): use a whole number >= 0, e.g. --epochs 50")
+      throw NgramError.invalidEpochs(epochs)
     }
     guard holdout.isFinite, holdout >= 0, holdout < 1 else {
-      throw NgramError.invalidOption("invalid holdout \(holdout): use a fraction in [0, 1), e.g. --holdout 0.1")
+      throw NgramError.invalidHoldout(holdout, zeroAllowed: true)
     }
   }
 

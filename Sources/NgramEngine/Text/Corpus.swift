@@ -33,7 +33,7 @@ public struct Corpus: Sendable {
     if let c = corpusOverride {
       var isDir = false
       guard fm.fileExists(atPath: c, isDirectory: &isDir) else {
-        throw NgramError.unreadable(file: c, reason: "no such file (check the --corpus path)")
+        throw NgramError.corpusFileMissing(file: c)
       }
       if isDir { throw NgramError.unreadable(file: c, reason: "is a directory, expected a text file") }
       return c
@@ -48,9 +48,7 @@ public struct Corpus: Sendable {
       return fm.fileExists(atPath: Paths.join(dir, name), isDirectory: &d) && !d
     }.sorted()
     if let raw = nonUTF8FileNames(in: dir).first {
-      throw NgramError.unreadable(
-        file: Paths.join(dir, raw),
-        reason: "the file name is not valid UTF-8 (rename it, e.g. with convmv -f latin1 -t utf8, or pass --corpus)")
+      throw NgramError.corpusFileNameNotUTF8(file: Paths.join(dir, raw))
     }
     if names.isEmpty { throw NgramError.corpusDirectoryEmpty(directory: dir) }
     if names.count > 1 { throw NgramError.corpusDirectoryAmbiguous(directory: dir, files: names) }

@@ -21,7 +21,7 @@ enum Job: Sendable {
               corpus: corpus, contextLength: n, learningRate: lr, epochs: epochs, holdout: holdout)))
       } catch {
         return .comparison(
-          contextLength: n, .failure(JobFailure(message: (error as? NgramError)?.description ?? "\(error)")))
+          contextLength: n, .failure(JobFailure(message: CommandLineWords.message(for: error))))
       }
     case .history(let ctx, let corpus, let lr, let epochs):
       return .history(

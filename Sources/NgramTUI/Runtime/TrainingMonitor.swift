@@ -92,7 +92,7 @@ final class TrainingMonitor: Sendable {
       } catch NgramError.cancelled {
         self.finish(.cancelled)
       } catch {
-        self.finish(.failed((error as? NgramError)?.description ?? "\(error)"))
+        self.finish(.failed(CommandLineWords.message(for: error)))
       }
     }
   }

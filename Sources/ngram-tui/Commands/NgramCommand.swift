@@ -39,16 +39,16 @@ struct NgramCommand: ParsableCommand {
     } catch let code as ExitCode {
       Glibc.exit(code.rawValue)
     } catch let error as NgramError {
-      printError(NgramError.message(for: error))
+      printError(CommandLineWords.message(for: error))
       Glibc.exit(error == .cancelled ? 130 : 1)
     } catch let failure as CommandFailure {
       printError(failure.description)
       Glibc.exit(1)
     } catch let error as CocoaError {
-      printError(NgramError.message(for: error))
+      printError(CommandLineWords.message(for: error))
       Glibc.exit(1)
     } catch let error as POSIXError {
-      printError(NgramError.message(for: error))
+      printError(CommandLineWords.message(for: error))
       Glibc.exit(1)
     } catch {
       // From the argument parser: a usage error, or help/version (which `exit(withError:)` prints).

@@ -6,6 +6,7 @@ import Dispatch
   import Darwin
 #endif
 import NgramEngine
+import NgramTUI
 
 /// `ngram-tui repl`: one context per line on stdin, its top-k on stdout.
 struct Repl: ParsableCommand {
@@ -49,7 +50,7 @@ struct Repl: ParsableCommand {
           printLine(line)
         }
       } catch {
-        printLine("error: " + NgramError.message(for: error))
+        printLine("error: " + CommandLineWords.message(for: error))
       }
       fflush(nil)
     }

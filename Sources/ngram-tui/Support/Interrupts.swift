@@ -5,6 +5,7 @@ import Dispatch
   import Darwin
 #endif
 import NgramEngine
+import NgramTUI
 
 /// Cancels `control` on SIGINT (Ctrl-C) or SIGTERM. Outside the write phase (reading, indexing,
 /// training: nothing on disk to clean up) the program ends at once with status 130; while a set
@@ -17,7 +18,7 @@ func installInterruptHandler(_ control: TrainingControl) -> InterruptHandler {
   let onSignal = {
     control.cancel()
     _ = ArtifactStore.endIfNotWriting {
-      NgramCommand.printError(NgramError.message(for: NgramError.cancelled))
+      NgramCommand.printError(CommandLineWords.message(for: NgramError.cancelled))
       _exit(130)
     }
   }

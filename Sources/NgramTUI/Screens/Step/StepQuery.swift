@@ -12,7 +12,7 @@ extension AppState {
         stepInspector = try StepInspector(corpus: corpus, config: config)
       } catch {
         step.current = nil
-        step.problem = NgramError.message(for: error)
+        step.problem = CommandLineWords.message(for: error)
         return
       }
     }

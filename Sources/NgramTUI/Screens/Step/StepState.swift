@@ -31,7 +31,7 @@ struct StepState: Sendable {
       problem = nil
     } catch {
       current = nil
-      problem = NgramError.message(for: error)
+      problem = CommandLineWords.message(for: error)
     }
   }
 }
