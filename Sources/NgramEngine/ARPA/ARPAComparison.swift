@@ -18,13 +18,12 @@ extension ARPAModel {
   /// scored tokens whose whole context is not an n-gram of the file (KenLM's state is shorter).
   public func heldOut(corpus: Corpus, holdout: Double) throws -> HeldOutScore {
     guard holdout.isFinite, holdout > 0, holdout < 1 else {
-      throw NgramError.invalidOption("invalid holdout \(holdout): use a fraction in (0, 1), e.g. --holdout 0.1")
+      throw NgramError.invalidHoldout(holdout, zeroAllowed: false)
     }
     let total = corpus.tokenCount
     let held = Int((Double(total) * holdout).rounded(.down))
     guard held > 0 else {
-      throw NgramError.invalidOption(
-        "holdout \(holdout) of \(total) tokens holds out no token: use a larger --holdout or a longer corpus")
+      throw NgramError.holdoutTooSmall(holdout: holdout, tokens: total)
     }
     // Corpus id → model id (<unk> for words the file does not have).
     let remap = corpus.vocabulary.tokens.map { vocabulary.id(of: $0) ?? unknownID }
