@@ -168,3 +168,22 @@ private func kenlmScores(_ model: String, _ context: [String]) throws -> (vocabu
     #expect(lines.last == "not in the vocabulary, read as <unk>: qqnotawordqq")
   }
 }
+
+@Suite struct CountExportCommandTests {
+  @Test func exportKneserNeyWritesGzipWhenAskedAndRefusesMLEWithAReason() throws {
+    let w = Workspace("kn-export", corpus: "the cat sat on the mat the dog sat on the rug")
+    let file = w.url.appendingPathComponent("kn.arpa.gz").path
+    let r = try run(["export", "--dir", w.path, "--model", "kneser-ney", "--context", "1", "--arpa", file])
+    #expect(r.status == 0, "\(r.stderr)")
+    #expect(r.stdout == "wrote \(file): order 2 (10 1-grams, 9 2-grams)\n")
+    let bytes = try Data(contentsOf: URL(fileURLWithPath: file))
+    #expect(Array(bytes.prefix(2)) == [0x1f, 0x8b])
+    let mle = try run(["export", "--dir", w.path, "--model", "mle", "--arpa", file])
+    #expect(mle.status == 1)
+    #expect(
+      mle.stderrLines
+        == [
+          "ngram-tui: error: mle cannot be written as ARPA: a word never seen after a seen context has probability 0 (a back-off weight of -inf, which KenLM refuses) and after an unseen context MLE is undefined; export add-k or kneser-ney"
+        ])
+  }
+}

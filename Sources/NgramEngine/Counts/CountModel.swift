@@ -264,22 +264,42 @@ public struct CountModel: LanguageModel {
       let cnt = level.position(of: w, in: c).map { Double(level.counts[$0]) } ?? 0
       return (cnt + k) / (Double(level.totals[c]) + Double(nltkVocabularySize) * k)
     case .kneserNey(let d):
-      var result = 0.0
-      var scale = 1.0
-      for l in stride(from: n, through: 1, by: -1) {
-        let level = counts.levels[l]
-        guard let c = level.context(ids[(n - l)...]) else { continue }
-        let top = l == n
-        let denom = top ? level.totals[c] : level.continuationTotals[c]
-        guard denom > 0 else { continue }
-        let dd = Double(denom)
-        if let q = level.position(of: w, in: c) {
-          let cnt = Double(top ? level.counts[q] : level.continuations[q])
-          result += scale * (max(cnt - d, 0) / dd)
-        }
-        scale *= d * Double(level.offsets[c + 1] - level.offsets[c]) / dd
-      }
-      return result + scale * knUnigram[word]
+      return kneserNeyProbability(of: w, after: ids[...], discount: d)
     }
+  }
+
+  /// Kneser–Ney's probability of `word` after `ids` (0…n ids, oldest first), starting the
+  /// interpolation at order `ids.count + 1`: the highest order (n + 1) uses raw counts, lower
+  /// orders continuation counts, as NLTK's recursion does from that order down.
+  func kneserNeyProbability(of w: Int32, after ids: ArraySlice<Int32>, discount d: Double) -> Double {
+    let n = contextLength.value
+    let length = ids.count
+    var result = 0.0
+    var scale = 1.0
+    for l in stride(from: length, through: 1, by: -1) {
+      let level = counts.levels[l]
+      guard let c = level.context(ids.suffix(l)) else { continue }
+      let top = l == n
+      let denom = top ? level.totals[c] : level.continuationTotals[c]
+      guard denom > 0 else { continue }
+      let dd = Double(denom)
+      if let q = level.position(of: w, in: c) {
+        let cnt = Double(top ? level.counts[q] : level.continuations[q])
+        result += scale * (max(cnt - d, 0) / dd)
+      }
+      scale *= d * Double(level.offsets[c + 1] - level.offsets[c]) / dd
+    }
+    return result + scale * knUnigram[Int(w)]
+  }
+
+  /// Kneser–Ney's interpolation weight γ of a context of `ids.count` ids at its own order (1 when
+  /// the context is never followed by a token or has no continuations: it hands on everything).
+  func kneserNeyGamma(_ ids: ArraySlice<Int32>, discount d: Double) -> Double {
+    let l = ids.count
+    let level = counts.levels[l]
+    guard let c = level.context(ids) else { return 1 }
+    let denom = l == contextLength.value ? level.totals[c] : level.continuationTotals[c]
+    guard denom > 0 else { return 1 }
+    return d * Double(level.offsets[c + 1] - level.offsets[c]) / Double(denom)
   }
 }

@@ -7,12 +7,21 @@ import NgramEngine
 struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract:
-      "Write the trained model as an ARPA file (KenLM and SRILM read it and score every token as ngram-tui does).")
+      "Write the trained model (or --model add-k|kneser-ney) as an ARPA file (KenLM reads it and scores every token as ngram-tui does)."
+  )
   @OptionGroup var directory: DirectoryOption
   @Option(help: "The ARPA file to write (gzip-compressed when the name ends in .gz).")
   var arpa: String
+  @OptionGroup var counts: CountModelOptions
 
   func run() throws {
+    if let estimator = counts.estimator {
+      // A count-based model fitted on DIR's corpus (as predict --model fits it).
+      let fitted = try FittedCountModel(directory: directory.dir, estimator: estimator, context: counts.context)
+      try ARPAWriter.write(try CountARPAExport(model: fitted.model), to: arpa)
+      print(try exportSummary(path: arpa))
+      return
+    }
     let loaded = try ArtifactStore.load(directory: directory.dir)
     let source = SGDARPAExport(model: loaded.model)
     try ARPAWriter.write(source, to: arpa)
