@@ -39,7 +39,7 @@ public struct CountARPAExport: ARPASource {
       )
     case .kneserNey(let d) where d == 0:
       throw NgramError.invalidOption(
-        "kneser-ney with --discount 0 cannot be written as ARPA: its interpolation weights are 0 (back-off weights of -inf, which KenLM refuses); use a discount above 0"
+        "kneser-ney with discount 0 cannot be written as ARPA: its interpolation weights are 0 (back-off weights of -inf, which KenLM refuses); use a discount above 0"
       )
     default: break
     }
