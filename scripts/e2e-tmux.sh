@@ -113,6 +113,36 @@ want=$("$BIN" step --dir "$WORK" --epoch 2 --pair 3 --json | step_loss | awk '{p
   fail "'ngram-tui step --json' failed (or its JSON could not be read)"
 [[ "$got" == "$want" ]] || fail "Step screen loss $got differs from 'ngram-tui step --json': $want"
 echo "ok: Step screen shows '$pairline' with loss $got, as ngram-tui step computes"
+
+# 1c. Map (Shift-Tab from Step): the points of artifacts/03_token_embeddings.csv, labelled with
+# the most frequent context (counted here with awk: every window of 2 tokens followed by one more);
+# / finds a word, and says when a word is not in the map.
+T send-keys -t e2e BTab
+wait_for "artifacts/03_token_embeddings.csv: " "the Map screen"
+wait_for "points, one per 2-token context" "the Map screen's points"
+top=$(awk '{ for (i = 1; i <= NF; i++) w[n++] = $i } END {
+  for (i = 0; i + 2 < n; i++) c[w[i] "|" w[i + 1]]++
+  for (k in c) if (c[k] > max) max = c[k]
+  for (k in c) if (c[k] == max) print k }' "$CORPUS")
+found=""
+for label in $top; do
+  if screen | grep -qF -- "$label"; then found=$label; fi
+done
+[[ -n "$found" ]] || fail "no label of a most frequent context ($(echo $top)) on the Map screen"
+echo "ok: Map screen labels the most frequent context '$found'"
+first=${found%%|*}
+T send-keys -t e2e /
+T send-keys -t e2e -l "$first"
+T send-keys -t e2e Enter
+wait_for "'$first': " "the search for '$first' on the Map screen"
+screen | grep -qE "'$first': [0-9]+ points?; centred on" || fail "the search for '$first' did not centre on it"
+T send-keys -t e2e /
+T send-keys -t e2e -l "zzqx"
+T send-keys -t e2e Enter
+wait_for "'zzqx' is not in the map" "a search for a word not in the map"
+echo "ok: Map search highlights '$first' and says 'zzqx' is not in the map"
+T send-keys -t e2e Tab
+wait_for "epoch 2/$EPOCHS  pair 3/" "back on the Step screen"
 T send-keys -t e2e Tab
 wait_for "artifacts saved" "back on the Train screen"
 

@@ -38,10 +38,12 @@ enum Fixture {
   }
 
   /// A state with `epochs` epochs finished (all 50 by default) and, when finished, the model installed.
-  static func state(ascii: Bool = false, epochs: Int = 50, topK: Int = 5) -> AppState {
+  static func state(ascii: Bool = false, epochs: Int = 50, topK: Int = 5, directory: String = ".") -> AppState {
     let r = run
+    var runInfo = info
+    runInfo.directory = directory
     var s = AppState(
-      info: info, corpus: r.corpus,
+      info: runInfo, corpus: r.corpus,
       glyphs: ascii ? .asciiSet : .unicodeSet, topK: topK, pace: 0)
     var status = TrainStatus()
     status.epochsDone = epochs

@@ -215,7 +215,8 @@ struct TimeTravelCompareTests {
     var s = Self.predicted()
     s.cycle(-1)
     s.cycle(-1)
-    s.cycle(-1)  // Explore → Train → Step → Compare
+    s.cycle(-1)
+    s.cycle(-1)  // Explore → Train → Step → Map → Compare
     #expect(s.screen == .compare)
     #expect(s.compare.words == ["the", "cat"])
     let jobs = s.takeJobs()

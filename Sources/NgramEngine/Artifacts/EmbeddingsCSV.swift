@@ -75,6 +75,12 @@ enum EmbeddingsCSV {
       guard f.count == 4, let row = Int(f[0]), let x = Double(f[2]), let y = Double(f[3]) else {
         throw NgramError.malformed(file: path, line: no, reason: "expected row,label,x,y with numbers")
       }
+      guard x.isFinite, y.isFinite else {
+        throw NgramError.malformed(
+          file: path, line: no,
+          reason:
+            "x and y must be finite numbers, found \(f[2]),\(f[3]) (training diverged? retrain with a smaller --lr)")
+      }
       rows.append(Row(row: row, label: f[1], x: x, y: y))
     }
     return rows

@@ -2,11 +2,11 @@ import NgramEngine
 
 /// The explorer's screens, in Tab order (Help is reached with `?` / F1).
 enum Screen: Int, Sendable, CaseIterable {
-  case train, explore, generate, compare, step, help
+  case train, explore, generate, compare, map, step, help
 
   /// The screens Tab cycles through, in order (Train → Explore → Generate stays two Tabs; the
   /// Step screen comes last, one Shift-Tab from Train).
-  static let tabOrder: [Screen] = [.train, .explore, .generate, .compare, .step]
+  static let tabOrder: [Screen] = [.train, .explore, .generate, .compare, .map, .step]
 
   /// The tab label.
   var title: String {
@@ -16,6 +16,7 @@ enum Screen: Int, Sendable, CaseIterable {
     case .generate: return "Generate"
     case .compare: return "Compare"
     case .step: return "Step"
+    case .map: return "Map"
     case .help: return "Help"
     }
   }
@@ -84,6 +85,8 @@ struct AppState: Sendable {
   var counts = ExploreCounts()
   /// The Step screen.
   var step = StepState()
+  /// The Map screen.
+  var map = MapState()
   /// Replays training to any one step (made when the Step screen is first shown).
   var stepInspector: StepInspector?
   /// The words of the latest submitted text (Explore and Compare share it).
@@ -151,6 +154,8 @@ struct AppState: Sendable {
       case .success(let m): compare.install(n, .ready(m), vocabulary: vocabulary)
       case .failure(let f): compare.install(n, .failed(f.message), vocabulary: vocabulary)
       }
+    case .embeddings(let result):
+      map.install(result)
     case .history(let ctx, let history):
       remember(history, for: ctx)
       if case .prediction(var p)? = explore.result, p.ids == ctx, p.historyPending {
@@ -172,7 +177,17 @@ struct AppState: Sendable {
   }
 
   /// Applies a new training status.
-  mutating func update(status: TrainStatus) { train.status = status }
+  mutating func update(status: TrainStatus) {
+    train.status = status
+    if screen == .map { prepareMap() }
+  }
+
+  /// Asks for the map's points once training has saved them (the Map screen reads them).
+  mutating func prepareMap() {
+    guard case .saved = train.status.phase, map.load == .notRequested else { return }
+    map.load = .loading
+    jobs.append(.embeddings(directory: info.directory, corpus: corpus, contextLength: info.contextLength))
+  }
 
   // MARK: - Keys
 
@@ -210,6 +225,8 @@ struct AppState: Sendable {
       prepareStep()
       step.reduce(action, key: key, inspector: stepInspector)
     case .askRank, .rankType, .rankErase, .rankCancel, .rankSubmit: reduceRank(action, key: key)
+    case .pan, .zoomIn, .zoomOut, .resetMap, .startSearch, .searchType, .searchErase, .searchCancel, .searchSubmit:
+      map.reduce(action, key: key, vocabulary: vocabulary)
     case .saveScreen: return [.save(SaveRequest(prefix: "screen", ext: "txt", contents: nil))]
     case .saveTranscript:
       guard !generate.steps.isEmpty else {
@@ -268,6 +285,7 @@ struct AppState: Sendable {
     if s == .generate { prepareGenerate() }
     if s == .compare { prepareCompare() }
     if s == .step { prepareStep() }
+    if s == .map { prepareMap() }
   }
 
   private mutating func adjustK(_ delta: Int) {

@@ -8,6 +8,8 @@ enum Job: Sendable {
   case comparison(contextLength: Int, corpus: Corpus, learningRate: Double, epochs: Int, holdout: Double)
   /// Replay one context's epochs (time travel).
   case history(context: [Int], corpus: Corpus, learningRate: Double, epochs: Int)
+  /// Read the map's points (`artifacts/03_token_embeddings.csv`) and count their contexts.
+  case embeddings(directory: String, corpus: Corpus, contextLength: Int)
 
   /// Does the work (on whatever thread calls it).
   func perform() -> JobResult {
@@ -26,12 +28,14 @@ enum Job: Sendable {
     case .history(let ctx, let corpus, let lr, let epochs):
       return .history(
         context: ctx, TimeTravel.history(corpus: corpus, context: ctx, learningRate: lr, epochs: epochs))
+    case .embeddings(let directory, let corpus, let n):
+      return .embeddings(MapData.load(directory: directory, corpus: corpus, contextLength: n))
     }
   }
 }
 
 /// Why a job failed, for the screen.
-struct JobFailure: Error, Sendable {
+struct JobFailure: Error, Sendable, Equatable {
   /// The engine's message.
   let message: String
 }
@@ -42,4 +46,6 @@ enum JobResult: Sendable {
   case comparison(contextLength: Int, Result<TrainedContextModel, JobFailure>)
   /// A context's distributions after epochs 0…N.
   case history(context: [Int], [Distribution])
+  /// The map's points (or why they cannot be drawn).
+  case embeddings(Result<MapData, JobFailure>)
 }

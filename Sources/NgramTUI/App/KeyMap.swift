@@ -91,6 +91,18 @@ enum Action: Equatable, Sendable {
   /// Go to the typed pair number.
   case goToSubmit
 
+  // Map.
+  /// Move the view (by the key: arrows or h j k l).
+  case pan
+  /// Zoom in / out.
+  case zoomIn, zoomOut
+  /// Show every point again and clear the search.
+  case resetMap
+  /// Ask for a word to find on the map.
+  case startSearch
+  /// Type, erase, cancel, find.
+  case searchType, searchErase, searchCancel, searchSubmit
+
   // Saving.
   /// Save the screen as it is shown, as text.
   case saveScreen
@@ -114,7 +126,7 @@ enum KeyPattern: Sendable {
 
 /// The sections of the Help screen, in order.
 enum HelpSection: Int, CaseIterable, Sendable {
-  case everywhere, train, prompt, generate, step
+  case everywhere, train, prompt, generate, step, map
 
   /// The section's heading.
   var title: String {
@@ -124,6 +136,7 @@ enum HelpSection: Int, CaseIterable, Sendable {
     case .prompt: return "Explore and Compare (one shared prompt)"
     case .generate: return "Generate"
     case .step: return "Step (one training step under the microscope)"
+    case .map: return "Map (the points of artifacts/03_token_embeddings.csv)"
     }
   }
 }
@@ -169,7 +182,7 @@ struct Binding: Sendable {
 /// the hints of the bindings that apply; the Help screen lists the rows section by section, in
 /// this order.
 enum KeyMap {
-  static let bindings: [Binding] = train + prompt + generate + step + helpScreen + everywhere
+  static let bindings: [Binding] = train + prompt + generate + step + map + helpScreen + everywhere
 
   // MARK: Train
 
@@ -316,6 +329,41 @@ enum KeyMap {
     Binding([.character(except: [])], on: [.step], when: askingPair, .goToType),
   ]
 
+  // MARK: Map
+
+  /// Whether the Map screen is asking for a word (then it takes the typing keys).
+  @Sendable static func searchingMap(_ s: AppState) -> Bool { s.screen == .map && s.map.query != nil }
+
+  static let map: [Binding] = [
+    Binding(
+      [.key(.enter)], on: [.map], when: searchingMap, .searchSubmit, footer: { searchingMap($0) ? "Enter find" : nil }),
+    Binding(
+      [.key(.escape)], on: [.map], when: searchingMap, .searchCancel,
+      footer: { searchingMap($0) ? "Esc cancel" : nil }),
+    Binding([.key(.backspace), .key(.delete)], on: [.map], when: searchingMap, .searchErase),
+    Binding([.character(except: [])], on: [.map], when: searchingMap, .searchType),
+    Binding(
+      [
+        .key(.left), .key(.right), .key(.up), .key(.down), .key(.char("h")), .key(.char("j")), .key(.char("k")),
+        .key(.char("l")),
+      ], on: [.map], .pan,
+      help: HelpRow(section: .map, keys: "arrows / h j k l", text: "pan an eighth of the view"),
+      footer: { searchingMap($0) ? nil : "arrows/hjkl pan" }),
+    Binding(
+      [.key(.char("+")), .key(.char("="))], on: [.map], .zoomIn,
+      help: HelpRow(section: .map, keys: "+ / -", text: "zoom in / out (x2, around the centre)"),
+      footer: { searchingMap($0) ? nil : "+/- zoom" }),
+    Binding([.key(.char("-")), .key(.char("_"))], on: [.map], .zoomOut),
+    Binding(
+      [.key(.char("0"))], on: [.map], .resetMap,
+      help: HelpRow(section: .map, keys: "0", text: "every point again; clear the search"),
+      footer: { searchingMap($0) ? nil : "0 reset" }),
+    Binding(
+      [.key(.char("/"))], on: [.map], .startSearch,
+      help: HelpRow(section: .map, keys: "/ word Enter", text: "light up a word's points, centre on them; Esc cancels"),
+      footer: { searchingMap($0) ? nil : "/ find" }),
+  ]
+
   // MARK: Help
 
   static let helpScreen: [Binding] = [
@@ -328,9 +376,9 @@ enum KeyMap {
     Binding(
       [.key(.tab)], .nextScreen,
       help: HelpRow(
-        section: .everywhere, keys: "Tab / Shift-Tab", text: "next/previous: Train, Explore, Generate, Compare, Step"),
+        section: .everywhere, keys: "Tab / Shift-Tab", text: "next / previous screen, in the order of the tabs"),
       footer: { s in
-        if s.isTyping || s.screen == .generate || s.screen == .step { return nil }
+        if s.isTyping || s.screen == .generate || s.screen == .step || searchingMap(s) { return nil }
         if s.screen == .help { return "Tab next screen" }
         return "Tab " + s.neighbour(+1).title.lowercased()
       }),
@@ -343,7 +391,9 @@ enum KeyMap {
     Binding(
       [.key(.char("?"))], when: { !$0.isTyping }, .toggleHelp,
       help: HelpRow(section: .everywhere, keys: "? or F1", text: "this help (again, or Esc, to go back)"),
-      footer: { s in s.isTyping || s.screen == .generate || s.screen == .help || askingPair(s) ? nil : "? help" }),
+      footer: { s in
+        s.isTyping || s.screen == .generate || s.screen == .help || askingPair(s) || searchingMap(s) ? nil : "? help"
+      }),
     Binding([.key(.f1)], .toggleHelp),
     Binding(
       [.key(.f2)], .saveScreen,
@@ -352,7 +402,7 @@ enum KeyMap {
       [.key(.char("q"))], when: { !$0.isTyping }, .quit,
       help: HelpRow(
         section: .everywhere, keys: "q / Ctrl-C", text: "quit (q: not while typing; Ctrl-C: from anywhere)"),
-      footer: { $0.isTyping || askingPair($0) ? nil : "q quit" }),
+      footer: { $0.isTyping || askingPair($0) || searchingMap($0) ? nil : "q quit" }),
     Binding([.key(.ctrlC)], .quit, footer: { $0.isTyping && !$0.canScrub ? "Ctrl-C quit" : nil }),
   ]
 

@@ -27,7 +27,7 @@ final class JobRunner: Sendable {
         if latestHistory.load(ordering: .relaxed) == generation { finish(job.perform()) }
         running.subtract(1, ordering: .relaxed)
       }
-    case .comparison:
+    case .comparison, .embeddings:
       compareQueue.async { [self] in
         finish(job.perform())
         running.subtract(1, ordering: .relaxed)

@@ -29,6 +29,7 @@ enum Render {
     case .generate: GenerateView.draw(GenerateView.Model(state), in: body, into: &g)
     case .compare: CompareView.draw(CompareView.Model(state), in: body, into: &g)
     case .step: StepView.draw(StepView.Model(state), in: body, into: &g)
+    case .map: MapView.draw(MapView.Model(state), in: body, into: &g)
     case .help: HelpView.draw(KeyMap.helpSections, from: state.beforeHelp, in: body, into: &g)
     }
     if let notice = state.notice {

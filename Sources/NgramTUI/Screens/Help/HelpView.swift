@@ -7,6 +7,7 @@ enum HelpView {
     case .explore, .compare: return .prompt
     case .generate: return .generate
     case .step: return .step
+    case .map: return .map
     case .help: return nil
     }
   }
