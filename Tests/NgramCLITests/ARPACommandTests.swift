@@ -39,7 +39,7 @@ import Testing
     #expect(r.status != 0)
     #expect(
       r.stderrLines.first
-        == "ngram-tui: error: --arpa answers with the ARPA file alone: leave out --model, --epoch, --backoff and --rank (see ngram-tui --help)"
+        == "ngram-tui: error: --arpa answers with the ARPA file alone: leave out --model, --epoch and --backoff (see ngram-tui --help)"
     )
   }
 }

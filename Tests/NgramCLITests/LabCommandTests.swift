@@ -171,4 +171,103 @@ struct LabCommandTests {
     expectCleanFailure(
       try run(["predict", "--dir", ws.path, "--rank", "dgo", "the", "cat"]), contains: ["'dgo'", "did you mean"])
   }
+
+  /// The engine tests' fixtures (NLTK's and KenLM's numbers, the reference's vocabulary).
+  static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("../NgramEngineTests/Fixtures").standardized
+
+  /// Ranks from an oracle's full distribution: probability descending (values within `tie`
+  /// of each other are tied), then id.
+  static func ranks(_ p: [Double], tie: Double) -> [Int] {
+    p.indices.map { i in
+      1 + p.indices.filter { j in j != i && (p[j] > p[i] + tie || (abs(p[j] - p[i]) <= tie && j < i)) }.count
+    }
+  }
+
+  @Test(
+    "predict --model mle|add-k|kneser-ney --rank: each token's rank and probability equal NLTK's full distribution",
+    arguments: [("mle", "mle"), ("add-k", "add-k"), ("kneser-ney", "kneser-ney")])
+  func rankCountModels(model: String, nltkName: String) throws {
+    let ws = Workspace("rank-\(model)", corpus: catDog)
+    defer { ws.cleanup() }
+    let nltk =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: Self.fixtures.appendingPathComponent("nltk/cat_dog.json"))) as! [String: Any]
+    let nltkVocab = nltk["vocab"] as! [String]
+    // Our ids are the reference's: its 01_vocabulary.csv for this corpus.
+    let vocabCSV = try String(
+      contentsOf: Self.fixtures.appendingPathComponent("conformance/cat_dog/expected/artifacts/01_vocabulary.csv"),
+      encoding: .utf8)
+    // The count models add NLTK's <UNK> after the corpus's words (ranked like any word).
+    let tokens = vocabCSV.split(separator: "\r\n").dropFirst().map { String($0.split(separator: ",")[1]) } + ["<UNK>"]
+    #expect(tokens.count == 9)
+    let cases = nltk["cases"] as! [[String: Any]]
+    let fitted = try #require(
+      cases.first { c in
+        c["model"] as? String == nltkName && c["order"] as? Int == 3
+          && (nltkName != "add-k" || c["k"] as? Double == 1.0)
+          && (nltkName != "kneser-ney" || c["discount"] as? Double == 0.75)
+      })
+    let contexts = (fitted["contexts"] as! [[String: Any]]).filter {
+      ["seen", "unseen"].contains($0["kind"] as! String)
+        && [["the", "cat"], ["on", "the"], ["sat", "on"], ["dog", "on"]].contains($0["context"] as! [String])
+    }
+    #expect(contexts.count == 4)
+    for entry in contexts {
+      let context = entry["context"] as! [String]
+      let scores = entry["scores"] as! [Double]
+      let p = tokens.map { scores[nltkVocab.firstIndex(of: $0)!] }
+      let undefined = model == "mle" && p.allSatisfy { $0 == 0 }
+      let want = Self.ranks(p, tie: 1e-12)
+      for (id, token) in tokens.enumerated() {
+        let r = try run(
+          ["predict", "--dir", ws.path, "--model", model, "--context", "2", "--json", "--rank", token] + context)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rank = try #require(try json(r.stdout)["rank"] as? [String: Any])
+        #expect(rank["token"] as? String == token)
+        if undefined {
+          #expect(rank["rank"] is NSNull && rank["probability"] is NSNull, "\(context) \(token)")
+        } else {
+          #expect(rank["rank"] as? Int == want[id], "\(model) \(context) \(token)")
+          #expect(abs(((rank["probability"] as? NSNumber)?.doubleValue ?? -1) - p[id]) < 1e-12)
+        }
+      }
+    }
+    let text = try run(["predict", "--dir", ws.path, "--model", model, "--context", "2", "--rank", "dog", "dog", "on"])
+    let line = text.stdout.split(separator: "\n").first { $0.hasPrefix("rank of dog: ") }
+    #expect(
+      model == "mle"
+        ? line == "rank of dog: undefined (MLE has no distribution after this context: 0/0)"
+        : line?.contains(" of 9, probability ") == true)
+    expectCleanFailure(
+      try run(["predict", "--dir", ws.path, "--model", model, "--rank", "dgo", "the", "cat"]),
+      contains: ["'dgo'", "did you mean"])
+  }
+
+  @Test("predict --arpa --rank: each word's rank and probability equal KenLM's scores (<s> is never predicted: 0)")
+  func rankARPA() throws {
+    let modelPath = Self.fixtures.appendingPathComponent("arpa/models/cat_dog.o3.arpa").path
+    let kenlm =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: Self.fixtures.appendingPathComponent("arpa/expected/cat_dog.o3.arpa.json")))
+      as! [String: Any]
+    let vocab = kenlm["vocabulary"] as! [String]
+    for context in [["the", "cat"], ["<s>"], ["sat", "on"], ["on", "sat"]] {
+      let entry = try #require(
+        (kenlm["contexts"] as! [[String: Any]]).first { ($0["context"] as! [String]) == context })
+      let scores = entry["scores"] as! [Double]
+      // log10 scores as KenLM gives them (7 digits): ties within 1e-6.
+      let logs = vocab.indices.map { vocab[$0] == "<s>" ? -Double.infinity : scores[$0] }
+      let want = Self.ranks(logs, tie: 1e-6)
+      for (id, token) in vocab.enumerated() {
+        let r = try run(["predict", "--arpa", modelPath, "--json", "--rank", token] + context)
+        #expect(r.status == 0, "\(r.stderr)")
+        let rank = try #require(try json(r.stdout)["rank"] as? [String: Any])
+        #expect(rank["token"] as? String == token)
+        #expect(rank["rank"] as? Int == want[id], "\(context) \(token)")
+        let p = (rank["probability"] as? NSNumber)?.doubleValue ?? -1
+        if token == "<s>" { #expect(p == 0) } else { #expect(abs(log10(p) - scores[id]) <= 2e-5) }
+      }
+    }
+  }
 }

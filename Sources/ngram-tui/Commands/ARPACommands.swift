@@ -15,15 +15,17 @@ extension Predict {
     let top = model.topK(after: context, k: topK.topk)
     let unknown = ctxWords.filter { model.vocabulary.id(of: $0) == nil }
     let distribution = model.distribution(after: context)
+    let ranked = try rank.map { try RankedToken($0, in: distribution, vocabulary: model.vocabulary) }
     if output.json {
       printJSON(
-        .object([
-          ("model", .string("arpa")), ("file", .string(path)), ("order", .int(model.order)),
-          ("context", .array(ctxWords.map { .string($0) })), ("topk", predictionsJSON(top)),
-          ("context_used", .array(ctxWords.suffix(used).map { .string($0) })),
-          ("unknown_context_words", .array(unknown.map { .string($0) })),
-          ("entropy_bits", .double(distribution.entropyBits)),
-        ]))
+        .object(
+          [
+            ("model", .string("arpa")), ("file", .string(path)), ("order", .int(model.order)),
+            ("context", .array(ctxWords.map { .string($0) })), ("topk", predictionsJSON(top)),
+            ("context_used", .array(ctxWords.suffix(used).map { .string($0) })),
+            ("unknown_context_words", .array(unknown.map { .string($0) })),
+            ("entropy_bits", .double(distribution.entropyBits)),
+          ] + (ranked.map { [("rank", $0.json)] } ?? [])))
       return
     }
     let shown = ctxWords.isEmpty ? "(no context)" : ctxWords.joined(separator: " ")
@@ -36,6 +38,7 @@ extension Predict {
       )
     }
     if !unknown.isEmpty { printLine("not in the vocabulary, read as <unk>: \(unknown.joined(separator: ", "))") }
+    if let ranked { printLine(ranked.line) }
   }
 }
 

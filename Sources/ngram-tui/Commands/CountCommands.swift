@@ -47,16 +47,20 @@ extension Predict {
     let undefined = model.note(after: context) == .mleUnseenContext
     let unknown = model.unknownWords(in: ctxWords)
     let entropy = undefined ? nil : model.distribution(after: context).entropyBits
+    let ranked = try rank.map {
+      try RankedToken($0, in: undefined ? nil : model.distribution(after: context), vocabulary: model.vocabulary)
+    }
     if output.json {
       printJSON(
-        .object([
-          ("model", .string(estimator.name)), ("parameters", parametersJSON(estimator)), ("order", .int(n + 1)),
-          ("context", .array(ctxWords.map { .string($0) })), ("topk", predictionsJSON(top)),
-          ("context_seen", .bool(model.isSeen(context))), ("occurrences", .int(model.occurrences(of: context))),
-          ("unknown_context_words", .array(unknown.map { .string($0) })),
-          ("entropy_bits", entropy.map { .double($0) } ?? .null),
-          ("undefined", undefined ? .string(mleUndefinedMessage) : .null),
-        ]))
+        .object(
+          [
+            ("model", .string(estimator.name)), ("parameters", parametersJSON(estimator)), ("order", .int(n + 1)),
+            ("context", .array(ctxWords.map { .string($0) })), ("topk", predictionsJSON(top)),
+            ("context_seen", .bool(model.isSeen(context))), ("occurrences", .int(model.occurrences(of: context))),
+            ("unknown_context_words", .array(unknown.map { .string($0) })),
+            ("entropy_bits", entropy.map { .double($0) } ?? .null),
+            ("undefined", undefined ? .string(mleUndefinedMessage) : .null),
+          ] + (ranked.map { [("rank", $0.json)] } ?? [])))
       return
     }
     let seen = model.occurrences(of: context)
@@ -72,6 +76,7 @@ extension Predict {
       )
     }
     if undefined { printLine(mleUndefinedMessage) }
+    if let ranked { printLine(ranked.line) }
     let unk = unknownNote(unknown)
     if !unk.isEmpty { printLine(unk) }
     if let h = entropy { printLine("entropy \(fixed(h, 3)) bits, perplexity \(fixed(pow(2, h), 2))") }

@@ -30,15 +30,12 @@ struct Predict: ParsableCommand {
 
   func validate() throws {
     if let e = epoch, e < 0 { throw ValidationError("--epoch must be at least 0, got \(e)") }
-    if arpa != nil && (counts.model != .sgd || epoch != nil || backoff || rank != nil) {
-      throw ValidationError("--arpa answers with the ARPA file alone: leave out --model, --epoch, --backoff and --rank")
+    if arpa != nil && (counts.model != .sgd || epoch != nil || backoff) {
+      throw ValidationError("--arpa answers with the ARPA file alone: leave out --model, --epoch and --backoff")
     }
     if counts.model != .sgd && (epoch != nil || backoff) {
       throw ValidationError(
         "--epoch and --backoff replay SGD training; they do not apply to --model \(counts.model.rawValue)")
-    }
-    if counts.model != .sgd && rank != nil {
-      throw ValidationError("--rank works with the trained SGD model only, not with --model \(counts.model.rawValue)")
     }
   }
 
@@ -69,32 +66,15 @@ struct Predict: ParsableCommand {
     let top = insight.distribution.top(topK.topk).map {
       Prediction(token: model.vocabulary.tokens[$0.id], id: $0.id, probability: $0.probability)
     }
-    let ranked = try rank.map { token -> (id: Int, rank: Int, probability: Double) in
-      let id = try model.ids(for: [token])[0]
-      return (id, insight.distribution.rank(of: id), insight.distribution.probability(of: id))
-    }
+    let ranked = try rank.map { try RankedToken($0, in: insight.distribution, vocabulary: model.vocabulary) }
     if output.json {
       var members: [(String, JSONValue)] = [
         ("context", .array(ctx.map { .string($0) })), ("topk", predictionsJSON(top)),
       ]
-      if let r = ranked {
-        members.append(
-          (
-            "rank",
-            .object([
-              ("token", .string(model.vocabulary.tokens[r.id])), ("rank", .int(r.rank)),
-              ("probability", .double(r.probability)),
-            ])
-          ))
-      }
+      if let r = ranked { members.append(("rank", r.json)) }
       printJSON(.object(members + json(insight, model)))
     } else {
-      var rankLines: [String] = []
-      if let r = ranked {
-        rankLines.append(
-          "rank of \(model.vocabulary.tokens[r.id]): \(r.rank) of \(model.vocabulary.count), probability \(fixed(100 * r.probability, 2))% (id \(r.id))"
-        )
-      }
+      let rankLines = ranked.map { [$0.line] } ?? []
       for line in describe(top, context: ctx, seen: model.isTrained(context: ids)) + rankLines + lines(insight, model) {
         printLine(line)
       }
@@ -143,5 +123,46 @@ struct Predict: ParsableCommand {
       out.append("KL(observed ‖ model) = \(fixed(observed.klDivergenceBits(from: distribution), 4)) bits")
     }
     return out
+  }
+}
+
+/// `predict --rank TOKEN`: where a token stands in a model's whole distribution after the
+/// context, in the order of the bars (probability descending, then id), for any model.
+struct RankedToken {
+  /// The token, as the vocabulary spells it.
+  let token: String
+  /// Its id.
+  let id: Int
+  /// The vocabulary's size.
+  let of: Int
+  /// 1-based rank, nil where the distribution is undefined (MLE after an unseen context).
+  let rank: Int?
+  /// Its probability (nil where undefined).
+  let probability: Double?
+
+  /// The rank of `token` in `distribution` (nil: the distribution is undefined); an unknown
+  /// token is an error with suggestions.
+  init(_ token: String, in distribution: Distribution?, vocabulary: Vocabulary) throws {
+    id = try vocabulary.ids(for: [token])[0]
+    self.token = vocabulary.tokens[id]
+    of = vocabulary.count
+    rank = distribution?.rank(of: id)
+    probability = distribution?.probability(of: id)
+  }
+
+  /// `{"token", "rank", "probability"}` (rank and probability null where undefined).
+  var json: JSONValue {
+    .object([
+      ("token", .string(token)), ("rank", rank.map { .int($0) } ?? .null),
+      ("probability", probability.map { .double($0) } ?? .null),
+    ])
+  }
+
+  /// `rank of dog: 34 of 74, probability 0.29% (id 22)`.
+  var line: String {
+    guard let rank, let probability else {
+      return "rank of \(token): undefined (MLE has no distribution after this context: 0/0)"
+    }
+    return "rank of \(token): \(rank) of \(of), probability \(fixed(100 * probability, 2))% (id \(id))"
   }
 }
