@@ -132,12 +132,35 @@ wait_gone_text() {
 wait_gone_text "training…"
 shot compare
 
+# Map: the points of artifacts/03_token_embeddings.csv, 'cat' searched (highlighted, centred), zoomed 4x.
+T send-keys -t shots Escape
+wait_for "prompt inactive"
+T send-keys -t shots Tab
+wait_for "points, one per"
+T send-keys -t shots /
+T send-keys -t shots -l "cat"
+T send-keys -t shots Enter
+wait_for "'cat': "
+T send-keys -t shots + +
+wait_for "zoom 4.0x"
+shot map
+
+# Step: pair 12 of epoch 2, one SGD step with its numbers.
+T send-keys -t shots Tab
+wait_for "epoch 1/50  pair 1/"
+T send-keys -t shots g
+T send-keys -t shots -l "12"
+T send-keys -t shots Enter
+wait_for "epoch 1/50  pair 12/"
+T send-keys -t shots ']'
+wait_for "epoch 2/50  pair 12/"
+shot step
+
 T send-keys -t shots F1
 wait_for "Everywhere"
 shot help
 T send-keys -t shots Escape
-T send-keys -t shots Escape
-wait_for "prompt inactive"
+wait_for "epoch 2/50  pair 12/"
 T send-keys -t shots q
 
 # The fallback: ASCII glyphs (as in a non-UTF-8 locale) and NO_COLOR.
@@ -152,5 +175,10 @@ shot explore-ascii-no-color
 T send-keys -t shots BTab
 wait_for "artifacts saved"
 shot train-ascii-no-color
+T send-keys -t shots BTab
+wait_for "epoch 1/50  pair 1/"
+T send-keys -t shots BTab
+wait_for "points, one per"
+shot map-ascii-no-color
 T send-keys -t shots q
 echo "screenshots: done"
