@@ -152,4 +152,65 @@ struct FormattingTests {
     #expect(f[2].split(separator: ".")[1].count == 6)
     #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
   }
+
+  /// glibc's `printf("%.*f")`, the oracle for the integer formatter.
+  func printfFixed(_ v: Double, _ d: Int) -> String {
+    var buf = [CChar](repeating: 0, count: 400)
+    let n = withVaList([Int32(d), v]) { vsnprintf(&buf, buf.count, "%.*f", $0) }
+    return String(decoding: buf.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
+
+  @Test("fixed decimals without printf give printf's text: ties to even, -0, tiny and large values, 0 to 9 decimals")
+  func fixedMatchesPrintf() {
+    var values: [Double] = [
+      0, -0.0, 0.5, 1.5, 2.5, -2.5, 0.125, 0.375, 1e-9, -1e-9, 0.000000005, 0.000000015, 0.000000025,
+      999_999_999.875, 999_999_999.9999, 123456789.123456789, Double.leastNonzeroMagnitude,
+      -Double.leastNonzeroMagnitude,
+      Double.leastNormalMagnitude, 0.1, 0.7, 1.0 / 3.0, -2.0 / 3.0, 5e-5, 4.99999999e-9,
+    ]
+    // Values of every magnitude the weights and the log take, and binary fractions (exact ties).
+    var x: UInt64 = 0x1234_5678_9ABC_DEF1
+    for i in 0..<5_000 {
+      x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      let mantissa = Double(x >> 11) / Double(1 << 53)
+      let scale = Double(sign: .plus, exponent: Int(x % 50) - 40, significand: 1)
+      values.append((i % 2 == 0 ? 1 : -1) * mantissa * scale)
+      values.append(Double(Int64(bitPattern: x) >> 40) / 1024)
+    }
+    var mismatches: [String] = []
+    for v in values {
+      for d in [0, 1, 4, 6, 8, 9] {
+        var b: [UInt8] = []
+        #expect(CSV.appendFixedExact(v, decimals: d, to: &b))
+        let ours = String(decoding: b, as: UTF8.self)
+        let theirs = printfFixed(v, d)
+        if ours != theirs && mismatches.count < 5 { mismatches.append("\(v) %.\(d)f: \(ours) vs \(theirs)") }
+      }
+    }
+    #expect(mismatches.isEmpty)
+    var b: [UInt8] = []
+    #expect(!CSV.appendFixedExact(1e9, decimals: 4, to: &b))
+    #expect(!CSV.appendFixedExact(.nan, decimals: 4, to: &b))
+    #expect(!CSV.appendFixedExact(0.5, decimals: 10, to: &b))
+    #expect(b.isEmpty)
+    #expect(CSV.fixed(1e300, decimals: 2) == printfFixed(1e300, 2))
+  }
+
+  @Test("the weights writer's remembered decimals are each value's own description")
+  func shortestCache() throws {
+    let tmp = TempDir()
+    defer { tmp.cleanup() }
+    let path = tmp.path + "/shortest.txt"
+    // Repeats (cache hits), values colliding in the cache, and both zeros.
+    var values: [Double] = [0.1, -0.0, 0.0, 0.1, 1e-300, -0.30000000000000004, 0.1, .leastNonzeroMagnitude]
+    for i in 0..<10_000 { values.append(Double(i % 300) * 0.013 - 1.7) }
+    try ByteWriter.write(path) { w in
+      for v in values {
+        w.appendShortest(v)
+        w.append(byte: 0x0A)
+      }
+    }
+    let text = String(decoding: readBytes(path)!, as: UTF8.self)
+    #expect(text == values.map { $0.description + "\n" }.joined())
+  }
 }

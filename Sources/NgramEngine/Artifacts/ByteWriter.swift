@@ -43,6 +43,8 @@ final class ByteWriter {
     file = f
     self.path = path
     buffer.reserveCapacity(1 << 20)
+    cacheLength.initialize(repeating: 0, count: ByteWriter.cacheSlots)
+    cacheBits.initialize(repeating: 0, count: ByteWriter.cacheSlots)
   }
 
   @inline(__always) func append(_ s: String) { buffer.append(contentsOf: s.utf8) }
@@ -80,8 +82,40 @@ final class ByteWriter {
     }
   }
 
+  /// Recently written shortest decimals, direct-mapped by the value's bits: the rows of one
+  /// training class share their weights, so most values of a large weights file repeat.
+  private static let cacheSlots = 4096
+  private static let cacheWidth = 32
+  private let cacheBits = UnsafeMutablePointer<UInt64>.allocate(capacity: ByteWriter.cacheSlots)
+  private let cacheLength = UnsafeMutablePointer<UInt8>.allocate(capacity: ByteWriter.cacheSlots)
+  private let cacheText = UnsafeMutablePointer<UInt8>.allocate(
+    capacity: ByteWriter.cacheSlots * ByteWriter.cacheWidth)
+
+  /// Appends `v.description`: the shortest decimal that reads back as `v` (Swift's).
+  @inline(__always) func appendShortest(_ v: Double) {
+    let bits = v.bitPattern
+    let slot = Int(truncatingIfNeeded: (bits &* 0x9E37_79B9_7F4A_7C15) >> 52)
+    let len = Int(cacheLength[slot])
+    if len > 0 && cacheBits[slot] == bits {
+      buffer.append(contentsOf: UnsafeBufferPointer(start: cacheText + slot * ByteWriter.cacheWidth, count: len))
+      return
+    }
+    var text = v.description
+    text.withUTF8 { u in
+      buffer.append(contentsOf: u)
+      if u.count <= ByteWriter.cacheWidth {
+        cacheBits[slot] = bits
+        cacheLength[slot] = UInt8(u.count)
+        (cacheText + slot * ByteWriter.cacheWidth).update(from: u.baseAddress!, count: u.count)
+      }
+    }
+  }
+
   /// Appends one CSV field with minimal quoting (Python's `csv.QUOTE_MINIMAL`).
   func appendField(_ s: String) { CSV.appendQuoted(s, to: &buffer) }
+
+  /// Appends one CSV field given as UTF-8 bytes, with minimal quoting.
+  func appendField(bytes: [UInt8]) { bytes.withUnsafeBufferPointer { CSV.appendQuoted(bytes: $0, to: &buffer) } }
 
   /// Appends a weight the reference's way: `0` for ±0, else `%.4f`.
   func appendWeight(_ v: Double, style: CSV.WeightStyle) { CSV.appendWeight(v, style: style, to: &buffer) }
@@ -117,5 +151,10 @@ final class ByteWriter {
     fclose(file)
   }
 
-  deinit { abandon() }
+  deinit {
+    abandon()
+    cacheBits.deallocate()
+    cacheLength.deallocate()
+    cacheText.deallocate()
+  }
 }

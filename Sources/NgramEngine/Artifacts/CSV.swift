@@ -12,23 +12,26 @@ enum CSV {
   /// Appends `s` with minimal quoting, without building intermediate strings.
   static func appendQuoted(_ s: String, to buffer: inout [UInt8]) {
     var s = s
-    s.withUTF8 { u in
-      var needs = false
-      for b in u where b == 0x2C || b == 0x22 || b == 0x0D || b == 0x0A {
-        needs = true
-        break
-      }
-      if !needs {
-        buffer.append(contentsOf: u)
-        return
-      }
-      buffer.append(0x22)
-      for b in u {
-        if b == 0x22 { buffer.append(0x22) }
-        buffer.append(b)
-      }
-      buffer.append(0x22)
+    s.withUTF8 { u in appendQuoted(bytes: u, to: &buffer) }
+  }
+
+  /// Appends the UTF-8 text `u` with minimal quoting.
+  static func appendQuoted(bytes u: UnsafeBufferPointer<UInt8>, to buffer: inout [UInt8]) {
+    var needs = false
+    for b in u where b == 0x2C || b == 0x22 || b == 0x0D || b == 0x0A {
+      needs = true
+      break
     }
+    if !needs {
+      buffer.append(contentsOf: u)
+      return
+    }
+    buffer.append(0x22)
+    for b in u {
+      if b == 0x22 { buffer.append(0x22) }
+      buffer.append(b)
+    }
+    buffer.append(0x22)
   }
 
   /// `0` for ±0, else the value with exactly four decimals (correctly rounded, like Python).
@@ -109,10 +112,76 @@ enum CSV {
     buffer.append(UInt8(0x30 + frac % 10))
   }
 
+  /// `%.{decimals}f` of `v`: exact integer arithmetic for |v| < 1e9 and up to 9 decimals (the
+  /// training log, context-3 weights), the C library's printf otherwise.
   static func appendFixed(_ v: Double, decimals: Int32, to buffer: inout [UInt8]) {
+    if appendFixedExact(v, decimals: Int(decimals), to: &buffer) { return }
     var tmp = [CChar](repeating: 0, count: 350)
     let n = withVaList([decimals, v]) { vsnprintf(&tmp, 350, "%.*f", $0) }
     tmp.withUnsafeBytes { buffer.append(contentsOf: $0.prefix(Int(n))) }
+  }
+
+  /// `%.{decimals}f` of a finite `v` with |v| < 1e9 and at most 9 decimals, correctly rounded
+  /// from its exact binary value (ties to even) as glibc's printf does, without a varargs call;
+  /// returns false (appending nothing) for other values.
+  @inline(__always)
+  static func appendFixedExact(_ v: Double, decimals d: Int, to buffer: inout [UInt8]) -> Bool {
+    let a = abs(v)
+    guard d >= 0, d <= 9, a < 1e9 else { return false }  // also false for NaN
+    let bits = a.bitPattern
+    let expBits = Int((bits >> 52) & 0x7FF)
+    var m = bits & ((1 << 52) - 1)
+    let e: Int
+    if expBits == 0 {
+      e = -1074
+    } else {
+      m |= 1 << 52
+      e = expBits - 1075
+    }
+    var scale: UInt64 = 1
+    for _ in 0..<d { scale &*= 10 }
+    // a < 2^30, so e <= -23: the value is m * 10^d / 2^-e, rounded half to even.
+    let num = UInt128(m) * UInt128(scale)
+    let s = -e
+    var q: UInt64
+    if s >= 127 {
+      q = 0
+    } else {
+      let qq = num >> s
+      let rem = num - (qq << s)
+      let half = UInt128(1) << (s - 1)
+      q = UInt64(qq)
+      if rem > half || (rem == half && q & 1 == 1) { q += 1 }
+    }
+    if v.sign == .minus { buffer.append(0x2D) }
+    let intPart = q / scale
+    var frac = q % scale
+    // Integer digits (at most 10), then the fraction's d digits with leading zeros.
+    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (
+      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+    )
+    withUnsafeMutableBytes(of: &digits) { dg in
+      var n = 0
+      var x = intPart
+      repeat {
+        dg[n] = UInt8(0x30 + x % 10)
+        x /= 10
+        n += 1
+      } while x > 0
+      while n > 0 {
+        n -= 1
+        buffer.append(dg[n])
+      }
+      if d > 0 {
+        buffer.append(0x2E)
+        for j in 0..<d {
+          dg[d - 1 - j] = UInt8(0x30 + frac % 10)
+          frac /= 10
+        }
+        for j in 0..<d { buffer.append(dg[j]) }
+      }
+    }
+    return true
   }
 
   static func fixed(_ v: Double, decimals: Int32) -> String {

@@ -26,14 +26,14 @@ enum CompactWeightsTSV {
           w.appendInt(Int(model.rowContexts[r * n + j]))
         }
         w.append(byte: 0x09)
-        w.append(model.rowDefault[r].description)
+        w.appendShortest(model.rowDefault[r])
         w.append(byte: 0x09)
         let start = model.colOffsets[r]
         for q in 0..<Int(model.rowExplicitCount[r]) {
           if q > 0 { w.append(byte: 0x20) }
           w.appendInt(Int(model.cols[start + q]))
           w.append(byte: 0x3A)
-          w.append(model.weights[start + q].description)
+          w.appendShortest(model.weights[start + q])
         }
         w.append(byte: 0x0A)
         try w.flushIfLarge()

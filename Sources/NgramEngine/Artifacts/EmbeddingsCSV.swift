@@ -14,9 +14,36 @@ enum EmbeddingsCSV {
       w.append("row,label,x,y\r\n")
       let v = model.vocabulary.count
       let style = CSV.WeightStyle.forContextLength(model.contextLength.value)
+      let n = model.contextLength.value
+      var label: [UInt8] = []
+      var ids = [Int](repeating: 0, count: n)
+      // The label of `ReferenceRows.label`, built in place: the context's tokens joined by `|`.
+      func appendLabel(_ idx: Int, _ row: Int?) {
+        label.removeAll(keepingCapacity: true)
+        if n == 0 {
+          label.append(contentsOf: "(no context)".utf8)
+        } else {
+          if let row {
+            for j in 0..<n { ids[j] = Int(model.rowContexts[row * n + j]) }
+          } else {
+            var x = idx
+            for j in stride(from: n - 1, through: 0, by: -1) {
+              ids[j] = x % v
+              x /= v
+            }
+          }
+          for j in 0..<n {
+            if j > 0 { label.append(0x7C) }
+            var token = model.vocabulary.tokens[ids[j]]
+            token.withUTF8 { label.append(contentsOf: $0) }
+          }
+        }
+        w.appendField(bytes: label)
+      }
       func emit(_ idx: Int, _ row: Int?) {
-        w.append("\(idx),")
-        w.appendField(ReferenceRows.label(referenceRow: idx, model: model))
+        w.appendInt(idx)
+        w.append(byte: 0x2C)
+        appendLabel(idx, row)
         w.append(byte: 0x2C)
         w.appendWeight(row.map { model.weight(row: $0, column: 0) } ?? 0, style: style)
         w.append(byte: 0x2C)

@@ -19,7 +19,6 @@ struct ContextIndex: Sendable {
   /// `rowCount * contextLength` token ids.
   let rowContexts: [Int32]
   let pairOffsets: [Int]
-  let targets: [Int32]
   let localTargets: [Int32]
   let colOffsets: [Int]
   let cols: [Int32]
@@ -60,7 +59,7 @@ struct ContextIndex: Sendable {
     var ctx: [Int32] = []
     var rows = 0
     tokenIDs.withUnsafeBufferPointer { ids in
-      var table = OpenTable(capacity: max(16, p * 2))
+      var table = OpenTable(capacity: 1 << 12)
       for i in 0..<p {
         let key = ContextIndex.key(ids.baseAddress! + i, n, v)
         let (slot, found) = table.find(key)
@@ -89,7 +88,6 @@ struct ContextIndex: Sendable {
       positionInRow[i] = Int32(fill[r] - off[r])
       fill[r] += 1
     }
-    targets = tg
     // Distinct targets per row, in first-appearance order.
     var mark = [Int32](repeating: -1, count: max(v, 1))
     var local = [Int32](repeating: 0, count: max(v, 1))
@@ -119,7 +117,7 @@ struct ContextIndex: Sendable {
     var reps: [Int32] = []
     var hashes: [UInt64] = []
     lt.withUnsafeBufferPointer { ltp in
-      var table = OpenTable(capacity: max(16, rows * 2))
+      var table = OpenTable(capacity: 1 << 12)
       for r in 0..<rows {
         let a = off[r], b = off[r + 1]
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(b - a + 1)
@@ -176,11 +174,12 @@ struct ContextIndex: Sendable {
   var classCount: Int { classRep.count }
 }
 
-/// A minimal open-addressing table from 64-bit keys to row numbers.
+/// A minimal open-addressing table from 64-bit keys to row numbers; it doubles when half full.
 struct OpenTable {
   private var keys: [UInt64]
   private var values: [Int32]
-  private let mask: Int
+  private var mask: Int
+  private var count = 0
 
   init(capacity: Int) {
     var c = 16
@@ -206,8 +205,26 @@ struct OpenTable {
     return (s, nil)
   }
 
+  /// Stores `key` at the empty slot `s` found by `find` or `slot`/`next`; slots found before an
+  /// insert are stale after it (the table may have grown).
   @inline(__always) mutating func insert(at s: Int, key: UInt64, value: Int32) {
     keys[s] = key
     values[s] = value
+    count += 1
+    if count * 2 > keys.count { grow() }
+  }
+
+  private mutating func grow() {
+    let oldKeys = keys
+    let oldValues = values
+    keys = [UInt64](repeating: 0, count: oldKeys.count * 2)
+    values = [Int32](repeating: -1, count: oldKeys.count * 2)
+    mask = keys.count - 1
+    for i in oldKeys.indices where oldValues[i] >= 0 {
+      var s = slot(for: oldKeys[i])
+      while values[s] >= 0 { s = (s + 1) & mask }
+      keys[s] = oldKeys[i]
+      values[s] = oldValues[i]
+    }
   }
 }

@@ -441,7 +441,8 @@ final class SparseRun: @unchecked Sendable {
             s.done += pairs
             s.loss += loss
             s.correct += correct
-            if now - s.lastReport > 20_000_000 {
+            // `now` was read before the lock: another worker may have stored a later one.
+            if now > s.lastReport &+ 20_000_000 {
               s.lastReport = now
               partial(s.done, s.loss, s.correct)
             }

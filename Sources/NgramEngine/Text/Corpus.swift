@@ -235,17 +235,15 @@ enum Tokenizer {
     }
     var remap = [Int32](repeating: 0, count: starts.count)
     var tokens: [String] = []
-    var bytes: [[UInt8]] = []
     var freqs: [Int] = []
     tokens.reserveCapacity(order.count)
     for (newID, old) in order.enumerated() {
       remap[old] = Int32(newID)
       let slice = UnsafeBufferPointer(rebasing: p[starts[old]..<(starts[old] + lengths[old])])
-      bytes.append(Array(slice))
       tokens.append(String(decoding: slice, as: UTF8.self))
       freqs.append(counts[old])
     }
     for j in provisional.indices { provisional[j] = remap[Int(provisional[j])] }
-    return (provisional, Vocabulary(tokens: tokens, utf8: bytes, frequencies: freqs))
+    return (provisional, Vocabulary(tokens: tokens, frequencies: freqs))
   }
 }

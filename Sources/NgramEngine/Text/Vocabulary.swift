@@ -7,20 +7,37 @@ public struct Vocabulary: Sendable {
   public let tokens: [String]
   /// How often each token occurs in the corpus, by id.
   public let frequencies: [Int]
-  private let index: [[UInt8]: Int32]
+  /// Token ids by the hash of their UTF-8 bytes (open addressing, −1 for an empty slot): the
+  /// tokens themselves are held once, in `tokens`.
+  private let slots: [Int32]
 
   /// Creates a vocabulary from tokens already in id order.
   public init(tokens: [String], frequencies: [Int]) {
-    self.init(tokens: tokens, utf8: tokens.map { Array($0.utf8) }, frequencies: frequencies)
-  }
-
-  init(tokens: [String], utf8: [[UInt8]], frequencies: [Int]) {
     self.tokens = tokens
     self.frequencies = frequencies
-    var idx: [[UInt8]: Int32] = [:]
-    idx.reserveCapacity(tokens.count)
-    for (i, b) in utf8.enumerated() { idx[b] = Int32(i) }
-    self.index = idx
+    var cap = 16
+    while cap < tokens.count * 2 { cap <<= 1 }
+    var slots = [Int32](repeating: -1, count: cap)
+    for i in tokens.indices {
+      var t = tokens[i]
+      t.withUTF8 { u in
+        var s = Vocabulary.hash(u) & (cap - 1)
+        // A token listed twice is found at its last id.
+        while slots[s] >= 0 {
+          var other = tokens[Int(slots[s])]
+          if other.withUTF8({ $0.elementsEqual(u) }) { break }
+          s = (s + 1) & (cap - 1)
+        }
+        slots[s] = Int32(i)
+      }
+    }
+    self.slots = slots
+  }
+
+  @inline(__always) static func hash(_ u: UnsafeBufferPointer<UInt8>) -> Int {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    for b in u { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+    return Int(truncatingIfNeeded: h ^ (h >> 29))
   }
 
   /// The number of distinct tokens, V.
@@ -28,7 +45,18 @@ public struct Vocabulary: Sendable {
 
   /// The id of `token`, compared by exact scalars.
   public func id(of token: String) -> Int? {
-    index[Array(token.utf8)].map(Int.init)
+    var token = token
+    return token.withUTF8 { u -> Int? in
+      let mask = slots.count - 1
+      var s = Vocabulary.hash(u) & mask
+      while slots[s] >= 0 {
+        let id = Int(slots[s])
+        var t = tokens[id]
+        if t.withUTF8({ $0.elementsEqual(u) }) { return id }
+        s = (s + 1) & mask
+      }
+      return nil
+    }
   }
 
   /// Up to `limit` vocabulary entries closest to `token` (edit distance, then frequency).
