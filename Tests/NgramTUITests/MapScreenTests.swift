@@ -192,4 +192,34 @@ struct MapScreenTests {
       ])
     // Point 1's cell (1, 0) is covered by 'aa' and its own label would touch it: skipped; 5 never seen.
   }
+
+  @Test("Context 1: one point per token, counted as a context; unigram: one point for every pair")
+  func otherContextLengths() throws {
+    let corpus = Fixture.run.corpus
+    let tokens = corpus.vocabulary.tokens
+    // Context 1: rows are token ids; each token's count as the context of a pair.
+    let points = tokens.indices.map { EmbeddingPoint(row: $0, label: tokens[$0], x: Double($0), y: -Double($0)) }
+    let d = try MapData(points: points, path: "a/03_token_embeddings.csv", corpus: corpus, contextLength: 1)
+    for (i, t) in tokens.enumerated() {
+      #expect(d.frequencies[i] == Self.words.dropLast().filter { $0 == t }.count, "\(t)")
+      #expect(d.contexts[i] == [i])
+    }
+    #expect(d.labels[d.byFrequency[0]] == "the" && d.neverSeen == 0)
+    #expect(d.matches(["on"], vocabulary: corpus.vocabulary) == [tokens.firstIndex(of: "on")!])
+    #expect(d.matches(["the", "cat"], vocabulary: corpus.vocabulary).isEmpty)
+    // Unigram: one row, the context of every pair.
+    let one = try MapData(
+      points: [EmbeddingPoint(row: 0, label: "(no context)", x: 0.5, y: 0)], path: "a", corpus: corpus,
+      contextLength: 0)
+    #expect(one.frequencies == [Self.words.count] && one.contexts == [[]])
+    #expect(one.matches(["the"], vocabulary: corpus.vocabulary).isEmpty)
+    var s = Fixture.state()
+    s.map.install(.success(one))
+    s.show(.map)
+    _ = s.handle(.char("/"))
+    Fixture.type("the", into: &s)
+    _ = s.handle(.enter)
+    #expect(s.map.message == "'the' is not in the map: a unigram model has one row, (no context)")
+    #expect(Render.frame(s, width: 80, height: 24).text.contains("1 point, the one row (no context)"))
+  }
 }
