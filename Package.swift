@@ -6,6 +6,8 @@ let package = Package(
   products: [
     .executable(name: "ngram-tui", targets: ["ngram-tui"]),
     .library(name: "NgramEngine", targets: ["NgramEngine"]),
+    // The explorer, for embedding it (`Explorer.run`) and for the benchmarks (`OffscreenFrames`).
+    .library(name: "NgramTUI", targets: ["NgramTUI"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

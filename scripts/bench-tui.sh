@@ -24,7 +24,7 @@
 # /proc/PID/stat over IDLE_SECONDS after training, the paced replay and one Explore query have
 # finished. Throughput, two ways: (a) training alone: the explorer's Train screen reports training
 # pairs per second (pauses excluded) once the artifacts are saved, against the same trainer timed
-# headless by `ngram-tui bench` (all cores, no observer); (b) the whole run (read, index, train 50
+# headless by `ngram-bench phases` (all cores, no observer); (b) the whole run (read, index, train 50
 # epochs, write compact weights): the explorer's process start (/proc/PID/stat) to the newest
 # artifact's mtime, against `ngram-tui train --weights compact` on the wall clock. Explorer and
 # headless runs alternate, so load from other processes hits both alike. Writes nothing into the
@@ -71,6 +71,10 @@ else
   BIN=$(cd "$ROOT" && swift build -c release --scratch-path "$SCRATCH" --show-bin-path)/ngram-tui
 fi
 [[ -x $BIN ]] || die "not an executable: $BIN"
+# Frame times and the headless trainer come from the benchmark package's ngram-bench.
+(cd "$ROOT" && swift build -c release --package-path Benchmarks --product ngram-bench) >&2 ||
+  die "building Benchmarks' ngram-bench failed"
+BENCH=$(cd "$ROOT" && swift build -c release --package-path Benchmarks --show-bin-path)/ngram-bench
 
 shopt -s nullglob
 defaults=("$ROOT"/corpus/*)
@@ -126,7 +130,7 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 say "(i) frame times at 200x60 on $(basename "$DEFAULT_CORPUS"), $RUNS runs of $FRAMES frames per screen"
 mkdir -p "$WORK/frames"
 for r in $(seq "$RUNS"); do
-  (cd "$WORK" && "$BIN" bench-tui --corpus "$DEFAULT_CORPUS" --width 200 --height 60 --frames "$FRAMES") |
+  (cd "$WORK" && "$BENCH" frames --corpus "$DEFAULT_CORPUS" --width 200 --height 60 --frames "$FRAMES") |
     awk 'NR > 2 { print $1, $2, $3, $4 }' >"$WORK/frames/$r.txt"
 done
 SCREENS=$(awk '{ print $1 }' "$WORK/frames/1.txt")
@@ -135,7 +139,7 @@ SCREENS=$(awk '{ print $1 }' "$WORK/frames/1.txt")
 say "(i) frame times at 200x60 on $(basename "$BIG"), Explore asking '$QUERY'"
 mkdir -p "$WORK/bigframes"
 for r in $(seq "$RUNS"); do
-  (cd "$WORK" && "$BIN" bench-tui --corpus "$BIG" --width 200 --height 60 --frames "$FRAMES" --query "$QUERY" --skip-compare) |
+  (cd "$WORK" && "$BENCH" frames --corpus "$BIG" --width 200 --height 60 --frames "$FRAMES" --query "$QUERY" --skip-compare) |
     awk 'NR > 2 { print $1, $2, $3, $4 }' >"$WORK/bigframes/$r.txt"
 done
 
@@ -188,7 +192,7 @@ for r in $(seq "$RUNS"); do
   T kill-server 2>/dev/null || true
   rm -rf "$d"
 
-  "$BIN" bench --corpus "$BIG" --runs 1 >"$WORK/bench.txt"
+  "$BENCH" phases --corpus "$BIG" --runs 1 >"$WORK/bench.txt"
   awk '/^pairs per second/ { print $5 * 1e6 }' "$WORK/bench.txt" >>"$WORK/headless.txt"
   PAIRS=$(awk 'NR == 1 { for (i = 2; i <= NF; i++) if ($i ~ /^pairs,?$/) { print $(i - 1); exit } }' "$WORK/bench.txt")
 
@@ -232,7 +236,7 @@ echo
 echo "| run | pairs/s median | min | max |"
 echo "|---|---:|---:|---:|"
 printf '| explorer in tmux (--pace 0, training time on its Train screen) | %.0f | %.0f | %.0f |\n' "$lmed" "$llo" "$lhi"
-printf '| headless trainer (`ngram-tui bench`, training phase) | %.0f | %.0f | %.0f |\n' "$hmed" "$hlo" "$hhi"
+printf '| headless trainer (`ngram-bench phases`, training phase) | %.0f | %.0f | %.0f |\n' "$hmed" "$hlo" "$hhi"
 read -r wmed wlo whi < <(stats <"$WORK/livewall.txt")
 echo
 echo "| whole run (read, index, train, write compact) | seconds median | min | max |"

@@ -100,7 +100,6 @@ struct HostileCLITests {
       (["tui", "--seed", "-3"], "--seed must be a whole number from 0 to 18446744073709551615, got -3"),
       (["predict", "--epoch", "-1", "a", "b"], "--epoch must be at least 0, got -1"),
       (["train", "--dense-limit", "-1"], "--dense-limit must be at least 0, got -1"),
-      (["bench", "--corpus", "x", "--runs", "-1"], "--runs must be at least 1, got -1"),
       (
         ["compare", "--contexts", "1", "-1", "a", "b"],
         "--contexts must be 0 (unigram), 1 (bigram), 2 (context-2) or 3 (context-3), got -1"

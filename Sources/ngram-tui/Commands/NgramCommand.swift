@@ -22,7 +22,7 @@ struct NgramCommand: ParsableCommand {
     version: PackageVersion.current,
     subcommands: [
       Explore.self, Train.self, Infer.self, Predict.self, Step.self, Plot.self, Repl.self, Compare.self, Export.self,
-      Eval.self, Bench.self, BenchTUI.self,
+      Eval.self,
     ],
     defaultSubcommand: Explore.self
   )

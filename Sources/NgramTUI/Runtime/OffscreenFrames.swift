@@ -1,46 +1,36 @@
-import Dispatch
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
 import NgramEngine
 
-/// Times full frames of every explorer screen without a terminal, for `ngram-tui bench-tui`.
+/// The explorer's frames without a terminal: the one hook the benchmarks (`Benchmarks/`) use
+/// to time rendering, since the screens' states are internal.
 ///
 /// A frame is what the run loop does after a key or a training report: `Render.frame` into a
 /// fresh grid, then the driver's diff against the frame on screen (the cells it would write,
 /// each converted to the wide characters curses takes). The states are realistic: training
 /// finished on the corpus, a prediction with its epoch chart, twelve generation steps, and the
-/// three compared context lengths; each frame alternates between two neighbouring states (one
-/// epoch, one step, one k apart) so the diff has real changes to find.
-public enum RenderBenchmark {
-  /// One screen's frame times.
-  public struct Timing: Sendable {
-    /// The screen's name.
-    public let screen: String
-    /// Seconds per frame, one per frame rendered.
-    public let samples: [Double]
-    /// Cells the diff wrote per frame, on average.
-    public let changedCells: Double
+/// three compared context lengths; successive frames of a screen alternate between two
+/// neighbouring states (one epoch, one step, one k apart) so the diff has real changes to find.
+public struct OffscreenFrames {
+  /// The screens that can be rendered, in tab order: Train, Explore, Generate, Compare (unless
+  /// left out), Help.
+  public let screens: [String]
+  private let states: [String: (AppState, AppState)]
+  /// A running sum over the cells the driver would write, which keeps that per-cell work
+  /// observable (and so never optimised away).
+  public private(set) var checksum: UInt32 = 0
+  private var previous: [String: Grid] = [:]
+  private var count: [String: Int] = [:]
 
-    /// The median, minimum and maximum frame time in seconds.
-    public var summary: (median: Double, min: Double, max: Double) {
-      let s = samples.sorted()
-      return (s[s.count / 2], s.first ?? 0, s.last ?? 0)
-    }
-  }
-
-  /// Trains on `corpus` and times `frames` frames of each screen at `width`×`height`.
+  /// Trains on `corpus` and prepares every screen's two states.
   ///
   /// - Parameters:
   ///   - query: the text asked on Explore and Compare (default: the corpus's first three tokens).
-  ///   - compare: whether to time Compare, which trains context lengths 1–3 first (minutes for
-  ///     context 1 on a large vocabulary).
-  public static func run(
-    corpus: Corpus, config: TrainingConfig = TrainingConfig(), width: Int = 200, height: Int = 60,
-    frames: Int = 200, ascii: Bool = false, query: [String]? = nil, compare timeCompare: Bool = true
-  ) throws -> [Timing] {
+  ///   - ascii: ASCII glyphs instead of Unicode.
+  ///   - compare: whether to prepare Compare, which trains context lengths 1–3 first (minutes
+  ///     for context 1 on a large vocabulary).
+  public init(
+    corpus: Corpus, config: TrainingConfig = TrainingConfig(), query: [String]? = nil, ascii: Bool = false,
+    compare withCompare: Bool = true
+  ) throws {
     let trainer = try Trainer(corpus: corpus, config: config)
     let outcome = try trainer.run()
     let info = SessionInfo(
@@ -57,7 +47,6 @@ public enum RenderBenchmark {
     base.update(status: status)
     base.setModel(outcome.model)
 
-    // Two neighbouring states per screen.
     var train2 = base
     train2.train.status.epochsDone = max(config.epochs - 1, 0)
     train2.train.status.history.removeLast(min(1, train2.train.status.history.count))
@@ -80,7 +69,7 @@ public enum RenderBenchmark {
 
     var compare = explore
     compare.show(.compare)
-    while timeCompare {
+    while withCompare {
       let jobs = compare.takeJobs()
       if jobs.isEmpty { break }
       for j in jobs { compare.receive(j.perform()) }
@@ -96,30 +85,28 @@ public enum RenderBenchmark {
 
     let pairs: [(String, AppState, AppState)] =
       [("Train", base, train2), ("Explore", explore, explore2), ("Generate", generate, generate2)]
-      + (timeCompare ? [("Compare", compare, compare2)] : []) + [("Help", help, help2)]
-    var out: [Timing] = []
-    for (name, a, b) in pairs {
-      var previous = Render.frame(b, width: width, height: height)
-      var samples: [Double] = []
-      samples.reserveCapacity(frames)
-      var changed = 0
-      var checksum: UInt32 = 0
-      for i in 0..<max(frames, 1) {
-        let state = i % 2 == 0 ? a : b
-        let t0 = DispatchTime.now().uptimeNanoseconds
-        let grid = Render.frame(state, width: width, height: height)
-        changed += grid.forEachChange(from: previous) { x, y, cell in
-          // The driver's per-cell work before the curses call.
-          var chars = cell.text.unicodeScalars.prefix(4).map { UInt32($0.value) }
-          chars.append(0)
-          checksum &+= chars[0] &+ UInt32(x + y) &+ UInt32(cell.style.rawValue)
-        }
-        previous = grid
-        samples.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e9)
-      }
-      if checksum == 1 { print("", terminator: "") }  // keep the work observable
-      out.append(Timing(screen: name, samples: samples, changedCells: Double(changed) / Double(samples.count)))
+      + (withCompare ? [("Compare", compare, compare2)] : []) + [("Help", help, help2)]
+    screens = pairs.map(\.0)
+    states = Dictionary(uniqueKeysWithValues: pairs.map { ($0.0, ($0.1, $0.2)) })
+  }
+
+  /// Renders the next frame of `screen` (one of ``screens``) at `width`×`height` and diffs it
+  /// against that screen's previous frame as the terminal driver does; returns the number of
+  /// cells the driver would write (every cell on a screen's first frame).
+  public mutating func renderFrame(screen: String, width: Int, height: Int) -> Int {
+    guard let (a, b) = states[screen] else { preconditionFailure("no screen \(screen): use one of \(screens)") }
+    let n = count[screen, default: 0]
+    count[screen] = n + 1
+    let grid = Render.frame(n % 2 == 0 ? a : b, width: width, height: height)
+    var checksum = self.checksum
+    let changed = grid.forEachChange(from: previous[screen]) { x, y, cell in
+      // The driver's per-cell work before the curses call.
+      var chars = cell.text.unicodeScalars.prefix(4).map { UInt32($0.value) }
+      chars.append(0)
+      checksum &+= chars[0] &+ UInt32(x + y) &+ UInt32(cell.style.rawValue)
     }
-    return out
+    previous[screen] = grid
+    self.checksum = checksum
+    return changed
   }
 }

@@ -12,10 +12,11 @@ import Dispatch
 #endif
 import NgramEngine
 
-/// `ngram-tui bench`: times each phase of a run on one corpus, repeated, and prints medians.
-struct Bench: ParsableCommand {
+/// `ngram-bench phases`: times each phase of a run on one corpus, repeated, and prints medians
+/// (what `ngram-tui bench` printed before the benchmarks left the shipped binary).
+struct Phases: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Time the phases of a training run on a corpus (release build; see scripts/bench.sh).")
+    abstract: "Time the phases of a training run on a corpus (see scripts/bench-reference.sh).")
   @Option(help: "Corpus file to benchmark.")
   var corpus: String
   @Option(parsing: .unconditional, help: "Repetitions; medians and min–max are reported.")
@@ -35,7 +36,7 @@ struct Bench: ParsableCommand {
     guard runs >= 1 else { throw ValidationError("--runs must be at least 1, got \(runs)") }
     guard epochs >= 0 else { throw ValidationError("--epochs must be at least 0, got \(epochs)") }
     guard lr.isFinite, lr >= 0 else { throw ValidationError("--lr must be a finite number >= 0, got \(lr)") }
-    try validateContextLength(context, option: "--context")
+    guard (0...3).contains(context) else { throw ValidationError("--context must be 0 to 3, got \(context)") }
     guard workers >= 1 else { throw ValidationError("--workers must be at least 1, got \(workers)") }
   }
 
