@@ -65,7 +65,7 @@ let benchmarks: @Sendable () -> Void = {
   // Explorer frames at 200x60: render into the grid plus the terminal driver's diff, each frame
   // one state apart from the last (issue 4's goal: <= 2 ms).
   for screen in ["Train", "Explore", "Generate", "Compare", "Help"] {
-    Benchmark("frame \(screen) 200x60 (animals.txt)", configuration: .init(scalingFactor: .hundred)) { benchmark in
+    Benchmark("frame \(screen) 200x60 (animals.txt)", configuration: .init(scalingFactor: .kilo, maxIterations: 10)) { benchmark in
       var frames = try OffscreenFrames(corpus: try bundledCorpus(), compare: screen == "Compare")
       _ = frames.renderFrame(screen: screen, width: 200, height: 60)
       benchmark.startMeasurement()
