@@ -32,12 +32,15 @@ public enum Explorer {
     public var weights: WeightsFormat
     /// The seed of sampling mode on the Generate screen.
     public var seed: UInt64
+    /// An ARPA file to explore instead of training on a corpus (nil: train).
+    public var arpa: String?
 
     /// Creates options; the defaults are the CLI's.
     public init(
       directory: String = ".", corpus: String? = nil, config: TrainingConfig = TrainingConfig(), topK: Int = 5,
-      ascii: Bool = false, pace: Double = 2.0, weights: WeightsFormat = .auto, seed: UInt64 = 0
+      ascii: Bool = false, pace: Double = 2.0, weights: WeightsFormat = .auto, seed: UInt64 = 0, arpa: String? = nil
     ) {
+      self.arpa = arpa
       self.directory = directory
       self.corpus = corpus
       self.config = config
@@ -57,6 +60,7 @@ public enum Explorer {
   /// Problems found before the terminal is taken over (no corpus, bad UTF-8, too few tokens)
   /// are printed to stderr as one line and give status 1.
   public static func run(options: Options) -> Int32 {
+    if let path = options.arpa { return runARPA(path: path, options: options) }
     let job = TrainingJob(
       directory: options.directory, corpusOverride: options.corpus, config: options.config, format: options.weights)
     let prepared: TrainingJob.Prepared
@@ -113,6 +117,55 @@ public enum Explorer {
     // Stop training (or writing) and give the thread a moment to clean up its temporary files.
     control.cancel()
     monitor.waitUntilFinished(seconds: 3)
+    terminal.stop()
+    return status
+  }
+}
+
+extension Explorer {
+  /// The explorer on an ARPA model: loaded before the terminal is taken over (a bad file is one
+  /// line on stderr, status 1), no training.
+  static func runARPA(path: String, options: Options) -> Int32 {
+    let model: ARPAModel
+    do {
+      model = try ARPAModel.load(path: path)
+    } catch {
+      writeStandardError("ngram-tui: error: \(CommandLineWords.message(for: error))\n")
+      return 1
+    }
+    let signalled = Atomic<Int32>(0)
+    let sigQueue = DispatchQueue(label: "ngram-tui.signals")
+    var sources: [DispatchSourceSignal] = []
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
+      signal(sig, SIG_IGN)
+      let src = DispatchSource.makeSignalSource(signal: sig, queue: sigQueue)
+      src.setEventHandler { signalled.store(sig, ordering: .relaxed) }
+      src.resume()
+      sources.append(src)
+    }
+    defer { sources.forEach { $0.cancel() } }
+    let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    guard let terminal = NcursesTerminal(forceASCII: options.ascii, allowColor: !noColor) else {
+      let term = TerminalText.escape(ProcessInfo.processInfo.environment["TERM"] ?? "(unset)")
+      writeStandardError(
+        "ngram-tui: error: cannot drive terminal type '\(term)' (set TERM, e.g. TERM=xterm-256color, or use `ngram-tui repl --arpa FILE`)\n"
+      )
+      return 1
+    }
+    defer { terminal.stop() }
+    var state: AppState
+    do {
+      state = try AppState(
+        arpa: model, glyphs: terminal.supportsUnicode ? .unicodeSet : .asciiSet, topK: options.topK)
+    } catch {
+      terminal.stop()
+      writeStandardError("ngram-tui: error: \(CommandLineWords.message(for: error))\n")
+      return 1
+    }
+    state.generate.seed = options.seed
+    state.generate.rng = SeededGenerator(seed: options.seed)
+    var loop = RunLoop(state: state, terminal: terminal, monitor: TrainingMonitor(), control: TrainingControl())
+    let status = loop.run(signalled: signalled)
     terminal.stop()
     return status
   }

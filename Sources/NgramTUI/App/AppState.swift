@@ -51,10 +51,18 @@ struct SaveRequest: Equatable, Sendable {
 struct AppState: Sendable {
   /// Facts about the corpus and run.
   let info: SessionInfo
-  /// The corpus trained on (for what-followed counts and per-context learning curves).
+  /// The corpus trained on (for what-followed counts and per-context learning curves). For an
+  /// ARPA model, a stand-in holding each vocabulary word once: never queried (the corpus's
+  /// screens and keys do not apply, see `arpa`).
   let corpus: Corpus
+  /// The ARPA model explored instead of a trained one (`ngram-tui --arpa FILE`): no training, no
+  /// corpus; Train shows the file's orders and counts, Explore and Generate ask it, and the
+  /// screens and keys of training (Compare, Step, time travel, `=`, `r`) do not apply.
+  let arpa: ARPAModel?
   /// The vocabulary (for completion and lookups before the model exists).
-  var vocabulary: Vocabulary { corpus.vocabulary }
+  var vocabulary: Vocabulary { arpa?.vocabulary ?? corpus.vocabulary }
+  /// The model Explore and Generate ask: the ARPA file's, else the trained one when ready.
+  var languageModel: (any LanguageModel)? { arpa ?? model }
   /// The corpus as token ids.
   var tokenIDs: [Int32] { corpus.tokenIDs }
   /// Bars and charts glyphs.
@@ -119,8 +127,28 @@ struct AppState: Sendable {
     self.glyphs = glyphs
     self.topK = min(max(topK, 1), Self.maxK)
     self.train = TrainDisplay(totalEpochs: info.epochs, pace: pace)
+    arpa = nil
   }
 
+  /// Creates the state for exploring an ARPA model.
+  init(arpa: ARPAModel, glyphs: Glyphs, topK: Int) throws {
+    let name = Paths.lastComponent(arpa.path)
+    info = SessionInfo(
+      corpusName: name, directory: ".", tokens: 0, vocabSize: arpa.vocabulary.count, pairs: 0,
+      contexts: arpa.order > 1 ? arpa.ngramCounts[arpa.order - 2] : 0, contextLength: arpa.order - 1,
+      learningRate: 0, epochs: 0)
+    corpus = try Corpus(bytes: Array(arpa.vocabulary.tokens.joined(separator: " ").utf8), path: arpa.path)
+    self.arpa = arpa
+    self.glyphs = glyphs
+    self.topK = min(max(topK, 1), Self.maxK)
+    var display = TrainDisplay(totalEpochs: 0, pace: 0)
+    display.status.phase = .saved("ARPA file: nothing to train")
+    train = display
+    generate.windowLength = arpa.order - 1
+  }
+
+  /// The screens Tab cycles through: all of them, or for an ARPA model Train, Explore, Generate.
+  var tabs: [Screen] { arpa == nil ? Screen.tabOrder : [.train, .explore, .generate] }
   /// Whether keys are going to the prompt (Explore's, which Compare shares).
   var isTyping: Bool { (screen == .explore || screen == .compare) && explore.focused }
 
@@ -128,7 +156,10 @@ struct AppState: Sendable {
   var compareHoldout: Double { info.holdout > 0 ? info.holdout : 0.1 }
 
   /// The corpus's first n tokens (the meta's `start_tokens`).
-  var metaStart: [Int] { tokenIDs.prefix(info.contextLength).map(Int.init) }
+  var metaStart: [Int] {
+    if let arpa { return arpa.sentenceStartID.map { [$0] } ?? [] }
+    return tokenIDs.prefix(info.contextLength).map(Int.init)
+  }
 
   // MARK: - Events from the run loop
 
@@ -178,6 +209,7 @@ struct AppState: Sendable {
 
   /// Applies a new training status.
   mutating func update(status: TrainStatus) {
+    guard arpa == nil else { return }  // nothing trains
     train.status = status
     if screen == .map { prepareMap() }
   }
@@ -219,7 +251,7 @@ struct AppState: Sendable {
     case .scrub: _ = scrub(key)
     case .cycleCounts: counts.advance(corpus: corpus, contextLength: info.contextLength)
     case .step, .undo, .restart, .toggleSampling, .cooler, .warmer, .reseed:
-      generate.reduce(action, model: model)
+      generate.reduce(action, model: languageModel)
     case .nextPair, .nextOccurrence, .previousEpoch, .nextEpoch, .startGoTo, .goToType, .goToErase, .goToCancel,
       .goToSubmit:
       prepareStep()
@@ -268,7 +300,7 @@ struct AppState: Sendable {
   /// The screen `direction` steps away in Tab order (from the one Help was opened on).
   func neighbour(_ direction: Int) -> Screen {
     let from = screen == .help ? beforeHelp : screen
-    let order = Screen.tabOrder
+    let order = tabs
     let i = order.firstIndex(of: from) ?? 0
     return order[(i + direction + order.count) % order.count]
   }

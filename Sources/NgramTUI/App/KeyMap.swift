@@ -173,7 +173,7 @@ struct Binding: Sendable {
 
   /// Whether the binding applies in `state` (screen and condition; not the key).
   func applies(in state: AppState) -> Bool {
-    (screens.isEmpty || screens.contains(state.screen)) && when(state)
+    (screens.isEmpty || screens.contains(state.screen)) && when(state) && !(state.arpa != nil && action.needsTraining)
   }
 }
 
@@ -414,12 +414,26 @@ enum KeyMap {
   /// The footer: the hints of the bindings of the screen on top, in key-map order (each hint
   /// says itself when it shows).
   static func footer(_ state: AppState) -> String {
-    bindings.compactMap { b in b.screens.isEmpty || b.screens.contains(state.screen) ? b.footer(state) : nil }
-      .joined(separator: "  ")
+    bindings.compactMap { b in
+      (b.screens.isEmpty || b.screens.contains(state.screen)) && !(state.arpa != nil && b.action.needsTraining)
+        ? b.footer(state) : nil
+    }
+    .joined(separator: "  ")
   }
 
   /// The Help screen's rows, section by section.
   static var helpSections: [(HelpSection, [HelpRow])] {
     HelpSection.allCases.map { section in (section, bindings.compactMap(\.help).filter { $0.section == section }) }
+  }
+}
+
+extension Action {
+  /// Whether the action needs a model trained here (training, its corpus counts, its replay):
+  /// none of these apply to an ARPA model, so their keys do nothing and their hints are hidden.
+  var needsTraining: Bool {
+    switch self {
+    case .togglePause, .stepEpoch, .skipReplay, .cycleCounts, .askRank, .scrub: return true
+    default: return false
+    }
   }
 }

@@ -44,7 +44,7 @@ enum Render {
   static func header(_ state: AppState, into g: inout Grid) {
     var x = g.put(" ngram-tui ", x: 0, y: 0, style: .heading)
     x += 1
-    for s in Screen.tabOrder {
+    for s in state.tabs {
       x = g.put(" \(s.title) ", x: x, y: 0, style: state.screen == s ? .selected : .normal)
       x += 1
     }
@@ -58,7 +58,10 @@ enum Render {
     let t = state.train
     // The widest of: status and keys, status and the help key, status alone, that fits.
     var candidates = [keys, shortKeys]
-    if state.screen != .train {
+    if let arpa = state.arpa {
+      let status = "ARPA order \(arpa.order)"
+      candidates = [status + "   " + keys, status + "  " + shortKeys, status + " "]
+    } else if state.screen != .train {
       let status: String
       switch t.status.phase {
       case .training:

@@ -27,6 +27,8 @@ struct Explore: ParsableCommand {
   var weights: WeightsChoice = .auto
   @Option(parsing: .unconditional, help: "Seed for sampling mode on the Generate screen (as `infer --sample --seed`).")
   var seed = Seed(0)
+  @Option(help: "Explore this ARPA model (plain or .gz) instead of training on DIR's corpus.")
+  var arpa: String?
 
   func validate() throws {
     guard pace.isFinite, pace >= 0 else { throw ValidationError("--pace must be a finite number >= 0, got \(pace)") }
@@ -36,6 +38,11 @@ struct Explore: ParsableCommand {
   func run() throws {
     let dir = directory.dir
     let config = trainingConfig(training, model)
+    if let arpa, isatty(0) != 1 || isatty(1) != 1 {
+      // Not a terminal: the line REPL on the ARPA model.
+      try Repl.runARPA(path: arpa, topk: topK.topk)
+      return
+    }
     if isatty(0) != 1 || isatty(1) != 1 {
       // Not a terminal: train if needed, then the line REPL.
       if (try? ArtifactStore.load(directory: dir)) == nil {
@@ -51,6 +58,6 @@ struct Explore: ParsableCommand {
       Explorer.run(
         options: Explorer.Options(
           directory: dir, corpus: training.corpus, config: config, topK: topK.topk, ascii: ascii,
-          pace: pace, weights: weights.format, seed: seed.value)))
+          pace: pace, weights: weights.format, seed: seed.value, arpa: arpa)))
   }
 }

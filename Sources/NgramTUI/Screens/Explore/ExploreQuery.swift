@@ -18,6 +18,12 @@ extension AppState {
       return
     }
     if !words.isEmpty { lastWords = words }
+    if let arpa {
+      // Any number of words: the last order − 1 count, unknown ones are <unk>, none = 1-grams.
+      explore.setText("")
+      runARPAQuery(arpa, Array(words.suffix(arpa.order - 1)))
+      return
+    }
     let n = info.contextLength
     if words.isEmpty && n > 0 {
       explore.note = "type \(n) context token\(n == 1 ? "" : "s"), then Enter"
@@ -67,6 +73,20 @@ extension AppState {
         context: ctx, ids: ids, distribution: model.distribution(context: ids), trained: model.isTrained(context: ids),
         followers: followers, history: history, historyPending: pending))
     lastContext = ids
+    contextVersion += 1
+  }
+
+  /// An ARPA model's answer after `ctx` (at most order − 1 words), as KenLM scores it.
+  mutating func runARPAQuery(_ arpa: ARPAModel, _ ctx: [String]) {
+    let context = TokenContext(ids: ctx.map { arpa.vocabulary.id(of: $0) ?? arpa.unknownID })
+    let used = arpa.usedContextLength(context)
+    var p = ExplorePrediction(
+      context: ctx, ids: context.ids, distribution: arpa.distribution(after: context), trained: used == ctx.count,
+      followers: .none, history: [])
+    p.ngramContextUsed = used
+    explore.epoch = nil
+    explore.result = .prediction(p)
+    lastContext = context.ids
     contextVersion += 1
   }
 }

@@ -23,6 +23,10 @@ enum ExploreView {
     let countColumn: CountColumn?
     /// Why the count column cannot be shown, if it cannot.
     let countFailure: String?
+    /// The order of the ARPA model explored (nil: the trained SGD model).
+    let arpaOrder: Int?
+    /// The id context words outside an ARPA model's vocabulary are read as.
+    let unknownID: Int?
 
     init(_ s: AppState) {
       explore = s.explore
@@ -38,6 +42,8 @@ enum ExploreView {
         countColumn = nil
       }
       countFailure = s.counts.failure
+      arpaOrder = s.arpa?.order
+      unknownID = s.arpa?.unknownID
     }
   }
 
@@ -61,6 +67,11 @@ enum ExploreView {
       hint =
         "< >: epoch -/+1" + d + "PgUp PgDn: -/+\(step)" + d + "Home End: 0 / \(p.finalEpoch)" + d
         + "or type a new context"
+    } else if e.focused, view.arpaOrder != nil {
+      let d = " \(view.glyphs.dot) "
+      hint =
+        "type up to \(n) word\(n == 1 ? "" : "s") (<s> = sentence start), then Enter" + d + "Tab completes a word" + d
+        + "Up/Down history"
     } else if e.focused {
       let d = " \(view.glyphs.dot) "
       hint =
@@ -74,6 +85,10 @@ enum ExploreView {
     y += 2
 
     switch e.result {
+    case nil where view.arpaOrder != nil:
+      Wrap.draw(
+        "Ask the ARPA model what comes next: type up to \(n) word\(n == 1 ? "" : "s") (the last \(n) count; <s> means the start of a sentence; words outside the vocabulary are read as <unk>) and press Enter, or just Enter for no context. The bars show the probability of every word after it, exactly as KenLM scores it (back-off through the lower orders); beside them, each one's log10 probability.",
+        x: r.x, y: y, width: min(r.width, 76), maxRows: r.bottom - y, style: .dim, into: &g)
     case nil:
       Wrap.draw(
         "Ask the model what comes next: type a context of \(n) token\(n == 1 ? "" : "s") from the corpus (for example the first ones, \(view.metaStart.map { view.tokens[$0] }.joined(separator: " "))) and press Enter. The bars show the model's probabilities for the next token; beside them, how often each actually followed that context in the corpus.",
@@ -148,6 +163,11 @@ enum ExploreView {
       g.put(when, x: x, y: y, style: epoch < last ? .highlight : .dim, maxWidth: r.x + r.width - x)
     }
     y += 1
+    if let order = view.arpaOrder {
+      drawARPAPrediction(
+        p, order: order, view: view, r: Rect(x: r.x, y: y, width: r.width, height: r.bottom - y), into: &g)
+      return
+    }
     let seen =
       p.context.isEmpty
       ? "unigram model: every token of the corpus counts"
@@ -223,6 +243,52 @@ enum ExploreView {
         list, prefix: "what followed in the corpus (\(f.counts.count) distinct): ", x: r.x, y: y, width: r.width,
         maxRows: max(0, r.bottom - y), style: .dim, into: &g)
     }
+  }
+}
+
+extension ExploreView {
+  /// An ARPA model's answer below the heading: the n-gram context used, the bars with each
+  /// word's log10 probability, entropy and perplexity.
+  static func drawARPAPrediction(_ p: ExplorePrediction, order: Int, view: Model, r: Rect, into g: inout Grid) {
+    let tokens = view.tokens
+    var y = r.y
+    let used = p.ngramContextUsed ?? 0
+    let unknown = zip(p.context, p.ids).filter { $0.1 == view.unknownID && $0.0 != "<unk>" }.map(\.0)
+    let usedText =
+      p.context.isEmpty
+      ? "no context: the 1-gram probabilities"
+      : used == 0
+        ? "no suffix of the context is an n-gram of the file: the 1-gram probabilities (plus back-off weights)"
+        : used == p.context.count
+          ? "the whole context is an n-gram of the file (order \(order))"
+          : "backed off: only \"\(p.context.suffix(used).joined(separator: " "))\" is an n-gram of the file"
+    g.put(usedText, x: r.x, y: y, style: used < p.context.count ? .warning : .dim, maxWidth: r.width)
+    y += 1
+    if !unknown.isEmpty {
+      g.put(
+        "not in the vocabulary, read as <unk>: \(unknown.joined(separator: ", "))", x: r.x, y: y, style: .warning,
+        maxWidth: r.width)
+      y += 1
+    }
+    y += 1
+    let k = view.topK
+    let top = p.distribution.top(k)
+    let maxRows = max(1, r.bottom - y - 3)
+    let shown = Bars.draw(
+      top, tokens: tokens, glyphs: view.glyphs,
+      extra: { id in DisplayWidth.padLeft(Format.fixed(log10(p.distribution.probability(of: id)), 6), to: 10) },
+      extraHeading: DisplayWidth.padLeft("log10", to: 10), x: r.x, y: y, width: min(r.width, 100), maxRows: maxRows,
+      into: &g)
+    y += shown
+    if shown - 1 < top.count {
+      g.put(
+        "(\(shown - 1) of top \(k) shown: enlarge the terminal for more)", x: r.x, y: y, style: .dim, maxWidth: r.width)
+    }
+    y += 1
+    let h = p.distribution.entropyBits
+    g.put(
+      "entropy \(Format.fixed(h, 4)) bits  perplexity \(Format.fixed(pow(2.0, h), 2))  k=\(k)  vocabulary \(Format.count(tokens.count))",
+      x: r.x, y: y, maxWidth: r.width)
   }
 }
 

@@ -4,13 +4,17 @@ import NgramEngine
 extension AppState {
   /// Starts a new generation when the Explore context changed since the last one.
   mutating func prepareGenerate() {
-    guard model != nil else { return }
+    guard languageModel != nil else { return }
     if let ctx = lastContext {
       if generate.version != contextVersion {
         generate.reset(start: ctx, origin: "the last Explore context", version: contextVersion)
       }
     } else if generate.version != -1 {
-      generate.reset(start: metaStart, origin: "the corpus's first tokens (meta start_tokens)", version: -1)
+      generate.reset(
+        start: metaStart,
+        origin: arpa == nil
+          ? "the corpus's first tokens (meta start_tokens)"
+          : metaStart.isEmpty ? "no context (the file has no <s>)" : "the sentence start <s>", version: -1)
     }
   }
 }

@@ -44,6 +44,9 @@ struct GenerateState: Sendable {
   var seed: UInt64 = 0
   /// The sampling generator: the engine's, so `ngram-tui infer --sample` reproduces a run.
   var rng = SeededGenerator(seed: 0)
+  /// Tokens a step reads when that is not the start's length (an ARPA model reads up to
+  /// order − 1, and may start from fewer, e.g. `<s>`).
+  var windowLength: Int?
 
   /// The tokens so far: the start window then every chosen token.
   var ids: [Int] { (start ?? []) + steps.map(\.chosen) }
@@ -51,7 +54,7 @@ struct GenerateState: Sendable {
   /// The window the next step reads.
   var window: [Int] {
     guard let start else { return [] }
-    return Array(ids.suffix(start.count))
+    return Array(ids.suffix(windowLength ?? start.count))
   }
 
   /// Restarts from `start`.
@@ -64,10 +67,10 @@ struct GenerateState: Sendable {
   }
 
   /// Takes one step with `model`: the argmax, or a sample when sampling.
-  mutating func step(model: NgramModel) {
+  mutating func step(model: any LanguageModel) {
     guard start != nil else { return }
     let w = window
-    let dist = model.distribution(context: w)
+    let dist = model.distribution(after: TokenContext(ids: w))
     let before = rng
     let chosen =
       sampling ? dist.sample(SamplingOptions(temperature: temperature, seed: seed), using: &rng) : dist.argmax
@@ -94,11 +97,15 @@ struct GenerateState: Sendable {
   /// The first window that appears twice (after the start or a step), if any.
   var repeatedWindow: RepeatedWindow? {
     guard let start else { return nil }
-    let n = start.count
+    let n = windowLength ?? start.count
     let all = ids
     var seen: [[Int]: Int] = [:]
     for s in 0...steps.count {
-      let w = Array(all[s..<(s + n)])
+      // The window after step s ends at start.count + s; a window shorter than n (an ARPA start
+      // of fewer tokens) is not a state the model returns to.
+      let end = start.count + s
+      guard end >= n else { continue }
+      let w = Array(all[(end - n)..<end])
       if let j = seen[w] {
         let greedy = steps[j..<s].allSatisfy { !$0.sampled }
         return RepeatedWindow(first: j, again: s, greedy: greedy)
@@ -111,7 +118,7 @@ struct GenerateState: Sendable {
 
 extension GenerateState {
   /// The Generate screen's reducer: applies a key-map action (a step needs the trained model).
-  mutating func reduce(_ action: Action, model: NgramModel?) {
+  mutating func reduce(_ action: Action, model: (any LanguageModel)?) {
     switch action {
     case .step:
       if let model { step(model: model) }

@@ -8,8 +8,10 @@ enum GenerateView {
     let info: SessionInfo
     let glyphs: Glyphs
     let tokens: [String]
-    /// The trained model (nil while training).
-    let model: NgramModel?
+    /// The model asked (nil while training).
+    let model: (any LanguageModel)?
+    /// The ARPA file explored, if that is the model.
+    let arpaPath: String?
     /// Epochs trained so far.
     let epochsDone: Int
     let topK: Int
@@ -19,7 +21,8 @@ enum GenerateView {
       info = s.info
       glyphs = s.glyphs
       tokens = s.vocabulary.tokens
-      model = s.model
+      model = s.languageModel
+      arpaPath = s.arpa?.path
       epochsDone = s.train.status.epochsDone
       topK = s.topK
     }
@@ -72,7 +75,7 @@ enum GenerateView {
         "step \(gen.steps.count): window\(windowName) \(show(last.window)) \(view.glyphs.arrow) \(tokens[last.chosen])  (\(how))",
         x: r.x, y: y, style: .heading, maxWidth: r.width)
     } else {
-      dist = view.model!.distribution(context: gen.window)
+      dist = view.model!.distribution(after: TokenContext(ids: gen.window))
       g.put(
         "next: window\(windowName) \(show(gen.window))   press Space to take a step", x: r.x, y: y, style: .heading,
         maxWidth: r.width)
@@ -117,7 +120,7 @@ enum GenerateView {
     if n > 0, let options = gen.cliEquivalent {
       let startArgs = start.map { Shell.quote(tokens[$0]) }.joined(separator: " ")
       let cmd =
-        "same as: ngram-tui infer --start-tokens \(startArgs) --num-tokens \(gen.steps.count)"
+        "same as: ngram-tui infer \(view.arpaPath.map { "--arpa \(Shell.quote($0)) " } ?? "")--start-tokens \(startArgs) --num-tokens \(gen.steps.count)"
         + (options.isEmpty ? "" : " " + options)
       y += Wrap.draw(cmd, x: r.x, y: y, width: r.width, maxRows: 2, style: .dim, into: &g)
     }
@@ -125,8 +128,9 @@ enum GenerateView {
 
     // Cycle detection.
     if let rep = repeated {
-      let again = ids[rep.again..<(rep.again + n)]
-      let cycle = ids[(n + rep.first)..<(n + rep.again)].map { tokens[$0] }.joined(separator: " ")
+      let s0 = start.count
+      let again = ids[(s0 + rep.again - n)..<(s0 + rep.again)]
+      let cycle = ids[(s0 + rep.first)..<(s0 + rep.again)].map { tokens[$0] }.joined(separator: " ")
       let whereFirst = rep.first == 0 ? "the start window" : "the one after step \(rep.first)"
       let msg =
         n == 0 && rep.greedy

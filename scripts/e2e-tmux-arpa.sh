@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# End-to-end test of the explorer on an ARPA model in a real terminal (tmux): `ngram-tui --arpa
+# FILE` shows the file's orders and n-gram counts on Train, Explore's first bar after a typed
+# context is KenLM's most probable word (recorded by scripts/make-arpa-fixtures.py with KenLM's
+# Python module), Generate steps, Tab skips the training screens, q quits with status 0.
+#
+# Usage: scripts/e2e-tmux-arpa.sh PATH/TO/ngram-tui
+# Needs tmux and python3. Polls the screen; every wait has a timeout (E2E_TIMEOUT, default 30 s).
+set -euo pipefail
+export LC_ALL=C.UTF-8 LANG=C.UTF-8
+
+fail() {
+  echo "e2e-tmux-arpa: FAIL: $*" >&2
+  if [[ -n "${SOCK:-}" ]] && tmux -L "$SOCK" has-session -t e2e 2>/dev/null; then
+    echo "---- screen ----" >&2
+    tmux -L "$SOCK" capture-pane -p -t e2e >&2 || true
+    echo "----------------" >&2
+  fi
+  exit 1
+}
+trap 'echo "e2e-tmux-arpa: FAIL: unexpected error at line $LINENO (exit status $?)" >&2' ERR
+
+[[ $# -ge 1 ]] || { echo "usage: $0 PATH/TO/ngram-tui" >&2; exit 2; }
+command -v tmux >/dev/null || fail "tmux is not installed"
+command -v python3 >/dev/null || fail "needs python3 to read KenLM's recorded scores"
+BIN=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+[[ -x "$BIN" ]] || fail "not an executable: $1"
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+FIX=$ROOT/Tests/NgramEngineTests/Fixtures/arpa
+MODEL=$FIX/models/fortunes_300.o3.arpa
+CONTEXT="look like"
+TIMEOUT=${E2E_TIMEOUT:-30}
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ngram-e2e-arpa.XXXXXX")
+SOCK="ngram-e2e-arpa-$$"
+cleanup() {
+  tmux -L "$SOCK" kill-server 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# KenLM's most probable next word after the context (never <s>; ties to the word listed first).
+want=$(python3 - "$FIX/expected/fortunes_300.o3.arpa.json" "$CONTEXT" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+entry = next(c for c in doc["contexts"] if c["context"] == sys.argv[2].split())
+best = max((s, -i) for i, s in enumerate(entry["scores"]) if doc["vocabulary"][i] != "<s>")
+print(doc["vocabulary"][-best[1]], f"{100 * 10 ** best[0]:.1f}%")
+PY
+)
+[[ -n "$want" ]] || fail "no KenLM expectation for '$CONTEXT'"
+
+T() { tmux -L "$SOCK" "$@"; }
+screen() { T capture-pane -p -t e2e; }
+wait_for() {
+  local deadline=$((SECONDS + TIMEOUT))
+  while ((SECONDS < deadline)); do
+    if screen 2>/dev/null | grep -qF -- "$1"; then return 0; fi
+    sleep 0.1
+  done
+  fail "timed out after ${TIMEOUT}s waiting for '$1'${2:+ ($2)}"
+}
+
+echo "e2e-tmux-arpa: $BIN --arpa $(basename "$MODEL")"
+T -f /dev/null new-session -d -s e2e -x 100 -y 30 \
+  "cd '$WORK' && '$BIN' --arpa '$MODEL'; echo \$? > '$WORK/exit_status'; echo E2E-SHELL-BACK; sleep 600"
+
+# 1. Train shows the file's orders and counts (the \data\ header's numbers).
+counts=$(sed -n 's/^ngram \([0-9]\)=\([0-9]*\).*/\1 \2/p' "$MODEL")
+wait_for "n-grams in the file" "the Train screen of an ARPA model"
+while read -r n c; do
+  screen | grep -qE "^ +$n-grams +$c " || fail "Train does not show '$n-grams $c'"
+done <<< "$counts"
+screen | head -1 | grep -qE "Compare|Step" && fail "the tabs list Compare or Step for an ARPA model"
+echo "ok: Train shows order 3 and the n-gram counts $(echo $counts | tr '\n' ' ')"
+
+# 2. Explore: the first bar after the context is KenLM's most probable word.
+T send-keys -t e2e Tab
+wait_for "context>" "the Explore prompt"
+T send-keys -t e2e -l "$CONTEXT"
+T send-keys -t e2e Enter
+wait_for "next token after \"$CONTEXT\"" "the prediction"
+got=$(screen | awk '/^ *token +model/ {getline; print $1, $3; exit}')
+[[ "$got" == "$want" ]] || fail "Explore's first bar is '$got', KenLM's most probable word is '$want'"
+echo "ok: Explore after '$CONTEXT' shows '$got' first, as KenLM scores it"
+
+# 3. Generate takes a step; Tab from Generate returns to Train (Compare and Step skipped).
+T send-keys -t e2e Escape Tab
+wait_for "GREEDY" "the Generate screen"
+T send-keys -t e2e Space
+wait_for "step 1: window" "one generation step"
+T send-keys -t e2e Tab
+wait_for "n-grams in the file" "Tab from Generate back to Train"
+echo "ok: Generate stepped; Tab cycles Train, Explore, Generate"
+
+# 4. q quits with status 0.
+T send-keys -t e2e q
+wait_for "E2E-SHELL-BACK" "the explorer exiting"
+[[ "$(cat "$WORK/exit_status")" == 0 ]] || fail "exit status $(cat "$WORK/exit_status")"
+echo "ok: q quit with status 0"
+echo "e2e-tmux-arpa: PASS"
