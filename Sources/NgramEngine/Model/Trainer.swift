@@ -318,6 +318,7 @@ public struct Trainer: Sendable {
       }
       observer?(progress(index.pairCount, loss, correct))
     }
+    run.releaseStepLosses()
     return TrainingOutcome(model: run.model(vocabulary: vocabulary), log: log, validation: validation)
   }
 }
@@ -338,7 +339,8 @@ struct ChunkSums: @unchecked Sendable {
 /// Why `@unchecked Sendable` is sound: within an epoch the classes are split into disjoint chunks,
 /// each claimed exactly once from an atomic counter, and a class's buffers (its `w0`, `k`, weights
 /// and step losses) are read and written only by the worker that claimed its chunk; between epochs, and when the model is read out, only the
-/// calling thread touches them, after `concurrentPerform` has joined every worker.
+/// calling thread touches them, after `concurrentPerform` has joined every worker (it alone
+/// frees the step losses, after the last epoch).
 final class SparseRun: @unchecked Sendable {
   let index: ContextIndex
   let lr: Double
@@ -349,7 +351,8 @@ final class SparseRun: @unchecked Sendable {
   /// Per class: the explicit weights, at the class representative's `colOffsets`.
   let weights: UnsafeMutablePointer<Double>
   /// Per class step: the loss of the latest epoch, summed in corpus order at the epoch's end.
-  let stepLosses: UnsafeMutablePointer<Double>
+  /// (Freed by `releaseStepLosses` once the last epoch is summed, before the model is read out.)
+  private(set) var stepLosses: UnsafeMutablePointer<Double>?
   let chunkBounds: [Int]
 
   init(index: ContextIndex, lr: Double) {
@@ -363,8 +366,9 @@ final class SparseRun: @unchecked Sendable {
     weights = .allocate(capacity: max(index.cols.count, 1))
     weights.initialize(repeating: 0, count: max(index.cols.count, 1))
     let steps = index.classStepOffsets.last ?? 0
-    stepLosses = .allocate(capacity: max(steps, 1))
-    stepLosses.initialize(repeating: 0, count: max(steps, 1))
+    let losses = UnsafeMutablePointer<Double>.allocate(capacity: max(steps, 1))
+    losses.initialize(repeating: 0, count: max(steps, 1))
+    stepLosses = losses
     var m = 0
     for r in 0..<index.rowCount { m = max(m, index.colOffsets[r + 1] - index.colOffsets[r]) }
     maxColumns = m
@@ -458,18 +462,25 @@ final class SparseRun: @unchecked Sendable {
     // corpora with hundreds of thousands of pairs.
     var loss = 0.0
     index.pairStep.withUnsafeBufferPointer { order in
-      for i in 0..<order.count { loss += stepLosses[Int(order[i])] }
+      let steps = stepLosses!
+      for i in 0..<order.count { loss += steps[Int(order[i])] }
     }
     return (loss, correct)
   }
 
   let maxColumns: Int
 
+  /// Frees the per-step losses (one Double per training pair): no epoch runs after this.
+  func releaseStepLosses() {
+    stepLosses?.deallocate()
+    stepLosses = nil
+  }
+
   deinit {
     w0.deallocate()
     k.deallocate()
     weights.deallocate()
-    stepLosses.deallocate()
+    stepLosses?.deallocate()
   }
 
   /// A step whose argmax depends on the member row's actual token ids (ties, or the shared
@@ -496,7 +507,7 @@ final class SparseRun: @unchecked Sendable {
       SparseRun.rowEpoch(
         weights: weights + cStart, k: &kk, w0: &ww0, localTargets: ltb.baseAddress! + pStart, count: pEnd - pStart,
         vocabSize: v, lr: lr, scratch: scratch, events: &events,
-        stepLosses: stepLosses + index.classStepOffsets[c])
+        stepLosses: stepLosses! + index.classStepOffsets[c])
     }
     k[c] = kk
     w0[c] = ww0
