@@ -241,7 +241,7 @@ struct RunLoop {
         state.update(status: snap.status)
         if !haveModel, let m = snap.model {
           haveModel = true
-          state.setModel(m)
+          state.setModel(m, run: snap.run)
         }
         dirty = true
       }

@@ -151,7 +151,9 @@ import Testing
   }
 
   @Test func topPKeepsTheSmallestNucleus() throws {
-    let d = Distribution(vocabSize: 4, defaultProbability: 0.05, explicit: [.init(id: 2, probability: 0.6), .init(id: 0, probability: 0.3)])
+    let d = Distribution(
+      vocabSize: 4, defaultProbability: 0.05,
+      explicit: [.init(id: 2, probability: 0.6), .init(id: 0, probability: 0.3)])
     var rng = SeededGenerator(seed: 1)
     for _ in 0..<200 {
       let id = d.sample(SamplingOptions(temperature: 1, topP: 0.5, seed: 1), using: &rng)
@@ -188,6 +190,54 @@ import Testing
       var mine: [UInt8] = []
       CSV.appendFixed4(v, to: &mine)
       #expect(String(decoding: mine, as: UTF8.self) == String(format: "%.4f", v), "\(v)")
+    }
+  }
+}
+
+/// Compare reuses the explorer's own run for its context length: the numbers must be those of
+/// training afresh.
+@Suite("Compare reuses the main run")
+struct CompareReuseTests {
+  static let text = "the cat sat on the mat . the dog sat on the rug . the cat lay on the rug . a dog ran .\n"
+
+  static func same(_ a: TrainedContextModel, _ b: TrainedContextModel, _ words: [String]) throws {
+    let x = try a.answer(words, topK: 50)
+    let y = try b.answer(words, topK: 50)
+    #expect(x.topK == y.topK)
+    #expect(x.contextSeen == y.contextSeen)
+    #expect(a.trainingLoss == b.trainingLoss)
+    #expect(a.contexts == b.contexts)
+    #expect(a.heldOutPerplexity == b.heldOutPerplexity)
+    #expect(a.heldOutUnseen == b.heldOutUnseen)
+  }
+
+  @Test("a full-corpus run, a held-out run and another length's run give fresh training's numbers")
+  func reusedEqualsFresh() throws {
+    let corpus = try Corpus(bytes: Array(Self.text.utf8), path: "corpus/reuse.txt")
+    for n in [1, 2, 3] {
+      let fresh = try TrainedContextModel(corpus: corpus, contextLength: n, learningRate: 0.1, epochs: 30, holdout: 0.2)
+      // The explorer trained without a holdout: its model is the full-corpus one.
+      let full = try Trainer(corpus: corpus, config: TrainingConfig(contextLength: n, learningRate: 0.1, epochs: 30))
+        .run()
+      let fromFull = try TrainedContextModel(
+        corpus: corpus, contextLength: n, learningRate: 0.1, epochs: 30, holdout: 0.2, reusing: full, runHoldout: 0)
+      try Self.same(fromFull, fresh, ["the", "cat", "sat"])
+      // It trained with Compare's holdout: its held-out scores are the ones wanted.
+      let held = try Trainer(
+        corpus: corpus, config: TrainingConfig(contextLength: n, learningRate: 0.1, epochs: 30, holdout: 0.2)
+      ).run()
+      #expect(held.validation.count == 30)
+      let fromHeld = try TrainedContextModel(
+        corpus: corpus, contextLength: n, learningRate: 0.1, epochs: 30, holdout: 0.2, reusing: held,
+        runHoldout: 0.2)
+      try Self.same(fromHeld, fresh, ["on", "the", "rug"])
+      // Another context length's run is not used.
+      let other = try Trainer(
+        corpus: corpus, config: TrainingConfig(contextLength: n == 1 ? 2 : 1, learningRate: 0.1, epochs: 30)
+      ).run()
+      let fromOther = try TrainedContextModel(
+        corpus: corpus, contextLength: n, learningRate: 0.1, epochs: 30, holdout: 0.2, reusing: other, runHoldout: 0)
+      try Self.same(fromOther, fresh, ["a", "dog", "ran"])
     }
   }
 }

@@ -19,14 +19,16 @@ enum Fixture {
     let trainer: Trainer
     let model: NgramModel
     let log: [EpochStats]
+    /// The same run as the explorer's training job hands it over (Compare reuses it).
+    let outcome: TrainingOutcome
   }
 
   /// Trains once (50 epochs, lr 0.1, context 2) and shares the result.
   static let run: Run = {
     let corpus = try! Corpus(bytes: Array(text.utf8), path: "corpus/cat_dog.txt")
     let trainer = try! Trainer(corpus: corpus, config: TrainingConfig())
-    let (model, log) = try! trainer.train(workers: 1)
-    return Run(corpus: corpus, trainer: trainer, model: model, log: log)
+    let outcome = try! trainer.run(workers: 1)
+    return Run(corpus: corpus, trainer: trainer, model: outcome.model, log: outcome.log, outcome: outcome)
   }()
 
   static var info: SessionInfo {
@@ -52,7 +54,7 @@ enum Fixture {
     if epochs == 50 {
       status.phase = .saved("./artifacts (dense weights) and outputs/train_log.csv")
       s.update(status: status)
-      s.setModel(r.model)
+      s.setModel(r.model, run: r.outcome)
     } else {
       status.pairsDone = 11
       status.runningLoss = 0.8512

@@ -221,10 +221,16 @@ struct TimeTravelCompareTests {
     #expect(s.compare.words == ["the", "cat"])
     let jobs = s.takeJobs()
     let lengths = jobs.compactMap { j -> Int? in
-      if case .comparison(let n, _, _, _, _) = j { return n }
+      if case .comparison(let n, _, _, _, _, _, _) = j { return n }
       return nil
     }
     #expect(lengths == [3, 2, 1])
+    // The explorer's own run (context 2, no holdout) stands in for context 2's full training.
+    let reused = jobs.compactMap { j -> Int? in
+      if case .comparison(let n, _, _, _, _, let run?, 0) = j { return run.model.contextLength.value == n ? n : -1 }
+      return nil
+    }
+    #expect(reused == [2])
     guard case .training? = s.compare.columns(vocabulary: s.vocabulary)[0].column else {
       Issue.record("expected context 1 to show that it is training")
       return

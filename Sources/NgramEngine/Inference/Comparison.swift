@@ -61,17 +61,38 @@ public struct TrainedContextModel: Sendable {
   public let heldOutUnseen: Double?
 
   /// Trains context length `n` on `corpus` (twice when `holdout` > 0).
-  public init(corpus: Corpus, contextLength n: Int, learningRate: Double, epochs: Int, holdout: Double) throws {
-    let full = try Trainer(
-      corpus: corpus, config: TrainingConfig(contextLength: n, learningRate: learningRate, epochs: epochs))
-    let outcome = try full.run()
+  ///
+  /// A run already made on the same corpus with the same context length, learning rate and
+  /// epochs (the explorer's own training) can stand in for one of the two: pass it as `run`,
+  /// with the holdout it was trained with as `runHoldout`. With `runHoldout` 0 it is the
+  /// full-corpus model; with `runHoldout` equal to `holdout` its held-out scores are the ones
+  /// wanted. The numbers are those of training afresh; any other `run` is ignored.
+  public init(
+    corpus: Corpus, contextLength n: Int, learningRate: Double, epochs: Int, holdout: Double,
+    reusing run: TrainingOutcome? = nil, runHoldout: Double = 0
+  ) throws {
+    let matching = run.flatMap { $0.model.contextLength.value == n ? $0 : nil }
+    let outcome: TrainingOutcome
+    if let matching, runHoldout == 0 {
+      outcome = matching
+    } else {
+      outcome = try Trainer(
+        corpus: corpus, config: TrainingConfig(contextLength: n, learningRate: learningRate, epochs: epochs)
+      ).run()
+    }
     var perplexity: Double?
     var unseen: Double?
     if holdout > 0 {
-      let held = try Trainer(
-        corpus: corpus,
-        config: TrainingConfig(contextLength: n, learningRate: learningRate, epochs: epochs, holdout: holdout))
-      if let last = try held.run().validation.last {
+      let validation: [ValidationStats]
+      if let matching, runHoldout == holdout {
+        validation = matching.validation
+      } else {
+        validation = try Trainer(
+          corpus: corpus,
+          config: TrainingConfig(contextLength: n, learningRate: learningRate, epochs: epochs, holdout: holdout)
+        ).run().validation
+      }
+      if let last = validation.last {
         perplexity = last.valPerplexity
         unseen = last.unseenContexts
       }
@@ -79,7 +100,7 @@ public struct TrainedContextModel: Sendable {
     contextLength = n
     model = outcome.model
     trainingLoss = outcome.log.last?.avgLoss ?? .nan
-    contexts = full.rowCount
+    contexts = outcome.model.trainedRowCount
     heldOutPerplexity = perplexity
     heldOutUnseen = unseen
   }

@@ -75,6 +75,8 @@ struct AppState: Sendable {
   var train: TrainDisplay
   /// The trained model, once training has finished.
   private(set) var model: NgramModel?
+  /// The explorer's own training run, once finished (Compare reuses it for its context length).
+  private(set) var mainRun: TrainingOutcome?
   /// How many next tokens Explore and Generate list.
   var topK: Int
   /// The Explore screen.
@@ -163,9 +165,11 @@ struct AppState: Sendable {
 
   // MARK: - Events from the run loop
 
-  /// Installs the trained model and runs a query that was waiting for it.
-  mutating func setModel(_ m: NgramModel) {
+  /// Installs the trained model and runs a query that was waiting for it; `run` is the whole
+  /// run (its log and held-out scores), which Compare reuses.
+  mutating func setModel(_ m: NgramModel, run: TrainingOutcome? = nil) {
     model = m
+    mainRun = run
     if case .waiting(let ctx)? = explore.result { runQuery(ctx) }
     if screen == .generate { prepareGenerate() }
     if compare.waitingForTraining { requestComparison() }

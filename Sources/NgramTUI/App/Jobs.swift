@@ -4,8 +4,12 @@ import NgramEngine
 /// frequent context's epochs): the state asks for it, the run loop runs it on a background
 /// queue and hands the result back; tests run it inline.
 enum Job: Sendable {
-  /// Train one context length for Compare (once: the model then answers every text).
-  case comparison(contextLength: Int, corpus: Corpus, learningRate: Double, epochs: Int, holdout: Double)
+  /// Train one context length for Compare (once: the model then answers every text). `reusing`
+  /// is the explorer's own run (trained with `runHoldout`), which stands in for one of the two
+  /// trainings when its context length is this one.
+  case comparison(
+    contextLength: Int, corpus: Corpus, learningRate: Double, epochs: Int, holdout: Double,
+    reusing: TrainingOutcome? = nil, runHoldout: Double = 0)
   /// Replay one context's epochs (time travel).
   case history(context: [Int], corpus: Corpus, learningRate: Double, epochs: Int)
   /// Read the map's points (`artifacts/03_token_embeddings.csv`) and count their contexts.
@@ -14,13 +18,14 @@ enum Job: Sendable {
   /// Does the work (on whatever thread calls it).
   func perform() -> JobResult {
     switch self {
-    case .comparison(let n, let corpus, let lr, let epochs, let holdout):
+    case .comparison(let n, let corpus, let lr, let epochs, let holdout, let run, let runHoldout):
       do {
         return .comparison(
           contextLength: n,
           .success(
             try TrainedContextModel(
-              corpus: corpus, contextLength: n, learningRate: lr, epochs: epochs, holdout: holdout)))
+              corpus: corpus, contextLength: n, learningRate: lr, epochs: epochs, holdout: holdout, reusing: run,
+              runHoldout: runHoldout)))
       } catch {
         return .comparison(
           contextLength: n, .failure(JobFailure(message: CommandLineWords.message(for: error))))

@@ -45,7 +45,7 @@ public struct OffscreenFrames {
     status.elapsed = 1
     status.phase = .saved("./artifacts (compact weights) and outputs/train_log.csv")
     base.update(status: status)
-    base.setModel(outcome.model)
+    base.setModel(outcome.model, run: outcome)
 
     var train2 = base
     train2.train.status.epochsDone = max(config.epochs - 1, 0)

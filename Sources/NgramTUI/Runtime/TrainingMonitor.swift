@@ -13,6 +13,7 @@ final class TrainingMonitor: Sendable {
   private struct Shared {
     var status = TrainStatus()
     var model: NgramModel?
+    var run: TrainingOutcome?
     var version = 0
     var finished = false
   }
@@ -24,7 +25,7 @@ final class TrainingMonitor: Sendable {
   func receive(_ event: TrainingJob.Event) {
     switch event {
     case .progress(let p), .epochFinished(_, _, let p): publish(p)
-    case .trained(let outcome): trained(outcome.model)
+    case .trained(let outcome): trained(outcome.model, run: outcome)
     case .saved: break
     }
   }
@@ -50,9 +51,10 @@ final class TrainingMonitor: Sendable {
   }
 
   /// Records the trained model; the phase becomes `.writing`.
-  func trained(_ model: NgramModel) {
+  func trained(_ model: NgramModel, run: TrainingOutcome? = nil) {
     shared.withLock { s in
       s.model = model
+      s.run = run
       s.status.phase = .writing
       s.status.trainerPaused = false
       s.version += 1
@@ -68,9 +70,9 @@ final class TrainingMonitor: Sendable {
     }
   }
 
-  /// The latest status, its version and the model (if trained).
-  func snapshot() -> (status: TrainStatus, version: Int, model: NgramModel?) {
-    shared.withLock { s in (s.status, s.version, s.model) }
+  /// The latest status, its version, the model (if trained) and the whole run.
+  func snapshot() -> (status: TrainStatus, version: Int, model: NgramModel?, run: TrainingOutcome?) {
+    shared.withLock { s in (s.status, s.version, s.model, s.run) }
   }
 
   /// The change counter alone (cheap to poll).

@@ -23,7 +23,9 @@ extension AppState {
 
   /// Asks the background to train the context lengths not trained yet, sparsest first (3, 2,
   /// then 1, the slowest on a large vocabulary), so columns fill in as soon as possible; waits
-  /// for the explorer's own training to finish first.
+  /// for the explorer's own training to finish first. The explorer's own run is reused for its
+  /// context length (as its full-corpus model, or for its held-out scores when it held out the
+  /// same fraction), so that length trains once at most.
   mutating func requestComparison() {
     guard model != nil else {
       compare.waitingForTraining = true
@@ -35,7 +37,7 @@ extension AppState {
       jobs.append(
         .comparison(
           contextLength: n, corpus: corpus, learningRate: info.learningRate, epochs: info.epochs,
-          holdout: compareHoldout))
+          holdout: compareHoldout, reusing: n == info.contextLength ? mainRun : nil, runHoldout: info.holdout))
     }
   }
 }
