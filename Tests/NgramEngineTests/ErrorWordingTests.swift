@@ -35,7 +35,8 @@ import Testing
   @Test("typed errors carry the offending value and say what is accepted in parameter words")
   func typedValues() {
     #expect(
-      NgramError.invalidLearningRate(-0.5).description == "invalid learningRate -0.5: use a finite number >= 0, e.g. 0.1")
+      NgramError.invalidLearningRate(-0.5).description
+        == "invalid learningRate -0.5: use a finite number >= 0, e.g. 0.1")
     #expect(
       NgramError.denseTooLarge(cells: 512, limit: 511).description
         == "dense weights would hold 512 numbers (dense limit 511): use the compact weights format, or raise the dense limit"
@@ -43,7 +44,8 @@ import Testing
     #expect(NgramError.denseTooLarge(cells: Int.max, limit: 1).description.contains("over 9e18"))
     #expect(
       NgramError.corpusDirectoryMissing(directory: "w/corpus").description
-        == "corpus directory not found: w/corpus (create it and put exactly one text file in it, or name the corpus file)")
+        == "corpus directory not found: w/corpus (create it and put exactly one text file in it, or name the corpus file)"
+    )
     #expect(NgramError.invalidTopP(1.5).description == "invalid topP 1.5: use a number in (0, 1]")
   }
 }

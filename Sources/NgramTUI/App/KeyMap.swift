@@ -149,8 +149,9 @@ struct HelpRow: Sendable {
 }
 
 /// One binding: keys, the screens where they apply (none: everywhere) and when, the action,
-/// its row on the Help screen (a row may describe the bindings after it too) and its hint in
-/// the footer of its screens (nil where the footer leaves it out).
+/// its row on the Help screen (a row may describe the bindings after it too), its hint in
+/// the footer of its screens and its hint under the prompt of Explore and Compare (nil where
+/// the footer or the header leaves it out).
 struct Binding: Sendable {
   let keys: [KeyPattern]
   let screens: Set<Screen>
@@ -158,10 +159,12 @@ struct Binding: Sendable {
   let action: Action
   let help: HelpRow?
   let footer: @Sendable (AppState) -> String?
+  let header: @Sendable (AppState) -> String?
 
   init(
     _ keys: [KeyPattern], on screens: Set<Screen> = [], when: @escaping @Sendable (AppState) -> Bool = { _ in true },
-    _ action: Action, help: HelpRow? = nil, footer: @escaping @Sendable (AppState) -> String? = { _ in nil }
+    _ action: Action, help: HelpRow? = nil, footer: @escaping @Sendable (AppState) -> String? = { _ in nil },
+    header: @escaping @Sendable (AppState) -> String? = { _ in nil }
   ) {
     self.keys = keys
     self.screens = screens
@@ -169,6 +172,7 @@ struct Binding: Sendable {
     self.action = action
     self.help = help
     self.footer = footer
+    self.header = header
   }
 
   /// Whether the binding applies in `state` (screen and condition; not the key).
@@ -202,6 +206,36 @@ enum KeyMap {
 
   static let promptScreens: Set<Screen> = [.explore, .compare]
 
+  /// What the line under the prompt of Explore and Compare is about.
+  enum PromptHint {
+    /// The prompt is left: how to return to it, and the other keys.
+    case left
+    /// The prompt is left with a prediction to travel through its epochs (Explore).
+    case leftWithHistory(finalEpoch: Int)
+    /// The prompt is empty with such a prediction: the keys that move through the epochs.
+    case scrubbing(finalEpoch: Int)
+    /// The prompt has the keys.
+    case typing
+  }
+
+  /// The line under the prompt in `s` (nil off the prompt screens, or while a note shows there).
+  @Sendable static func promptHint(_ s: AppState) -> PromptHint? {
+    guard promptScreens.contains(s.screen), s.explore.note == nil else { return nil }
+    let final: Int? =
+      s.canScrub ? { if case .prediction(let p)? = s.explore.result { p.finalEpoch } else { nil } }() : nil
+    if !s.explore.focused { return final.map { .leftWithHistory(finalEpoch: $0) } ?? .left }
+    if let f = final, s.explore.input.isEmpty { return .scrubbing(finalEpoch: f) }
+    return .typing
+  }
+
+  /// Whether the line under the prompt shows the keys of a left prompt.
+  @Sendable static func promptLeft(_ s: AppState) -> Bool {
+    switch promptHint(s) {
+    case .left?, .leftWithHistory?: return true
+    default: return false
+    }
+  }
+
   /// Whether a key that can also move through the epochs does so: on Explore, with a history
   /// to travel through, when the prompt does not have the keys or is empty.
   @Sendable static func scrubs(_ s: AppState) -> Bool {
@@ -219,22 +253,42 @@ enum KeyMap {
     Binding(
       [.key(.enter)], on: promptScreens, when: { $0.isTyping }, .submit,
       help: HelpRow(section: .prompt, keys: "Enter", text: "predict from the last n tokens (Compare: n = 1, 2, 3)"),
-      footer: { !$0.isTyping ? nil : $0.screen == .compare ? "Enter compare" : "Enter predict" }),
+      footer: { !$0.isTyping ? nil : $0.screen == .compare ? "Enter compare" : "Enter predict" },
+      header: { s in
+        guard case .typing? = promptHint(s) else { return nil }
+        if s.screen == .compare { return "type text, Enter: the last 1, 2, 3 tokens are the contexts" }
+        let n = s.info.contextLength
+        if s.arpa != nil { return "type up to \(n) word\(n == 1 ? "" : "s") (<s> = sentence start), then Enter" }
+        return "type \(n == 0 ? "anything (unigram: no context)" : "\(n) token\(n == 1 ? "" : "s")"), then Enter"
+      }),
     Binding(
       [.key(.enter), .key(.char("/"))], on: promptScreens, when: { !$0.isTyping }, .focusPrompt,
-      footer: { $0.isTyping ? nil : $0.canScrub ? "Enter or / edit" : "Enter or / edit prompt" }),
+      footer: { $0.isTyping ? nil : $0.canScrub ? "Enter or / edit" : "Enter or / edit prompt" },
+      header: { promptLeft($0) ? "prompt inactive: Enter or / to type" : nil }),
     Binding(
       [.key(.char("<")), .key(.char(">"))], on: [.explore], when: scrubs, .scrub,
-      footer: { $0.canScrub ? ($0.isTyping ? "< > epochs" : "< > Home End epochs") : nil }),
+      footer: { $0.canScrub ? ($0.isTyping ? "< > epochs" : "< > Home End epochs") : nil },
+      header: { s in
+        switch promptHint(s) {
+        case .leftWithHistory(let f)?: return "< > Home End: epochs 0-\(f)"
+        case .scrubbing?: return "< >: epoch -/+1"
+        default: return nil
+        }
+      }),
     Binding(
       [.key(.up), .key(.down)], on: promptScreens, when: { $0.isTyping }, .browseHistory,
       help: HelpRow(
         section: .prompt, keys: "Up/Down  Tab", text: "history; complete a word (after a space: next screen)"),
-      footer: { $0.isTyping ? "Up/Down history" : nil }),
+      footer: { $0.isTyping ? "Up/Down history" : nil },
+      header: { s in if case .typing? = promptHint(s), s.screen == .explore { "Up/Down history" } else { nil } }),
     Binding([.key(.up)], on: promptScreens, when: { !$0.isTyping }, .focusAndRecall),
     Binding(
       [.key(.tab)], on: promptScreens, when: { $0.isTyping && $0.explore.partialWord != nil }, .complete,
-      footer: { $0.isTyping ? "Tab complete" : nil }),
+      footer: { $0.isTyping ? "Tab complete" : nil },
+      header: { s in
+        guard case .typing? = promptHint(s) else { return nil }
+        return s.screen == .compare ? "Tab completes" : "Tab completes a word"
+      }),
     Binding(
       [.key(.left), .key(.right), .key(.home), .key(.end)], on: promptScreens,
       when: { $0.isTyping && !scrubs($0) }, .edit,
@@ -248,7 +302,8 @@ enum KeyMap {
       [.key(.char("+"))], on: promptScreens, when: { !$0.isTyping || $0.explore.input.isEmpty }, .moreK,
       help: HelpRow(
         section: .prompt, keys: "+ / -   =", text: "more/fewer predictions; = mle/add-k/kneser-ney column"),
-      footer: { $0.isTyping ? nil : "+/- k" }),
+      footer: { $0.isTyping ? nil : "+/- k" },
+      header: { s in if case .left? = promptHint(s) { "+/- change k" } else { nil } }),
     Binding([.key(.char("-"))], on: promptScreens, when: { !$0.isTyping || $0.explore.input.isEmpty }, .fewerK),
     Binding(
       [.key(.char("="))], on: [.explore], when: { !$0.isTyping || $0.explore.input.isEmpty }, .cycleCounts,
@@ -256,12 +311,18 @@ enum KeyMap {
     Binding(
       [.key(.pageUp), .key(.pageDown)], on: [.explore], when: { $0.canScrub }, .scrub,
       help: HelpRow(
-        section: .prompt, keys: "< >  PgUp PgDn", text: "bars back/forward one epoch / a tenth of the epochs")),
+        section: .prompt, keys: "< >  PgUp PgDn", text: "bars back/forward one epoch / a tenth of the epochs"),
+      header: { s in
+        if case .scrubbing(let f)? = promptHint(s) { "PgUp PgDn: -/+\(max(1, f / 10))" } else { nil }
+      }),
     Binding(
       [.key(.home), .key(.end), .key(.left), .key(.right)], on: [.explore], when: scrubs, .scrub,
       help: HelpRow(
-        section: .prompt, keys: "Home End Left Right", text: "prompt empty: epoch 0 / trained model / one epoch")),
-    Binding([.character(except: [])], on: promptScreens, when: { $0.isTyping }, .insert),
+        section: .prompt, keys: "Home End Left Right", text: "prompt empty: epoch 0 / trained model / one epoch"),
+      header: { s in if case .scrubbing(let f)? = promptHint(s) { "Home End: 0 / \(f)" } else { nil } }),
+    Binding(
+      [.character(except: [])], on: promptScreens, when: { $0.isTyping }, .insert,
+      header: { s in if case .scrubbing? = promptHint(s) { "or type a new context" } else { nil } }),
     Binding([.character(except: [" ", "q", "?"])], on: promptScreens, when: { !$0.isTyping }, .focusAndInsert),
   ]
 
@@ -381,7 +442,8 @@ enum KeyMap {
         if s.isTyping || s.screen == .generate || s.screen == .step || searchingMap(s) { return nil }
         if s.screen == .help { return "Tab next screen" }
         return "Tab " + s.neighbour(+1).title.lowercased()
-      }),
+      },
+      header: { s in if case .left? = promptHint(s) { "Tab next screen" } else { nil } }),
     Binding(
       [.key(.backTab)], .previousScreen,
       footer: { s in
@@ -402,7 +464,8 @@ enum KeyMap {
       [.key(.char("q"))], when: { !$0.isTyping }, .quit,
       help: HelpRow(
         section: .everywhere, keys: "q / Ctrl-C", text: "quit (q: not while typing; Ctrl-C: from anywhere)"),
-      footer: { $0.isTyping || askingPair($0) || searchingMap($0) ? nil : "q quit" }),
+      footer: { $0.isTyping || askingPair($0) || searchingMap($0) ? nil : "q quit" },
+      header: { promptLeft($0) ? "q quit" : nil }),
     Binding([.key(.ctrlC)], .quit, footer: { $0.isTyping && !$0.canScrub ? "Ctrl-C quit" : nil }),
   ]
 
@@ -419,6 +482,12 @@ enum KeyMap {
         ? b.footer(state) : nil
     }
     .joined(separator: "  ")
+  }
+
+  /// The hints under the prompt of Explore and Compare, in key-map order (each hint says itself
+  /// when it shows; none while a note shows there).
+  static func header(_ state: AppState) -> [String] {
+    bindings.compactMap { b in b.screens.isEmpty || b.screens.contains(state.screen) ? b.header(state) : nil }
   }
 
   /// The Help screen's rows, section by section.

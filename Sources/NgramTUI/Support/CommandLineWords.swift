@@ -64,7 +64,8 @@ public enum CommandLineWords {
     case .denseTooLarge(let cells, let limit):
       return
         "dense weights would hold \(NgramError.cellText(cells)) numbers (limit \(limit)): use --weights compact, or raise --dense-limit"
-    case .unsupportedContextLength, .unreadable, .invalidUTF8, .tooFewTokens, .malformed, .unknownTokens, .contextTooShort, .invalidOption,
+    case .unsupportedContextLength, .unreadable, .invalidUTF8, .tooFewTokens, .malformed, .unknownTokens,
+      .contextTooShort, .invalidOption,
       .cancelled, .io:
       return nil
     }

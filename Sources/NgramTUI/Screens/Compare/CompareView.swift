@@ -15,6 +15,8 @@ enum CompareView {
     /// Epochs trained so far.
     let epochsDone: Int
     let topK: Int
+    /// The key hints under the prompt, from the key map.
+    let hints: [String]
 
     init(_ s: AppState) {
       compare = s.compare
@@ -25,6 +27,7 @@ enum CompareView {
       compareHoldout = s.compareHoldout
       epochsDone = s.train.status.epochsDone
       topK = s.topK
+      hints = KeyMap.header(s)
     }
   }
 
@@ -32,20 +35,7 @@ enum CompareView {
   static func draw(_ view: Model, in r: Rect, into g: inout Grid) {
     let e = view.explore
     let c = view.compare
-    let d = " \(view.glyphs.dot) "
-    var y = r.y
-    ExploreView.drawPrompt(e, label: "text> ", x: r.x, y: y, width: r.width, into: &g)
-    y += 1
-    let hint: String
-    if let note = e.note {
-      hint = note
-    } else if e.focused {
-      hint = "type text, Enter: the last 1, 2, 3 tokens are the contexts" + d + "Tab completes"
-    } else {
-      hint = "prompt inactive: Enter or / to type" + d + "Tab next screen" + d + "+/- change k" + d + "q quit"
-    }
-    g.put(hint, x: r.x, y: y, style: e.note != nil ? .highlight : .dim, maxWidth: r.width)
-    y += 2
+    var y = Header.prompt(e, label: "text> ", hints: view.hints, glyphs: view.glyphs, in: r, into: &g)
 
     // Where training is.
     var status: String?

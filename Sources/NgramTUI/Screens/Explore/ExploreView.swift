@@ -27,6 +27,8 @@ enum ExploreView {
     let arpaOrder: Int?
     /// The id context words outside an ARPA model's vocabulary are read as.
     let unknownID: Int?
+    /// The key hints under the prompt, from the key map.
+    let hints: [String]
 
     init(_ s: AppState) {
       explore = s.explore
@@ -44,6 +46,7 @@ enum ExploreView {
       countFailure = s.counts.failure
       arpaOrder = s.arpa?.order
       unknownID = s.arpa?.unknownID
+      hints = KeyMap.header(s)
     }
   }
 
@@ -51,38 +54,7 @@ enum ExploreView {
   static func draw(_ view: Model, in r: Rect, into g: inout Grid) {
     let e = view.explore
     let n = view.info.contextLength
-    var y = r.y
-
-    drawPrompt(e, label: "context> ", x: r.x, y: y, width: r.width, into: &g)
-    y += 1
-    let hint: String
-    if let note = e.note {
-      hint = note
-    } else if !e.focused, case .prediction(let p)? = e.result, p.history.count > 1 {
-      let d = " \(view.glyphs.dot) "
-      hint = "prompt inactive: Enter or / to type" + d + "< > Home End: epochs 0-\(p.finalEpoch)" + d + "q quit"
-    } else if e.input.isEmpty, case .prediction(let p)? = e.result, p.history.count > 1 {
-      let d = " \(view.glyphs.dot) "
-      let step = max(1, p.finalEpoch / 10)
-      hint =
-        "< >: epoch -/+1" + d + "PgUp PgDn: -/+\(step)" + d + "Home End: 0 / \(p.finalEpoch)" + d
-        + "or type a new context"
-    } else if e.focused, view.arpaOrder != nil {
-      let d = " \(view.glyphs.dot) "
-      hint =
-        "type up to \(n) word\(n == 1 ? "" : "s") (<s> = sentence start), then Enter" + d + "Tab completes a word" + d
-        + "Up/Down history"
-    } else if e.focused {
-      let d = " \(view.glyphs.dot) "
-      hint =
-        "type \(n == 0 ? "anything (unigram: no context)" : "\(n) token\(n == 1 ? "" : "s")"), then Enter" + d
-        + "Tab completes a word" + d + "Up/Down history"
-    } else {
-      let d = " \(view.glyphs.dot) "
-      hint = "prompt inactive: Enter or / to type" + d + "Tab next screen" + d + "+/- change k" + d + "q quit"
-    }
-    g.put(hint, x: r.x, y: y, style: e.note != nil ? .highlight : .dim, maxWidth: r.width)
-    y += 2
+    var y = Header.prompt(e, label: "context> ", hints: view.hints, glyphs: view.glyphs, in: r, into: &g)
 
     switch e.result {
     case nil where view.arpaOrder != nil:

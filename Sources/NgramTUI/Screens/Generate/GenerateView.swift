@@ -44,14 +44,13 @@ enum GenerateView {
     // Mode.
     if gen.sampling {
       let label = " SAMPLING  temperature \(Format.fixed(gen.temperature, 1))  seed \(gen.seed) "
-      let x = g.put(label, x: r.x, y: y, style: .sampling)
-      g.put(
-        "  draws from p^(1/T), not greedy ([ ] T, r seed, m greedy)", x: x, y: y, style: .dim,
-        maxWidth: r.x + r.width - x)
+      Header.line(
+        [(label, .sampling), ("  draws from p^(1/T), not greedy ([ ] T, r seed, m greedy)", .dim)], x: r.x, y: y,
+        width: r.width, into: &g)
     } else {
-      let x = g.put(" GREEDY ", x: r.x, y: y, style: .selected)
-      g.put(
-        "  each step takes the most probable token (m: sampling)", x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
+      Header.line(
+        [(" GREEDY ", .selected), ("  each step takes the most probable token (m: sampling)", .dim)], x: r.x, y: y,
+        width: r.width, into: &g)
     }
     y += 1
     let startText = start.map { tokens[$0] }.joined(separator: " ")

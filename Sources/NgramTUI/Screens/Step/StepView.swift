@@ -44,14 +44,15 @@ enum StepView {
     let window = n == 0 ? "(no context: unigram)" : "(" + s.context.map { tokens[$0] }.joined(separator: ", ") + ")"
 
     // Where we are.
-    var x = g.put("epoch \(s.epoch)/\(view.info.epochs)  pair \(s.pair)/\(s.pairs)", x: r.x, y: y, style: .heading)
-    g.put(
-      "   this context's pair \(s.occurrence) of \(s.occurrences) in the epoch", x: x, y: y, style: .dim,
-      maxWidth: r.x + r.width - x)
+    Header.line(
+      [
+        ("epoch \(s.epoch)/\(view.info.epochs)  pair \(s.pair)/\(s.pairs)", .heading),
+        ("   this context's pair \(s.occurrence) of \(s.occurrences) in the epoch", .dim),
+      ], x: r.x, y: y, width: r.width, into: &g)
     y += 1
-    x = g.put("window: \(window) \(arrow) ", x: r.x, y: y, style: .normal, maxWidth: r.width)
-    x = g.put(target, x: x, y: y, style: .highlight, maxWidth: r.x + r.width - x)
-    g.put("   (context " + arrow + " target)", x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
+    Header.line(
+      [("window: \(window) \(arrow) ", .normal), (target, .highlight), ("   (context " + arrow + " target)", .dim)],
+      x: r.x, y: y, width: r.width, into: &g)
     y += 1
 
     // The loss and the prediction, as the reference computes them.
