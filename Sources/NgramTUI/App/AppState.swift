@@ -191,6 +191,11 @@ struct AppState: Sendable {
       }
     case .embeddings(let result):
       map.install(result)
+    case .countModel(let name, let result):
+      switch result {
+      case .success(let f): compare.countModels[name] = .ready(f)
+      case .failure(let f): compare.countModels[name] = .failed(f.message)
+      }
     case .history(let ctx, let history):
       remember(history, for: ctx)
       if case .prediction(var p)? = explore.result, p.ids == ctx, p.historyPending {
@@ -253,6 +258,9 @@ struct AppState: Sendable {
     case .focusPrompt, .focusAndRecall, .focusAndInsert, .insert, .browseHistory, .complete, .edit, .leavePrompt:
       explore.reduce(action, key: key, vocabulary: vocabulary)
     case .scrub: _ = scrub(key)
+    case .toggleCompareModels:
+      compare.showModels.toggle()
+      if compare.showModels { requestCountModels() }
     case .cycleCounts: counts.advance(corpus: corpus, contextLength: info.contextLength)
     case .step, .undo, .restart, .toggleSampling, .cooler, .warmer, .reseed:
       generate.reduce(action, model: languageModel)

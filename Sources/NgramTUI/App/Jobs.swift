@@ -12,6 +12,9 @@ enum Job: Sendable {
     reusing: TrainingOutcome? = nil, runHoldout: Double = 0)
   /// Replay one context's epochs (time travel).
   case history(context: [Int], corpus: Corpus, learningRate: Double, epochs: Int)
+  /// Fit a count-based model for Compare's models view on the whole corpus and, with a holdout,
+  /// once more on the head to score the held-out tail (as `ngram-tui compare --models`).
+  case countModel(estimator: CountEstimator, corpus: Corpus, contextLength: Int, holdout: Double)
   /// Read the map's points (`artifacts/03_token_embeddings.csv`) and count their contexts.
   case embeddings(directory: String, corpus: Corpus, contextLength: Int)
 
@@ -33,6 +36,18 @@ enum Job: Sendable {
     case .history(let ctx, let corpus, let lr, let epochs):
       return .history(
         context: ctx, TimeTravel.history(corpus: corpus, context: ctx, learningRate: lr, epochs: epochs))
+    case .countModel(let estimator, let corpus, let n, let holdout):
+      do {
+        guard let length = ContextLength(n) else { throw NgramError.unsupportedContextLength(n) }
+        let model = try CountModel(corpus: corpus, contextLength: length, estimator: estimator)
+        let score =
+          holdout > 0
+          ? try CountModel.heldOut(corpus: corpus, contextLength: length, estimator: estimator, holdout: holdout).score
+          : nil
+        return .countModel(estimator.name, .success(FittedCount(model: model, heldOut: score)))
+      } catch {
+        return .countModel(estimator.name, .failure(JobFailure(message: CommandLineWords.message(for: error))))
+      }
     case .embeddings(let directory, let corpus, let n):
       return .embeddings(MapData.load(directory: directory, corpus: corpus, contextLength: n))
     }
@@ -51,6 +66,16 @@ enum JobResult: Sendable {
   case comparison(contextLength: Int, Result<TrainedContextModel, JobFailure>)
   /// A context's distributions after epochs 0…N.
   case history(context: [Int], [Distribution])
+  /// A count-based model fitted for Compare (by estimator name), or why it could not be.
+  case countModel(String, Result<FittedCount, JobFailure>)
   /// The map's points (or why they cannot be drawn).
   case embeddings(Result<MapData, JobFailure>)
+}
+
+/// A count-based model fitted on the whole corpus, with its held-out score.
+struct FittedCount: Sendable {
+  /// The model fitted on the whole corpus (answers the typed text).
+  let model: CountModel
+  /// The score of a second fit on the head, on the held-out tail (nil without holdout).
+  let heldOut: HeldOutScore?
 }

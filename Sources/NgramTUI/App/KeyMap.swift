@@ -47,6 +47,10 @@ enum Action: Equatable, Sendable {
   /// Beside the bars: the next count-based model's probability (mle, add-k, kneser-ney, off).
   case cycleCounts
 
+  // Compare's views.
+  /// Context lengths 1–3, or SGD beside the count-based models.
+  case toggleCompareModels
+
   // Explore's rank query.
   /// Ask for a word to rank after the context.
   case askRank
@@ -256,6 +260,10 @@ enum KeyMap {
       footer: { !$0.isTyping ? nil : $0.screen == .compare ? "Enter compare" : "Enter predict" },
       header: { s in
         guard case .typing? = promptHint(s) else { return nil }
+        if s.screen == .compare && s.compare.showModels {
+          let n = s.info.contextLength
+          return "type text, Enter: each model reads its last \(n) token\(n == 1 ? "" : "s")"
+        }
         if s.screen == .compare { return "type text, Enter: the last 1, 2, 3 tokens are the contexts" }
         let n = s.info.contextLength
         if s.arpa != nil { return "type up to \(n) word\(n == 1 ? "" : "s") (<s> = sentence start), then Enter" }
@@ -308,6 +316,14 @@ enum KeyMap {
     Binding(
       [.key(.char("="))], on: [.explore], when: { !$0.isTyping || $0.explore.input.isEmpty }, .cycleCounts,
       help: nil),
+    Binding(
+      [.key(.char("="))], on: [.compare], when: { !$0.isTyping || $0.explore.input.isEmpty }, .toggleCompareModels,
+      help: HelpRow(section: .prompt, keys: "= (Compare)", text: "context lengths / sgd vs mle, add-k, kneser-ney"),
+      footer: { s in !s.isTyping && s.compare.showModels ? "= lengths" : nil },
+      header: { s in
+        guard s.compare.showModels, case .typing? = promptHint(s) else { return nil }
+        return "= context lengths"
+      }),
     Binding(
       [.key(.pageUp), .key(.pageDown)], on: [.explore], when: { $0.canScrub }, .scrub,
       help: HelpRow(
@@ -501,7 +517,7 @@ extension Action {
   /// none of these apply to an ARPA model, so their keys do nothing and their hints are hidden.
   var needsTraining: Bool {
     switch self {
-    case .togglePause, .stepEpoch, .skipReplay, .cycleCounts, .askRank, .scrub: return true
+    case .togglePause, .stepEpoch, .skipReplay, .cycleCounts, .askRank, .scrub, .toggleCompareModels: return true
     default: return false
     }
   }

@@ -27,6 +27,12 @@ final class JobRunner: Sendable {
         if latestHistory.load(ordering: .relaxed) == generation { finish(job.perform()) }
         running.subtract(1, ordering: .relaxed)
       }
+    case .countModel:
+      // Seconds at most: beside the replays rather than behind Compare's training.
+      historyQueue.async { [self] in
+        finish(job.perform())
+        running.subtract(1, ordering: .relaxed)
+      }
     case .comparison, .embeddings:
       compareQueue.async { [self] in
         finish(job.perform())

@@ -19,6 +19,7 @@ extension AppState {
   mutating func prepareCompare() {
     if let w = lastWords, compare.words != w { compare.setWords(w, vocabulary: vocabulary) }
     requestComparison()
+    if compare.showModels { requestCountModels() }
   }
 
   /// Asks the background to train the context lengths not trained yet, sparsest first (3, 2,
@@ -38,6 +39,16 @@ extension AppState {
         .comparison(
           contextLength: n, corpus: corpus, learningRate: info.learningRate, epochs: info.epochs,
           holdout: compareHoldout, reusing: n == info.contextLength ? mainRun : nil, runHoldout: info.holdout))
+    }
+  }
+
+  /// Asks the background to fit the models view's count-based models not fitted yet (fast: a
+  /// pass of counting, twice with the holdout), at the explorer's context length.
+  mutating func requestCountModels() {
+    for e in CompareState.countEstimators where compare.countModels[e.name] == nil {
+      compare.countModels[e.name] = .fitting
+      jobs.append(
+        .countModel(estimator: e, corpus: corpus, contextLength: info.contextLength, holdout: compareHoldout))
     }
   }
 }

@@ -43,6 +43,11 @@ struct CompareState: Sendable {
   var waitingForTraining = false
   /// The run loop's clock (seconds), for how long training has taken.
   var now = 0.0
+  /// Whether the screen shows the models view (`=`): SGD beside MLE, add-k and Kneser–Ney at the
+  /// explorer's context length, as `ngram-tui compare --models`, instead of context lengths 1–3.
+  var showModels = false
+  /// The count-based models of the models view, by estimator name (absent: not asked for).
+  var countModels: [String: CountSlot] = [:]
   /// The ready models' answers for the current words (the top `AppState.maxK`), by context length.
   private(set) var answers: [Int: ContextComparison] = [:]
 
@@ -110,4 +115,20 @@ struct CompareState: Sendable {
       return nil
     }.min()
   }
+}
+
+/// A count-based model for Compare's models view: fitting, fitted, or failed.
+enum CountSlot: Sendable {
+  /// Fitting in the background.
+  case fitting
+  /// Fitted (on the whole corpus, and on the head for the held-out score).
+  case ready(FittedCount)
+  /// Fitting failed (the engine's message, e.g. Kneser–Ney of a unigram session).
+  case failed(String)
+}
+
+extension CompareState {
+  /// The count-based models of the models view, left to right after SGD (`compare --models`'s
+  /// defaults: k = 1, D = 0.75).
+  static let countEstimators: [CountEstimator] = [.mle, .addK(1), .kneserNey(discount: 0.75)]
 }

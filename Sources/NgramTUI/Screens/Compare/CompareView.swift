@@ -58,6 +58,11 @@ enum CompareView {
         x: r.x, y: y, width: min(r.width, 76), maxRows: r.bottom - y, style: .dim, into: &g)
       return
     }
+    if c.showModels {
+      drawModels(
+        view, words: words, status: status, in: Rect(x: r.x, y: y, width: r.width, height: r.bottom - y), into: &g)
+      return
+    }
     let text = "\"" + words.joined(separator: " ") + "\""
     var x = g.put("comparing ", x: r.x, y: y, style: .heading)
     x = g.put(text, x: x, y: y, style: .heading, maxWidth: r.x + r.width - x)
@@ -90,7 +95,7 @@ enum CompareView {
     y = bottom + 1
     if summaryRows > 0 && y < r.bottom {
       Wrap.draw(
-        "More context: lower training loss (sharper, more memorised answers), but more held-out contexts never seen in training. Held-out: a second run per length trained on the first \(Format.fixed((1 - view.compareHoldout) * 100, 0))% of the tokens, scored on the rest. * this explorer's context length.",
+        "More context: lower training loss (sharper, more memorised answers), but more held-out contexts never seen in training. Held-out: a second run per length trained on the first \(Format.fixed((1 - view.compareHoldout) * 100, 0))% of the tokens, scored on the rest. * this explorer's context length. = compares SGD with MLE, add-k and Kneser-Ney.",
         x: r.x, y: y, width: min(r.width, 100), maxRows: r.bottom - y, style: .dim, into: &g)
     }
   }
@@ -98,13 +103,13 @@ enum CompareView {
   /// Draws one context length's column; returns the rows used.
   static func drawColumn(
     _ n: Int, _ column: CompareColumn?, words: [String], best: Double?, view: Model, rect: Rect,
-    into g: inout Grid
+    title: String? = nil, into g: inout Grid
   ) -> Int {
     let w = rect.width
     var y = rect.y
     guard rect.height > 0, w > 4 else { return 0 }
-    var x = g.put("context \(n)", x: rect.x, y: y, style: .heading)
-    if n == view.info.contextLength { x = g.put("*", x: x, y: y, style: .heading) }
+    var x = g.put(title ?? "context \(n)", x: rect.x, y: y, style: .heading)
+    if n == view.info.contextLength && title == nil { x = g.put("*", x: x, y: y, style: .heading) }
     if words.count >= n {
       let ctx = words.suffix(n).joined(separator: " ")
       x = g.put(": ", x: x, y: y, style: .heading, maxWidth: rect.x + w - x)
@@ -151,6 +156,131 @@ enum CompareView {
         var cx = g.put(
           DisplayWidth.pad(p.token, to: tokenWidth, ellipsis: view.glyphs.ellipsis), x: rect.x, y: y)
         cx += 1
+        let (filled, track) = view.glyphs.bar(fraction: p.probability, width: barWidth)
+        let after = g.put(filled, x: cx, y: y, style: .bar)
+        g.put(track, x: after, y: y, style: .track)
+        g.put(DisplayWidth.padLeft(Format.percent(p.probability), to: 6), x: cx + barWidth + 1, y: y)
+        y += 1
+      }
+    }
+    return y - rect.y
+  }
+
+  /// The models view (`=`): this context length's SGD model beside MLE, add-k and Kneser–Ney
+  /// fitted on the same corpus, each answering the same text, with its held-out perplexity (as
+  /// `ngram-tui compare --models sgd,mle,add-k,kneser-ney`).
+  static func drawModels(_ view: Model, words: [String], status: String?, in r: Rect, into g: inout Grid) {
+    let c = view.compare
+    let n = view.info.contextLength
+    var y = r.y
+    let ctx = Array(words.suffix(n))
+    var x = g.put("models after ", x: r.x, y: y, style: .heading)
+    x = g.put(
+      ctx.isEmpty ? "(no context)" : "\"" + ctx.joined(separator: " ") + "\"", x: x, y: y, style: .heading,
+      maxWidth: r.x + r.width - x)
+    g.put(
+      "   context \(n), all from the same corpus", x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
+    y += 1
+    if let status { g.put(status, x: r.x, y: y, style: .dim, maxWidth: r.width) }
+    y += 1
+    let sgd: CompareColumn? =
+      CompareState.contextLengths.contains(n)
+      ? c.columns(vocabulary: view.vocabulary).first { $0.contextLength == n }?.column : nil
+    var perplexities: [Double] = []
+    if case .answer(let a)? = sgd, let p = a.heldOutPerplexity { perplexities.append(p) }
+    for e in CompareState.countEstimators {
+      if case .ready(let f)? = c.countModels[e.name], let h = f.heldOut, h.perplexity.isFinite {
+        perplexities.append(h.perplexity)
+      }
+    }
+    let best = perplexities.min()
+    let gap = 2
+    let count = 1 + CompareState.countEstimators.count
+    let colWidth = min((r.width - gap * (count - 1)) / count, 30)
+    let noteRows = 3
+    let height = max(0, r.bottom - y - noteRows)
+    var bottom = y
+    // SGD: the Compare model of this context length (trained as `ngram-tui compare` trains it).
+    let sgdRect = Rect(x: r.x, y: y, width: colWidth, height: height)
+    if CompareState.contextLengths.contains(n) {
+      bottom = max(
+        bottom,
+        y + drawColumn(n, sgd, words: words, best: best, view: view, rect: sgdRect, title: "sgd", into: &g))
+    } else {
+      g.put("sgd", x: r.x, y: y, style: .heading)
+      bottom = max(
+        bottom,
+        y + 1
+          + Wrap.draw(
+            "Compare trains context lengths 1-3; this session's is \(n)", x: r.x, y: y + 1, width: colWidth,
+            maxRows: max(0, height - 1), style: .dim, into: &g))
+    }
+    for (i, e) in CompareState.countEstimators.enumerated() {
+      let rect = Rect(x: r.x + (i + 1) * (colWidth + gap), y: y, width: colWidth, height: height)
+      bottom = max(
+        bottom,
+        y + drawCountColumn(e, c.countModels[e.name], words: words, best: best, view: view, rect: rect, into: &g))
+    }
+    y = bottom + 1
+    if y < r.bottom {
+      Wrap.draw(
+        "The same corpus counted (NLTK's numbers): held-out, each is fitted again on the first \(Format.fixed((1 - view.compareHoldout) * 100, 0))% of the tokens and scored on the rest. MLE gives 0 to what it never saw (infinite perplexity); add-k and Kneser-Ney smooth. SGD's rows approach the MLE counts. = context lengths.",
+        x: r.x, y: y, width: min(r.width, 100), maxRows: r.bottom - y, style: .dim, into: &g)
+    }
+  }
+
+  /// One count-based model's column in the models view; returns the rows used.
+  static func drawCountColumn(
+    _ e: CountEstimator, _ slot: CountSlot?, words: [String], best: Double?, view: Model, rect: Rect,
+    into g: inout Grid
+  ) -> Int {
+    let w = rect.width
+    var y = rect.y
+    guard rect.height > 0, w > 4 else { return 0 }
+    g.put(e.description, x: rect.x, y: y, style: .heading, maxWidth: w)
+    y += 1
+    func line(_ s: String, _ style: Style = .normal) {
+      guard y < rect.bottom else { return }
+      g.put(s, x: rect.x, y: y, style: style, maxWidth: w)
+      y += 1
+    }
+    switch slot {
+    case nil, .fitting?:
+      line("fitting\(view.glyphs.ellipsis)", .dim)
+    case .failed(let message)?:
+      y += Wrap.draw(message, x: rect.x, y: y, width: w, maxRows: max(0, rect.bottom - y), style: .warning, into: &g)
+    case .ready(let f)?:
+      let model = f.model
+      let n = model.contextLength.value
+      guard words.count >= n, let ctx = try? model.context(for: words) else {
+        line("needs \(n) typed tokens (got \(words.count))", .dim)
+        return y - rect.y
+      }
+      if let h = f.heldOut {
+        if h.perplexity.isFinite {
+          line("held-out ppl \(Format.fixed(h.perplexity, 2))", h.perplexity == best ? .good : .normal)
+        } else {
+          line("held-out ppl inf (\(h.zeroProbability) zero)", .warning)
+        }
+        line("unseen ctx \(Format.percent(h.unseenContexts))", .dim)
+      } else {
+        line("held-out ppl --", .dim)
+      }
+      let seen = model.occurrences(of: ctx)
+      line(seen == 0 ? "context never seen" : "context seen \(Format.count(seen))x", seen == 0 ? .warning : .dim)
+      let unknown = model.unknownWords(in: words)
+      if !unknown.isEmpty { line(unknown.map { "'\($0)'" }.joined(separator: ", ") + " read as <UNK>", .warning) }
+      if model.note(after: ctx) == .mleUnseenContext {
+        y += Wrap.draw(
+          "undefined: this context is never followed by anything in the corpus (0/0)", x: rect.x, y: y, width: w,
+          maxRows: max(0, rect.bottom - y), style: .warning, into: &g)
+        return y - rect.y
+      }
+      let top = model.topK(after: ctx, k: view.topK).filter { $0.probability > 0 }
+      let tokenWidth = min(max(top.map { DisplayWidth.of($0.token) }.max() ?? 1, 3), max(3, w / 3))
+      let barWidth = max(1, w - tokenWidth - 1 - 1 - 6)
+      for p in top where y < rect.bottom {
+        let cx = g.put(DisplayWidth.pad(p.token, to: tokenWidth, ellipsis: view.glyphs.ellipsis), x: rect.x, y: y) + 1
         let (filled, track) = view.glyphs.bar(fraction: p.probability, width: barWidth)
         let after = g.put(filled, x: cx, y: y, style: .bar)
         g.put(track, x: after, y: y, style: .track)
