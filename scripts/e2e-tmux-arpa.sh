@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # End-to-end test of the explorer on an ARPA model in a real terminal (tmux): `ngram-tui --arpa
 # FILE` shows the file's orders and n-gram counts on Train, Explore's first bar after a typed
-# context is KenLM's most probable word (recorded by scripts/make-arpa-fixtures.py with KenLM's
-# Python module), Generate steps, Tab skips the training screens, q quits with status 0.
+# context is KenLM's most probable word and `r` then a word gives KenLM's rank and probability
+# (recorded by scripts/make-arpa-fixtures.py with KenLM's Python module), Generate steps, Tab
+# skips the training screens, q quits with status 0.
 #
 # Usage: scripts/e2e-tmux-arpa.sh PATH/TO/ngram-tui
 # Needs tmux and python3. Polls the screen; every wait has a timeout (E2E_TIMEOUT, default 30 s).
@@ -83,8 +84,36 @@ got=$(screen | awk '/^ *token +model/ {getline; print $1, $3; exit}')
 [[ "$got" == "$want" ]] || fail "Explore's first bar is '$got', KenLM's most probable word is '$want'"
 echo "ok: Explore after '$CONTEXT' shows '$got' first, as KenLM scores it"
 
+# 2b. r then a word far outside the top k: the footer gives KenLM's rank and probability (the
+# rank in the order of the bars: probability descending, ties in the file's 1-gram order; <s> is
+# never predicted). The word is the one at rank 30 (inside a tie group, so the tie order counts).
+rank_want=$(python3 - "$FIX/expected/fortunes_300.o3.arpa.json" "$CONTEXT" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+vocab = doc["vocabulary"]
+entry = next(c for c in doc["contexts"] if c["context"] == sys.argv[2].split())
+scores = [float("-inf") if w == "<s>" else s for w, s in zip(vocab, entry["scores"])]
+def rank(i):
+    s = scores[i]
+    return 1 + sum(t > s + 1e-6 or (abs(t - s) <= 1e-6 and j < i) for j, t in enumerate(scores))
+i = next(i for i in range(len(vocab)) if rank(i) == 30)
+print(vocab[i])
+print(f'ARPA rank of {vocab[i]} after "{sys.argv[2]}": 30 of {len(vocab)}, probability {100 * 10 ** scores[i]:.1f}%')
+PY
+)
+rank_word=$(sed -n 1p <<< "$rank_want")
+rank_line=$(sed -n 2p <<< "$rank_want")
+[[ -n "$rank_word" && -n "$rank_line" ]] || fail "no KenLM rank expectation"
+T send-keys -t e2e Escape
+T send-keys -t e2e r
+wait_for "rank of which word?" "the rank prompt after r"
+T send-keys -t e2e -l "$rank_word"
+T send-keys -t e2e Enter
+wait_for "$rank_line" "KenLM's rank and probability of '$rank_word'"
+echo "ok: r $rank_word shows '$rank_line'"
+
 # 3. Generate takes a step; Tab from Generate returns to Train (Compare and Step skipped).
-T send-keys -t e2e Escape Tab
+T send-keys -t e2e Tab
 wait_for "GREEDY" "the Generate screen"
 T send-keys -t e2e Space
 wait_for "step 1: window" "one generation step"

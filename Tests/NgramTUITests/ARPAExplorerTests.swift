@@ -84,13 +84,58 @@ enum ARPAFixture {
     _ = Fixture.type("zebra the cat", into: &s)
     _ = s.handle(.enter)
     Snapshot.check(Render.frame(s, width: 80, height: 24), "arpa_explore_the_cat_80x24_unicode")
-    // `=` and `r` (corpus columns, SGD ranks) do nothing here.
+    // `r` ranks a word in the ARPA model; `=` (the corpus's count column) does not apply (the
+    // key goes back to the prompt as a letter).
     _ = s.handle(.escape)
+    _ = s.handle(.char("r"))
+    _ = Fixture.type("rug", into: &s)
+    _ = s.handle(.enter)
+    Snapshot.check(Render.frame(s, width: 80, height: 24), "arpa_explore_rank_rug_80x24_unicode")
     #expect(s.handle(.char("=")).isEmpty)
     #expect(s.counts.estimator == nil)
     s.show(.generate)
     for _ in 0..<5 { _ = s.handle(.char(" ")) }
     Snapshot.check(Render.frame(s, width: 80, height: 24), "arpa_generate_5_80x24_unicode")
+  }
+
+  /// `r` then a word: its rank (in the order of the bars: probability descending, then the
+  /// file's 1-gram order) and probability, counted here from KenLM's recorded scores of every
+  /// word after every recorded context; `<s>` is never predicted (rank last, probability 0).
+  @Test func rankIsKenLMsRankAndProbabilityAfterEveryContext() throws {
+    var s = try ARPAFixture.state()
+    let vocab = s.vocabulary.tokens
+    var checked = 0
+    for (context, kenlm) in try ARPAFixture.kenlm() {
+      s.show(.explore)
+      _ = Fixture.type(context.joined(separator: " "), into: &s)
+      _ = s.handle(.enter)
+      _ = s.handle(.escape)
+      let scores = vocab.map { $0 == "<s>" ? -Double.infinity : kenlm[$0]! }
+      for (i, word) in vocab.enumerated() {
+        #expect(s.canAskRank)
+        _ = s.handle(.char("r"))
+        _ = Fixture.type(word, into: &s)
+        _ = s.handle(.enter)
+        // KenLM keeps 32-bit floats: scores within 1e-6 are the same probability (a tie).
+        let rank =
+          1
+          + scores.indices.filter { j in scores[j] > scores[i] + 1e-6 || (abs(scores[j] - scores[i]) <= 1e-6 && j < i) }
+          .count
+        let shown = Array(context.suffix(2))
+        let after = shown.isEmpty ? "" : " after \"\(shown.joined(separator: " "))\""
+        let p = word == "<s>" ? 0 : pow(10, scores[i])
+        #expect(
+          s.notice == "ARPA rank of \(word)\(after): \(rank) of \(vocab.count), probability \(Format.percent(p))",
+          "\(context) \(word)")
+        checked += 1
+      }
+    }
+    #expect(checked > 300)
+    // A word outside the file's vocabulary is named, as on the SGD explorer.
+    _ = s.handle(.char("r"))
+    _ = Fixture.type("zebra", into: &s)
+    _ = s.handle(.enter)
+    #expect(s.notice == "zebra is not in the vocabulary")
   }
 
   @Test func generateFromTheSentenceStartIsKenLMsGreedyText() throws {

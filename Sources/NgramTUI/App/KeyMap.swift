@@ -517,7 +517,7 @@ extension Action {
   /// none of these apply to an ARPA model, so their keys do nothing and their hints are hidden.
   var needsTraining: Bool {
     switch self {
-    case .togglePause, .stepEpoch, .skipReplay, .cycleCounts, .askRank, .scrub, .toggleCompareModels: return true
+    case .togglePause, .stepEpoch, .skipReplay, .cycleCounts, .scrub, .toggleCompareModels: return true
     default: return false
     }
   }

@@ -5,7 +5,8 @@ extension AppState {
   /// Whether Explore is asking for the word to rank.
   var askingRank: Bool { screen == .explore && explore.rankQuery != nil }
 
-  /// Whether `r` can ask: Explore with a prediction on screen and the prompt left.
+  /// Whether `r` can ask: Explore with a prediction on screen (any model's: SGD or ARPA) and the
+  /// prompt left.
   var canAskRank: Bool {
     guard screen == .explore, !isTyping, explore.rankQuery == nil, case .prediction? = explore.result else {
       return false
@@ -34,14 +35,25 @@ extension AppState {
     notice = "rank of which word? \(explore.rankQuery ?? "")_   Enter show  Esc cancel"
   }
 
-  /// Where `word` stands in the distribution on screen (at the epoch shown), as one line.
+  /// Where `word` stands in the distribution on screen (at the epoch shown), as one line naming
+  /// the model ranked (SGD or ARPA); with Explore's count column on, the count model's rank too.
+  /// The rank is `Distribution.rank`: the order of the bars (probability descending, then id).
   func rankAnswer(for word: String) -> String? {
     guard !word.isEmpty, case .prediction(let p)? = explore.result else { return nil }
     guard let id = vocabulary.id(of: word) else { return "\(word) is not in the vocabulary" }
     let d = p.distribution(atEpoch: explore.epoch)
     let after = p.context.isEmpty ? "" : " after \"\(p.context.joined(separator: " "))\""
     let when = explore.epoch.map { " at epoch \($0)" } ?? ""
-    return
-      "rank of \(word)\(after)\(when): \(d.rank(of: id)) of \(d.vocabSize), probability \(Format.percent(d.probability(of: id)))"
+    var line =
+      "\(arpa == nil ? "SGD" : "ARPA") rank of \(word)\(after)\(when): \(d.rank(of: id)) of \(d.vocabSize), probability \(Format.percent(d.probability(of: id)))"
+    if arpa == nil, let column = CountColumn(counts, ids: p.ids) {
+      if column.undefined {
+        line += "; \(column.name): undefined"
+      } else {
+        let c = column.model.distribution(after: column.context)
+        line += "; \(column.name): \(c.rank(of: id)) of \(c.vocabSize), \(Format.percent(c.probability(of: id)))"
+      }
+    }
+    return line
   }
 }
