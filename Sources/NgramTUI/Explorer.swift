@@ -34,13 +34,18 @@ public enum Explorer {
     public var seed: UInt64
     /// An ARPA file to explore instead of training on a corpus (nil: train).
     public var arpa: String?
+    /// ARPA models (loaded by the caller, so a bad file is reported before the terminal is
+    /// taken over) added to Compare's models view beside the SGD and count-based models.
+    public var compareARPA: [ARPAModel]
 
     /// Creates options; the defaults are the CLI's.
     public init(
       directory: String = ".", corpus: String? = nil, config: TrainingConfig = TrainingConfig(), topK: Int = 5,
-      ascii: Bool = false, pace: Double = 2.0, weights: WeightsFormat = .auto, seed: UInt64 = 0, arpa: String? = nil
+      ascii: Bool = false, pace: Double = 2.0, weights: WeightsFormat = .auto, seed: UInt64 = 0, arpa: String? = nil,
+      compareARPA: [ARPAModel] = []
     ) {
       self.arpa = arpa
+      self.compareARPA = compareARPA
       self.directory = directory
       self.corpus = corpus
       self.config = config
@@ -107,6 +112,7 @@ public enum Explorer {
       glyphs: terminal.supportsUnicode ? .unicodeSet : .asciiSet, topK: options.topK, pace: options.pace)
     state.generate.seed = options.seed
     state.generate.rng = SeededGenerator(seed: options.seed)
+    state.compare.addARPAModels(options.compareARPA)
 
     let control = TrainingControl()
     let monitor = TrainingMonitor()

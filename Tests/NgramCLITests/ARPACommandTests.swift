@@ -33,6 +33,34 @@ import Testing
     #expect(abs(scores[vocab.firstIndex(of: top[0]["token"] as! String)!] - scores[best]) <= 2e-5)
   }
 
+  /// `--compare-arpa FILE` is read before the explorer (or, without a terminal, the REPL)
+  /// starts: a bad file is one error line naming it, and it does not combine with `--arpa`.
+  @Test func compareARPAReportsABadFileInOneLine() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("compare-arpa-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let bad = dir.appendingPathComponent("bad.arpa")
+    try "ngram 1=2\n".write(to: bad, atomically: true, encoding: .utf8)
+    let r = try run(["--compare-arpa", bad.path], cwd: dir)
+    #expect(r.status == 1)
+    #expect(
+      r.stderrLines
+        == [
+          "ngram-tui: error: \(bad.path):1: no \\data\\ line: this is not an ARPA language model (expected \\data\\, ngram 1=N, \\1-grams:, …)"
+        ])
+    let missing = try run(["--compare-arpa", dir.appendingPathComponent("none.arpa").path], cwd: dir)
+    #expect(missing.status == 1)
+    #expect(missing.stderrLines == ["ngram-tui: error: cannot read \(dir.path)/none.arpa: No such file or directory"])
+    let model = Self.fixtures.appendingPathComponent("models/cat_dog.o3.arpa").path
+    let both = try run(["--arpa", model, "--compare-arpa", model], cwd: dir)
+    #expect(both.status != 0)
+    #expect(
+      both.stderrLines
+        == [
+          "ngram-tui: error: --compare-arpa adds ARPA models to Compare beside a model trained on DIR's corpus; it does not apply with --arpa (see ngram-tui --help)"
+        ])
+  }
+
   @Test func predictARPARefusesSGDOnlyOptions() throws {
     let model = Self.fixtures.appendingPathComponent("models/cat_dog.o3.arpa").path
     let r = try run(["predict", "--arpa", model, "--epoch", "1", "the"])

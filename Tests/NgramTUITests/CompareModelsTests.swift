@@ -57,4 +57,46 @@ import Testing
     _ = s.handle(.char("="))
     #expect(!s.compare.showModels)
   }
+
+  /// `--compare-arpa`: KenLM's lmplz model of the same corpus in the models view, answering the
+  /// same text with KenLM's probabilities and scoring the held-out tail with KenLM's perplexity
+  /// (Fixtures/arpa: expected/cat_dog.o3.arpa.json and uses.json, recorded with KenLM's Python
+  /// module by scripts/make-arpa-fixtures.py and scripts/make-arpa-use-fixtures.py).
+  @Test func anARPAModelAnswersWithKenLMsNumbers() throws {
+    var s = Fixture.state()
+    s.compare.addARPAModels([try ARPAFixture.model()])
+    s.show(.compare)
+    Fixture.type("the cat", into: &s)
+    _ = s.handle(.enter)
+    Fixture.runJobs(&s)
+    _ = s.handle(.escape)
+    _ = s.handle(.char("="))
+    Fixture.runJobs(&s)
+    let a = try #require(s.compare.arpaModels.first)
+    guard case .ready(let h) = a.heldOut else {
+      Issue.record("no held-out score: \(a.heldOut)")
+      return
+    }
+    let uses =
+      try JSONSerialization.jsonObject(
+        with: Data(contentsOf: ARPAFixture.root.appendingPathComponent("uses.json"))) as! [String: Any]
+    let kenlm = (uses["heldout"] as! [[String: Any]]).first {
+      $0["model"] as? String == "cat_dog.o3.arpa" && $0["corpus"] as? String == "cat_dog"
+        && $0["holdout"] as? Double == 0.1
+    }!
+    #expect(h.scored == kenlm["scored"] as! Int && h.oov == kenlm["oov"] as! Int)
+    let ppl = kenlm["perplexity"] as! Double
+    #expect(abs(h.perplexity - ppl) <= 1e-6 * ppl)  // KenLM adds 32-bit floats
+    let answer = try #require(a.answer)
+    let scores = try #require(try ARPAFixture.kenlm().first { $0.context == ["the", "cat"] }?.scores)
+    // Every word but <s> (never predicted: probability 0, last) has a KenLM score.
+    let predicted = answer.topK.filter { $0.token != "<s>" }
+    #expect(predicted.count == answer.topK.count - 1 && answer.topK.last?.token == "<s>")
+    #expect(answer.topK.last?.probability == 0)
+    for p in predicted { #expect(abs(log10(p.probability) - scores[p.token]!) <= 2e-5, "\(p.token)") }
+    let best = scores.filter { $0.key != "<s>" }.values.max()!
+    #expect(abs(log10(answer.topK[0].probability) - best) <= 2e-5)
+    Snapshot.check(Render.frame(s, width: 120, height: 40), "compare_models_arpa_the_cat_120x40_unicode")
+    Snapshot.check(Render.frame(s, width: 80, height: 24), "compare_models_arpa_the_cat_80x24_unicode")
+  }
 }

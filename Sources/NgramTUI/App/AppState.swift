@@ -191,6 +191,11 @@ struct AppState: Sendable {
       }
     case .embeddings(let result):
       map.install(result)
+    case .arpaHeldOut(let index, let result):
+      switch result {
+      case .success(let h): compare.installARPAHeldOut(index, .ready(h))
+      case .failure(let f): compare.installARPAHeldOut(index, .failed(f.message))
+      }
     case .countModel(let name, let result):
       switch result {
       case .success(let f): compare.countModels[name] = .ready(f)

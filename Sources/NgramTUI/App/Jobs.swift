@@ -15,6 +15,9 @@ enum Job: Sendable {
   /// Fit a count-based model for Compare's models view on the whole corpus and, with a holdout,
   /// once more on the head to score the held-out tail (as `ngram-tui compare --models`).
   case countModel(estimator: CountEstimator, corpus: Corpus, contextLength: Int, holdout: Double)
+  /// Score an ARPA model of the models view on the corpus's held-out tail (as `ngram-tui compare
+  /// --models …,arpa:FILE`); `index` is its place in `CompareState.arpaModels`.
+  case arpaHeldOut(index: Int, model: ARPAModel, corpus: Corpus, holdout: Double)
   /// Read the map's points (`artifacts/03_token_embeddings.csv`) and count their contexts.
   case embeddings(directory: String, corpus: Corpus, contextLength: Int)
 
@@ -48,6 +51,12 @@ enum Job: Sendable {
       } catch {
         return .countModel(estimator.name, .failure(JobFailure(message: CommandLineWords.message(for: error))))
       }
+    case .arpaHeldOut(let index, let model, let corpus, let holdout):
+      do {
+        return .arpaHeldOut(index, .success(try model.heldOut(corpus: corpus, holdout: holdout)))
+      } catch {
+        return .arpaHeldOut(index, .failure(JobFailure(message: CommandLineWords.message(for: error))))
+      }
     case .embeddings(let directory, let corpus, let n):
       return .embeddings(MapData.load(directory: directory, corpus: corpus, contextLength: n))
     }
@@ -68,6 +77,8 @@ enum JobResult: Sendable {
   case history(context: [Int], [Distribution])
   /// A count-based model fitted for Compare (by estimator name), or why it could not be.
   case countModel(String, Result<FittedCount, JobFailure>)
+  /// An ARPA model's held-out score for Compare (by its index), or why there is none.
+  case arpaHeldOut(Int, Result<HeldOutScore, JobFailure>)
   /// The map's points (or why they cannot be drawn).
   case embeddings(Result<MapData, JobFailure>)
 }

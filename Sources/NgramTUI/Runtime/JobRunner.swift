@@ -27,7 +27,7 @@ final class JobRunner: Sendable {
         if latestHistory.load(ordering: .relaxed) == generation { finish(job.perform()) }
         running.subtract(1, ordering: .relaxed)
       }
-    case .countModel:
+    case .countModel, .arpaHeldOut:
       // Seconds at most: beside the replays rather than behind Compare's training.
       historyQueue.async { [self] in
         finish(job.perform())

@@ -29,15 +29,26 @@ struct Explore: ParsableCommand {
   var seed = Seed(0)
   @Option(help: "Explore this ARPA model (plain or .gz) instead of training on DIR's corpus.")
   var arpa: String?
+  @Option(
+    name: .customLong("compare-arpa"),
+    help: "Add this ARPA model (plain or .gz) to Compare's models view (=), with its held-out perplexity; repeatable.")
+  var compareARPA: [String] = []
 
   func validate() throws {
     guard pace.isFinite, pace >= 0 else { throw ValidationError("--pace must be a finite number >= 0, got \(pace)") }
     try seed.validate()
+    if arpa != nil && !compareARPA.isEmpty {
+      throw ValidationError(
+        "--compare-arpa adds ARPA models to Compare beside a model trained on DIR's corpus; it does not apply with --arpa"
+      )
+    }
   }
 
   func run() throws {
     let dir = directory.dir
     let config = trainingConfig(training, model)
+    // Read before anything else, so a bad file is one error line naming it (terminal or not).
+    let compared = try compareARPA.map { try ARPAModel.load(path: $0) }
     if let arpa, isatty(0) != 1 || isatty(1) != 1 {
       // Not a terminal: the line REPL on the ARPA model.
       try Repl.runARPA(path: arpa, topk: topK.topk)
@@ -58,6 +69,7 @@ struct Explore: ParsableCommand {
       Explorer.run(
         options: Explorer.Options(
           directory: dir, corpus: training.corpus, config: config, topK: topK.topk, ascii: ascii,
-          pace: pace, weights: weights.format, seed: seed.value, arpa: arpa)))
+          pace: pace, weights: weights.format, seed: seed.value, arpa: arpa,
+          compareARPA: compared)))
   }
 }

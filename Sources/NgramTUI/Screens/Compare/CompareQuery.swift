@@ -43,8 +43,14 @@ extension AppState {
   }
 
   /// Asks the background to fit the models view's count-based models not fitted yet (fast: a
-  /// pass of counting, twice with the holdout), at the explorer's context length.
+  /// pass of counting, twice with the holdout), at the explorer's context length, and to score
+  /// its ARPA models on the held-out tail.
   mutating func requestCountModels() {
+    for (i, a) in compare.arpaModels.enumerated() {
+      guard case .notAsked = a.heldOut else { continue }
+      compare.markARPAScoring(i)
+      jobs.append(.arpaHeldOut(index: i, model: a.model, corpus: corpus, holdout: compareHoldout))
+    }
     for e in CompareState.countEstimators where compare.countModels[e.name] == nil {
       compare.countModels[e.name] = .fitting
       jobs.append(

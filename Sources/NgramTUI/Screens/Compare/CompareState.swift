@@ -50,11 +50,40 @@ struct CompareState: Sendable {
   var countModels: [String: CountSlot] = [:]
   /// The ready models' answers for the current words (the top `AppState.maxK`), by context length.
   private(set) var answers: [Int: ContextComparison] = [:]
+  /// ARPA models added to the models view (`ngram-tui --compare-arpa FILE`), after the count
+  /// models, in the order given.
+  private(set) var arpaModels: [ComparedARPA] = []
 
   /// Sets the words and answers them with the models that are ready.
   mutating func setWords(_ w: [String]?, vocabulary: Vocabulary) {
     words = w
     refreshAnswers(vocabulary: vocabulary)
+  }
+
+  /// Adds ARPA models to the models view (their held-out scores are asked for with the count
+  /// models').
+  mutating func addARPAModels(_ models: [ARPAModel]) {
+    arpaModels += models.map { ComparedARPA(model: $0) }
+    refreshARPAAnswers()
+  }
+
+  /// Installs the held-out score of ARPA model `index` (or why there is none).
+  mutating func installARPAHeldOut(_ index: Int, _ slot: ARPAHeldOutSlot) {
+    guard arpaModels.indices.contains(index) else { return }
+    arpaModels[index].heldOut = slot
+  }
+
+  /// Marks ARPA model `index`'s held-out score as being computed.
+  mutating func markARPAScoring(_ index: Int) { installARPAHeldOut(index, .scoring) }
+
+  /// Answers the current words with each ARPA model (as `compare --models …,arpa:FILE`: its
+  /// last order − 1 words, unknown ones read as `<unk>`).
+  private mutating func refreshARPAAnswers() {
+    for i in arpaModels.indices {
+      arpaModels[i].answer = words.flatMap { w in
+        try? ARPAComparison(model: arpaModels[i].model, tokens: w, topK: AppState.maxK, corpus: nil, holdout: 0)
+      }
+    }
   }
 
   /// Installs a trained model (or its failure) and answers the current words with it.
@@ -65,6 +94,7 @@ struct CompareState: Sendable {
 
   /// Recomputes the answers (looking up and ranking a row once, not on every frame).
   private mutating func refreshAnswers(vocabulary: Vocabulary) {
+    refreshARPAAnswers()
     answers = [:]
     guard let words else { return }
     for n in Self.contextLengths where words.count >= n {
@@ -131,4 +161,24 @@ extension CompareState {
   /// The count-based models of the models view, left to right after SGD (`compare --models`'s
   /// defaults: k = 1, D = 0.75).
   static let countEstimators: [CountEstimator] = [.mle, .addK(1), .kneserNey(discount: 0.75)]
+}
+
+/// An ARPA model in Compare's models view: its answer for the current words and its held-out
+/// score on the corpus's tail (`ARPAModel.heldOut`, what `compare --models …,arpa:FILE` reports).
+struct ComparedARPA: Sendable {
+  /// The model.
+  let model: ARPAModel
+  /// Its answer for the current words (nil before the first text).
+  var answer: ARPAComparison?
+  /// Its held-out score.
+  var heldOut: ARPAHeldOutSlot = .notAsked
+}
+
+/// An ARPA model's held-out score in the models view: not asked for, being computed, computed,
+/// or why it cannot be (e.g. a corpus too short for the holdout).
+enum ARPAHeldOutSlot: Sendable {
+  case notAsked
+  case scoring
+  case ready(HeldOutScore)
+  case failed(String)
 }

@@ -167,8 +167,9 @@ enum CompareView {
   }
 
   /// The models view (`=`): this context length's SGD model beside MLE, add-k and Kneser–Ney
-  /// fitted on the same corpus, each answering the same text, with its held-out perplexity (as
-  /// `ngram-tui compare --models sgd,mle,add-k,kneser-ney`).
+  /// fitted on the same corpus, then the ARPA models of `--compare-arpa`, each answering the same
+  /// text, with its held-out perplexity (as `ngram-tui compare --models
+  /// sgd,mle,add-k,kneser-ney,arpa:FILE`).
   static func drawModels(_ view: Model, words: [String], status: String?, in r: Rect, into g: inout Grid) {
     let c = view.compare
     let n = view.info.contextLength
@@ -193,9 +194,12 @@ enum CompareView {
         perplexities.append(h.perplexity)
       }
     }
+    for a in c.arpaModels {
+      if case .ready(let h) = a.heldOut, h.perplexity.isFinite { perplexities.append(h.perplexity) }
+    }
     let best = perplexities.min()
     let gap = 2
-    let count = 1 + CompareState.countEstimators.count
+    let count = 1 + CompareState.countEstimators.count + c.arpaModels.count
     let colWidth = min((r.width - gap * (count - 1)) / count, 30)
     let noteRows = 3
     let height = max(0, r.bottom - y - noteRows)
@@ -221,10 +225,19 @@ enum CompareView {
         bottom,
         y + drawCountColumn(e, c.countModels[e.name], words: words, best: best, view: view, rect: rect, into: &g))
     }
+    for (i, a) in c.arpaModels.enumerated() {
+      let column = 1 + CompareState.countEstimators.count + i
+      let rect = Rect(x: r.x + column * (colWidth + gap), y: y, width: colWidth, height: height)
+      bottom = max(bottom, y + drawARPAColumn(a, best: best, view: view, rect: rect, into: &g))
+    }
     y = bottom + 1
     if y < r.bottom {
+      let arpaNote =
+        c.arpaModels.isEmpty
+        ? ""
+        : " ARPA files are not fitted here: each scores the same held-out tokens (out-of-vocabulary ones left out)."
       Wrap.draw(
-        "The same corpus counted (NLTK's numbers): held-out, each is fitted again on the first \(Format.fixed((1 - view.compareHoldout) * 100, 0))% of the tokens and scored on the rest. MLE gives 0 to what it never saw (infinite perplexity); add-k and Kneser-Ney smooth. SGD's rows approach the MLE counts. = context lengths.",
+        "The same corpus counted (NLTK's numbers): held-out, each is fitted again on the first \(Format.fixed((1 - view.compareHoldout) * 100, 0))% of the tokens and scored on the rest. MLE gives 0 to what it never saw (infinite perplexity); add-k and Kneser-Ney smooth. SGD's rows approach the MLE counts.\(arpaNote) = context lengths.",
         x: r.x, y: y, width: min(r.width, 100), maxRows: r.bottom - y, style: .dim, into: &g)
     }
   }
@@ -287,6 +300,59 @@ enum CompareView {
         g.put(DisplayWidth.padLeft(Format.percent(p.probability), to: 6), x: cx + barWidth + 1, y: y)
         y += 1
       }
+    }
+    return y - rect.y
+  }
+
+  /// One ARPA model's column in the models view (`--compare-arpa FILE`); returns the rows used.
+  static func drawARPAColumn(_ a: ComparedARPA, best: Double?, view: Model, rect: Rect, into g: inout Grid) -> Int {
+    let w = rect.width
+    var y = rect.y
+    guard rect.height > 0, w > 4 else { return 0 }
+    func line(_ s: String, _ style: Style = .normal) {
+      guard y < rect.bottom else { return }
+      g.put(s, x: rect.x, y: y, style: style, maxWidth: w)
+      y += 1
+    }
+    line(TerminalText.escape(Paths.lastComponent(a.model.path)), .heading)
+    line("arpa, order \(a.model.order)", .dim)
+    switch a.heldOut {
+    case .notAsked, .scoring:
+      line("held-out ppl \(view.glyphs.ellipsis)", .dim)
+    case .failed(let message):
+      y += Wrap.draw(message, x: rect.x, y: y, width: w, maxRows: max(0, rect.bottom - y), style: .warning, into: &g)
+    case .ready(let h):
+      if h.perplexity.isFinite {
+        line("held-out ppl \(Format.fixed(h.perplexity, 2))", h.perplexity == best ? .good : .normal)
+      } else if h.scored == 0 {
+        line("held-out ppl -- (no word known)", .warning)
+      } else {
+        line("held-out ppl inf (\(h.zeroProbability) zero)", .warning)
+      }
+      line("unseen ctx \(Format.percent(h.unseenContexts))", .dim)
+      if h.oov > 0 { line("\(Format.count(h.oov)) oov left out", .dim) }
+    }
+    guard let answer = a.answer else { return y - rect.y }
+    let used = answer.contextUsed.map { TerminalText.escape($0) }.joined(separator: " ")
+    line(
+      answer.contextUsed.count == answer.context.count
+        ? (answer.context.isEmpty ? "no context (1-grams)" : "n-gram context: all")
+        : answer.contextUsed.isEmpty ? "backed off to 1-grams" : "backed off: \(used)",
+      answer.contextUsed.count == answer.context.count ? .dim : .warning)
+    if !answer.unknownWords.isEmpty {
+      line(
+        answer.unknownWords.map { "'\(TerminalText.escape($0))'" }.joined(separator: ", ") + " read as <unk>", .warning)
+    }
+    let top = answer.topK.prefix(view.topK).filter { $0.probability > 0 }
+    let tokenWidth = min(max(top.map { DisplayWidth.of($0.token) }.max() ?? 1, 3), max(3, w / 3))
+    let barWidth = max(1, w - tokenWidth - 1 - 1 - 6)
+    for p in top where y < rect.bottom {
+      let cx = g.put(DisplayWidth.pad(p.token, to: tokenWidth, ellipsis: view.glyphs.ellipsis), x: rect.x, y: y) + 1
+      let (filled, track) = view.glyphs.bar(fraction: p.probability, width: barWidth)
+      let after = g.put(filled, x: cx, y: y, style: .bar)
+      g.put(track, x: after, y: y, style: .track)
+      g.put(DisplayWidth.padLeft(Format.percent(p.probability), to: 6), x: cx + barWidth + 1, y: y)
+      y += 1
     }
     return y - rect.y
   }
