@@ -1,4 +1,3 @@
-import FoundationEssentials
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -164,31 +163,21 @@ extension NgramError {
   /// A cell count as messages print it: the number, or "over 9e18" when it overflowed to `Int.max`.
   public static func cellText(_ cells: Int) -> String { cells == Int.max ? "over 9e18" : String(cells) }
 
-  /// The one-line message for any error the programs report: an `NgramError`'s description;
-  /// for a file system error the operating system's reason in words (`no space left on
-  /// device`, `permission denied`) and the file, never a raw error-domain dump. Control
-  /// characters and newlines (from file names) are escaped, so the message stays one line.
+  /// The one-line message for any error the programs report: an `NgramError`'s description,
+  /// for other errors the first line of their description. Control characters and newlines
+  /// (from file names) are escaped, so the message stays one line. (The engine does its file
+  /// system work through the C library and reports its failures as `NgramError`s, with the
+  /// system's reason in words: `no space left on device`, never an error-domain dump.)
   public static func message(for error: any Error) -> String {
     TerminalText.escape(rawMessage(for: error))
   }
 
-  static func rawMessage(for error: any Error) -> String {
-    if let e = error as? NgramError { return e.description }
-    if let e = error as? CocoaError, let path = e.filePath ?? e.url?.path {
-      return "cannot access \(path): \(reason(for: e))"
-    }
-    return reason(for: error)
-  }
+  static func rawMessage(for error: any Error) -> String { reason(for: error) }
 
-  /// Why a file system operation failed, in the system's words (`file exists`, `no space left
-  /// on device`), without the file; for other errors the first line of their description.
+  /// Why an operation failed: an `NgramError`'s description; for other errors the first line
+  /// of their description.
   public static func reason(for error: any Error) -> String {
     if let e = error as? NgramError { return e.description }
-    if let e = error as? POSIXError { return reason(errno: e.code.rawValue) }
-    if let e = error as? CocoaError {
-      let code = errnoCode(e) ?? cocoaErrno[e.code.rawValue]
-      return code.map { reason(errno: $0) } ?? "input/output error (code \(e.code.rawValue))"
-    }
     let text = "\(error)"
     return text.split(separator: "\n").first.map(String.init) ?? text
   }
@@ -201,22 +190,4 @@ extension NgramError {
     }
     return s
   }
-
-  private static func errnoCode(_ e: CocoaError) -> Int32? {
-    if let p = e.userInfo["NSUnderlyingError"] as? POSIXError { return p.code.rawValue }
-    return nil
-  }
-
-  /// The errno behind the file system error codes of `CocoaError` that carry no underlying error.
-  private static let cocoaErrno: [Int: Int32] = [
-    CocoaError.fileWriteOutOfSpace.rawValue: ENOSPC,
-    CocoaError.fileWriteNoPermission.rawValue: EACCES,
-    CocoaError.fileReadNoPermission.rawValue: EACCES,
-    CocoaError.fileNoSuchFile.rawValue: ENOENT,
-    CocoaError.fileReadNoSuchFile.rawValue: ENOENT,
-    CocoaError.fileWriteVolumeReadOnly.rawValue: EROFS,
-    CocoaError.fileWriteFileExists.rawValue: EEXIST,
-    CocoaError.fileReadTooLarge.rawValue: EFBIG,
-    CocoaError.fileWriteInvalidFileName.rawValue: EINVAL,
-  ]
 }

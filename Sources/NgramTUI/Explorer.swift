@@ -1,9 +1,4 @@
 import Dispatch
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation
-#endif
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -97,9 +92,9 @@ public enum Explorer {
     }
     defer { sources.forEach { $0.cancel() } }
 
-    let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    let noColor = !(environmentValue("NO_COLOR") ?? "").isEmpty
     guard let terminal = NcursesTerminal(forceASCII: options.ascii, allowColor: !noColor) else {
-      let term = TerminalText.escape(ProcessInfo.processInfo.environment["TERM"] ?? "(unset)")
+      let term = TerminalText.escape(environmentValue("TERM") ?? "(unset)")
       writeStandardError(
         "ngram-tui: error: cannot drive terminal type '\(term)' (set TERM, e.g. TERM=xterm-256color, or use `ngram-tui repl`)\n"
       )
@@ -150,9 +145,9 @@ extension Explorer {
       sources.append(src)
     }
     defer { sources.forEach { $0.cancel() } }
-    let noColor = !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    let noColor = !(environmentValue("NO_COLOR") ?? "").isEmpty
     guard let terminal = NcursesTerminal(forceASCII: options.ascii, allowColor: !noColor) else {
-      let term = TerminalText.escape(ProcessInfo.processInfo.environment["TERM"] ?? "(unset)")
+      let term = TerminalText.escape(environmentValue("TERM") ?? "(unset)")
       writeStandardError(
         "ngram-tui: error: cannot drive terminal type '\(term)' (set TERM, e.g. TERM=xterm-256color, or use `ngram-tui repl --arpa FILE`)\n"
       )
@@ -268,4 +263,9 @@ struct RunLoop {
       }
     }
   }
+}
+
+/// The value of the environment variable `name`, if set (`getenv`).
+func environmentValue(_ name: String) -> String? {
+  getenv(name).map { String(cString: $0) }
 }

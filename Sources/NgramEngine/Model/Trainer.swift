@@ -1,9 +1,4 @@
 import Dispatch
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation
-#endif
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -263,7 +258,7 @@ public struct Trainer: Sendable {
   ///   - workers: threads to use (default: all cores).
   ///   - observer: called after every epoch and from time to time within one.
   public func train(
-    control: TrainingControl = TrainingControl(), workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+    control: TrainingControl = TrainingControl(), workers: Int = onlineProcessorCount(),
     observer: (@Sendable (TrainingProgress) -> Void)? = nil
   ) throws -> (model: NgramModel, log: [EpochStats]) {
     let outcome = try run(control: control, workers: workers, observer: observer)
@@ -272,7 +267,7 @@ public struct Trainer: Sendable {
 
   /// Trains all epochs, scoring the held-out tokens after each one when `holdout` is set.
   public func run(
-    control: TrainingControl = TrainingControl(), workers: Int = ProcessInfo.processInfo.activeProcessorCount,
+    control: TrainingControl = TrainingControl(), workers: Int = onlineProcessorCount(),
     observer: (@Sendable (TrainingProgress) -> Void)? = nil
   ) throws -> TrainingOutcome {
     let run = SparseRun(index: index, lr: config.learningRate)

@@ -14,6 +14,12 @@
 @inline(__always) func libcStrtod(
   _ s: UnsafePointer<CChar>, _ end: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>
 ) -> Double { strtod(s, end) }
+/// The processors online (`sysconf(_SC_NPROCESSORS_ONLN)`, at least 1): the trainer's default
+/// number of workers.
+@usableFromInline func onlineProcessorCount() -> Int {
+  max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+}
+
 /// The C library's `rename`.
 @inline(__always) func libcRename(_ from: String, _ to: String) -> Int32 { rename(from, to) }
 

@@ -1,9 +1,4 @@
 import Dispatch
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation
-#endif
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -29,30 +24,51 @@ public struct Corpus: Sendable {
 
   /// Finds the corpus file: `corpusOverride` if given, else the single regular file in `DIR/corpus`.
   public static func locate(directory: String, corpusOverride: String?) throws -> String {
-    let fm = FileManager.default
     if let c = corpusOverride {
-      var isDir = false
-      guard fm.fileExists(atPath: c, isDirectory: &isDir) else {
-        throw NgramError.corpusFileMissing(file: c)
-      }
-      if isDir { throw NgramError.unreadable(file: c, reason: "is a directory, expected a text file") }
+      guard let kind = fileKind(c) else { throw NgramError.corpusFileMissing(file: c) }
+      if kind == S_IFDIR { throw NgramError.unreadable(file: c, reason: "is a directory, expected a text file") }
       return c
     }
     let dir = Paths.join(directory, "corpus")
-    var isDir = false
-    guard fm.fileExists(atPath: dir, isDirectory: &isDir), isDir else {
-      throw NgramError.corpusDirectoryMissing(directory: dir)
+    guard fileKind(dir) == S_IFDIR else { throw NgramError.corpusDirectoryMissing(directory: dir) }
+    let names = SetDirectory.list(dir).filter { name in
+      guard let kind = fileKind(Paths.join(dir, name)) else { return false }
+      return kind != S_IFDIR
     }
-    let names = ((try? fm.contentsOfDirectory(atPath: dir)) ?? []).filter { name in
-      var d = false
-      return fm.fileExists(atPath: Paths.join(dir, name), isDirectory: &d) && !d
-    }.sorted()
     if let raw = nonUTF8FileNames(in: dir).first {
       throw NgramError.corpusFileNameNotUTF8(file: Paths.join(dir, raw))
     }
     if names.isEmpty { throw NgramError.corpusDirectoryEmpty(directory: dir) }
     if names.count > 1 { throw NgramError.corpusDirectoryAmbiguous(directory: dir, files: names) }
     return Paths.join(dir, names[0])
+  }
+
+  /// The type bits (`S_IFDIR`, `S_IFREG`, …) of what `path` names, following symbolic links;
+  /// nil when nothing is there.
+  static func fileKind(_ path: String) -> mode_t? {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    return st.st_mode & S_IFMT
+  }
+
+  /// The whole file at `path`, or nil when it cannot be opened or read.
+  static func readFile(_ path: String) -> [UInt8]? {
+    let fd = open(path, O_RDONLY | O_CLOEXEC)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var out: [UInt8] = []
+    var st = stat()
+    if fstat(fd, &st) == 0, st.st_size > 0 { out.reserveCapacity(Int(st.st_size)) }
+    var chunk = [UInt8](repeating: 0, count: 1 << 20)
+    while true {
+      let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        return nil
+      }
+      if n == 0 { return out }
+      out.append(contentsOf: chunk[0..<n])
+    }
   }
 
   /// The files in `dir` whose names are not valid UTF-8, each spelt with its bad bytes as
@@ -99,10 +115,10 @@ public struct Corpus: Sendable {
 
   /// Reads and tokenizes the file at `path`.
   public static func load(path: String) throws -> Corpus {
-    guard let data = FileManager.default.contents(atPath: path) else {
+    guard let bytes = readFile(path) else {
       throw NgramError.unreadable(file: path, reason: "cannot open the file (check it exists and is readable)")
     }
-    return try Corpus(bytes: [UInt8](data), path: path)
+    return try Corpus(bytes: bytes, path: path)
   }
 
   /// Tokenizes `bytes` as the corpus file `path`; `path` is used in messages and the meta.

@@ -1,11 +1,6 @@
 import Dispatch
 import Synchronization
 
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation
-#endif
 
 /// One training run, from a directory to artifacts on disk: locate the corpus, read it, index
 /// its pairs, train, write. The one pipeline behind `ngram-tui train` and the explorer.
@@ -32,7 +27,7 @@ public struct TrainingJob: Sendable {
   public init(
     directory: String, corpusOverride: String? = nil, config: TrainingConfig = TrainingConfig(),
     format: WeightsFormat = .auto, denseCellLimit: Int = WeightsFormat.defaultDenseCellLimit,
-    workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    workers: Int = onlineProcessorCount()
   ) {
     self.directory = directory
     self.corpusOverride = corpusOverride

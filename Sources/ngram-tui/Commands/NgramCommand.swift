@@ -1,11 +1,6 @@
 import ArgumentParser
 import NgramTUI
 import Dispatch
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation
-#endif
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -43,12 +38,6 @@ struct NgramCommand: ParsableCommand {
       Glibc.exit(error == .cancelled ? 130 : 1)
     } catch let failure as CommandFailure {
       printError(failure.description)
-      Glibc.exit(1)
-    } catch let error as CocoaError {
-      printError(CommandLineWords.message(for: error))
-      Glibc.exit(1)
-    } catch let error as POSIXError {
-      printError(CommandLineWords.message(for: error))
       Glibc.exit(1)
     } catch {
       // From the argument parser: a usage error, or help/version (which `exit(withError:)` prints).

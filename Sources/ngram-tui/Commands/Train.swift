@@ -1,10 +1,5 @@
 import ArgumentParser
 import Dispatch
-#if canImport(FoundationEssentials)
-  import FoundationEssentials
-#else
-  import Foundation
-#endif
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -37,7 +32,7 @@ struct Train: ParsableCommand {
     let control = TrainingControl()
     let src = installInterruptHandler(control)
     defer { src.cancel() }
-    let started = Date()
+    let started = DispatchTime.now().uptimeNanoseconds
     let job = TrainingJob(
       directory: dir, corpusOverride: training.corpus, config: config, format: weights.format,
       denseCellLimit: denseLimit)
@@ -47,7 +42,7 @@ struct Train: ParsableCommand {
         print("epoch \(e.epoch)/\(config.epochs)  avg_loss \(fixed(e.avgLoss, 8))  accuracy \(fixed(e.accuracy, 6))")
       }
     }
-    let elapsed = Date().timeIntervalSince(started)
+    let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
     if output.json {
       let last = result.log.last
       printJSON(
