@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check `ngram-tui export --model kneser-ney|add-k` with KenLM and NLTK, and record KenLM's
+"""Check `ngram-tui export --model kneser-ney|add-k|mle` with KenLM and NLTK, and record KenLM's
 scores as test fixtures.
 
 For each case below (a corpus, an estimator with its parameter, a context length n), this
@@ -8,11 +8,12 @@ the file with KenLM's Python module and records `full_scores(text, bos=False, eo
 the corpus text, an unseen shuffle of it and a text with an unknown word, into
 Tests/NgramEngineTests/Fixtures/arpa/counts/NAME.json with the SHA-256 of the exported file.
 
-It also fits NLTK's own model (`KneserNeyInterpolated(n + 1, discount=D)` or `Lidstone(k)` on
+It also fits NLTK's own model (`KneserNeyInterpolated(n + 1, discount=D)`, `Lidstone(k)` or `MLE` on
 `everygrams(tokens, max_len=n + 1)`, no padding, as ngram-tui's count models are defined) and
 checks that KenLM's score of every token at position n or later equals log10 of NLTK's
 `score(word, context)` within 2e-5 (both -inf where NLTK gives 0; an unknown word is NLTK's
-<UNK> and KenLM's <unk>), so the file is right by two independent programs. The Swift tests
+<UNK> and KenLM's <unk>; for MLE after a context never seen in the corpus, where MLE is undefined,
+NLTK gives 0 and the file must give -inf), so the file is right by two independent programs. The Swift tests
 export the same cases, check the file is byte for byte the one KenLM scored, and compare
 ngram-tui's own probabilities with KenLM's.
 
@@ -33,7 +34,7 @@ import tempfile
 from pathlib import Path
 
 import kenlm
-from nltk.lm import KneserNeyInterpolated, Lidstone
+from nltk.lm import MLE, KneserNeyInterpolated, Lidstone
 from nltk.util import everygrams
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -61,6 +62,15 @@ CASES = [
     ("cat_dog", "add-k", 1.0, 2),
     ("fortunes_300", "add-k", 0.5, 1),
     ("fortunes_300", "add-k", 0.1, 3),
+    ("cat_dog", "mle", None, 0),
+    ("cat_dog", "mle", None, 1),
+    ("cat_dog", "mle", None, 2),
+    ("cat_dog", "mle", None, 3),
+    ("fortunes_300", "mle", None, 2),
+    ("fortunes_300", "mle", None, 5),
+    ("quoting_and_unicode", "mle", None, 2),
+    ("edges", "mle", None, 0),
+    ("edges", "mle", None, 1),
 ]
 
 
@@ -70,7 +80,12 @@ def run(*args):
 
 def nltk_model(tokens, model, parameter, n):
     order = n + 1
-    lm = KneserNeyInterpolated(order, discount=parameter) if model == "kneser-ney" else Lidstone(parameter, order)
+    if model == "mle":
+        lm = MLE(order)
+    elif model == "kneser-ney":
+        lm = KneserNeyInterpolated(order, discount=parameter)
+    else:
+        lm = Lidstone(parameter, order)
     lm.fit([list(everygrams(tokens, max_len=order))], vocabulary_text=tokens)
     return lm
 
@@ -112,14 +127,14 @@ def main():
         old.unlink()
     for corpus_name, model_name, parameter, n in CASES:
         corpus = CORPORA[corpus_name]
-        option = "--discount" if model_name == "kneser-ney" else "--k"
-        name = f"{corpus_name}_{model_name}_{parameter:g}_ctx{n}"
+        option = {"kneser-ney": ["--discount", repr(parameter)], "add-k": ["--k", repr(parameter)], "mle": []}[model_name]
+        name = f"{corpus_name}_{model_name}_ctx{n}" if parameter is None else f"{corpus_name}_{model_name}_{parameter:g}_ctx{n}"
         with tempfile.TemporaryDirectory() as tmp:
             base = Path(tmp)
             (base / "corpus").mkdir()
             shutil.copyfile(corpus, base / "corpus" / corpus.name)
             arpa = base / "model.arpa"
-            run(str(binary), "export", "--dir", str(base), "--model", model_name, option, repr(parameter),
+            run(str(binary), "export", "--dir", str(base), "--model", model_name, *option,
                 "--context", str(n), "--arpa", str(arpa))
             digest = hashlib.sha256(arpa.read_bytes()).hexdigest()
             model = kenlm.Model(str(arpa))

@@ -19,8 +19,13 @@
 ///   the shared k / (c(context) + k·|V|) of every other word as the context's back-off weight over
 ///   uniform lower orders 1/|V| (which is also what add-k gives after an unseen context). Order 1
 ///   is written as order 2 with no 2-grams (KenLM refuses order 1).
-/// - **MLE** cannot be written: after a seen context every unseen word has probability 0, which
-///   would need a back-off weight of −∞, and after an unseen context it is undefined.
+/// - **MLE** is written as its seen (n+1)-grams with log10 c(context, word) / c(context) and
+///   back-off weight 0, over lower orders that are all `-inf` (every seen m-gram, m ≤ n, and every
+///   1-gram): a word never seen after a seen context backs off to −∞ (probability 0, as NLTK
+///   gives), and after a context never seen in the corpus every word is −∞ — NLTK's 0 where MLE
+///   is undefined (0/0). KenLM reads `-inf` at any order (it takes such n-grams for blanks, whose
+///   lower orders here are −∞ as well). Order 1 (n = 0) is written as order 2 with no 2-grams:
+///   the unigram relative frequencies, `-inf` for `<unk>` unless the corpus has `<UNK>`.
 ///
 /// NLTK's `<UNK>` is written as `<unk>` (KenLM reads every out-of-vocabulary word as it);
 /// `<s>` and `</s>`, which KenLM requires, are added at log10 −99 unless the corpus has them.
@@ -29,14 +34,10 @@ public struct CountARPAExport: ARPASource {
   /// Tokens by id: the model's vocabulary (`<UNK>` as `<unk>`), then `<s>`/`</s>` if missing.
   public let arpaTokens: [String]
 
-  /// Wraps `model` for ``ARPAWriter``; throws ``NgramError/invalidOption(_:)`` for MLE,
-  /// Kneser–Ney with D = 0, or a corpus holding the token `<unk>` (KenLM's unknown word).
+  /// Wraps `model` for ``ARPAWriter``; throws ``NgramError/invalidOption(_:)`` for Kneser–Ney
+  /// with D = 0, or a corpus holding the token `<unk>` (KenLM's unknown word).
   public init(model: CountModel) throws {
     switch model.estimator {
-    case .mle:
-      throw NgramError.invalidOption(
-        "mle cannot be written as ARPA: a word never seen after a seen context has probability 0 (a back-off weight of -inf, which KenLM refuses) and after an unseen context MLE is undefined; export add-k or kneser-ney"
-      )
     case .kneserNey(let d) where d == 0:
       throw NgramError.invalidOption(
         "kneser-ney with discount 0 cannot be written as ARPA: its interpolation weights are 0 (back-off weights of -inf, which KenLM refuses); use a discount above 0"
@@ -76,7 +77,35 @@ public struct CountARPAExport: ARPASource {
     switch model.estimator {
     case .kneserNey(let d): try kneserNey(order: m, discount: d, body)
     case .addK(let k): try addK(order: m, k: k, body)
-    case .mle: return
+    case .mle: try mle(order: m, body)
+    }
+  }
+
+  func mle(order m: Int, _ body: (_ ids: [Int], _ log10Probability: Double, _ log10Backoff: Double) throws -> Void)
+    rethrows
+  {
+    let n = model.contextLength.value
+    let v = model.vocabulary.count
+    if n == 0 {
+      guard m == 1 else { return }
+      let top = model.counts.levels[0]
+      var p = [Double](repeating: -.infinity, count: v)
+      for q in top.offsets[0]..<top.offsets[1] {
+        p[Int(top.successors[q])] = log10(Double(top.counts[q]) / Double(top.totals[0]))
+      }
+      for id in 0..<v { try body([id], p[id], 0) }
+      return
+    }
+    if m == 1 {
+      for id in 0..<v { try body([id], -.infinity, 0) }
+      return
+    }
+    let level = model.counts.levels[m - 1]
+    for (c, ctx) in contexts(length: m - 1).enumerated() {
+      for q in level.offsets[c]..<level.offsets[c + 1] {
+        let p = m == n + 1 ? log10(Double(level.counts[q]) / Double(level.totals[c])) : -.infinity
+        try body((ctx + [level.successors[q]]).map(Int.init), p, 0)
+      }
     }
   }
 
