@@ -12,7 +12,8 @@ It works in Tests/NgramEngineTests/Fixtures/arpa/:
    SRILM-style order-3 file with `-99` for `<s>`, missing back-off fields, blank lines, comments,
    CRLF, no `<unk>` and pruned suffixes; an order-1 file; a random order-6 model with
    pruned suffixes, non-extending n-grams with back-off weights and positive back-off weights),
-   copies ../shared/arpa/*.arpa, and gzips the files listed in GZIP. The lmplz outputs in models/
+   copies ../shared/arpa/*.arpa, checks the SHA-256 of the real SRILM-format files committed in
+   models/ (COPIED_MODELS: KenLM's own test files), and gzips the files listed in GZIP. The lmplz outputs in models/
    are made beforehand with the commands in models/README.md (lmplz is not run here).
 2. expected/NAME.json for each model (an order-1 file is scored by KenLM as the same 1-grams
    with an empty 2-gram section, since KenLM refuses order 1): its vocabulary (1-gram words in file order, plus `<unk>`
@@ -28,6 +29,7 @@ It works in Tests/NgramEngineTests/Fixtures/arpa/:
 Deterministic (fixed seeds); rerunning rewrites the same files.
 """
 import gzip
+import hashlib
 import json
 import random
 import shutil
@@ -91,6 +93,41 @@ SRILM_STYLE = (
 )
 # The 3-grams 'e a d' and 'f a e' have no suffix bigrams 'a d' and 'a e' (pruned, as SRILM does):
 # KenLM backs off through them. 'c d' has a back-off weight but continues nowhere.
+
+# The quirks of a real SRILM `ngram-count -order 3 -text FILE -lm FILE` output on a 4-word text
+# (seen in i3thuan5/tai5-uan5_gian5-gi2_kang1-ku7, 試驗/表單/語料/sui2.lm at commit 7b98034c;
+# that file is CPAL-licensed, so it is not copied: this is our own text with the same shape, see
+# Fixtures/arpa/README.md): the highest order declared `ngram 3=0` with an empty `\3-grams:`
+# section (every 3-gram was discounted away), `-99` back-off weights (log10 of 0: SRILM's "no
+# mass left" for contexts whose successors took it all) beside a very negative finite one, `-99`
+# for `<s>`, 2-grams with probability 0 (log10 1), no back-off field where it is 0, no `<unk>`,
+# no blank line before `\data\` and no newline after `\end\`.
+SRILM_EMPTY_TOP = (
+    "\\data\\\n"
+    "ngram 1=6\n"
+    "ngram 2=6\n"
+    "ngram 3=0\n"
+    "\n"
+    "\\1-grams:\n"
+    "-0.7781513\t</s>\n"
+    "-99\t<s>\t-99\n"
+    "-0.7781513\tred\t-99\n"
+    "-0.4771213\tfox\t-7.083871\n"
+    "-0.7781513\truns\t-99\n"
+    "-0.7781513\tfast\t-0.30103\n"
+    "\n"
+    "\\2-grams:\n"
+    "0\t<s> fox\n"
+    "0\tred runs\n"
+    "-0.30103\tfox red\n"
+    "-0.30103\tfox fox\n"
+    "0\truns </s>\n"
+    "-0.1760913\tfast fox\n"
+    "\n"
+    "\\3-grams:\n"
+    "\n"
+    "\\end\\"
+)
 
 UNIGRAM = (
     "\\data\\\n"
@@ -159,12 +196,25 @@ def random_model(seed, order, vocab_size, per_order):
 # name -> text, written into models/ by this script.
 MODELS_WRITTEN = {
     "srilm_style.o3.arpa": SRILM_STYLE,
+    "srilm_empty_top.o3.arpa": SRILM_EMPTY_TOP,
     "unigram.o1.arpa": UNIGRAM,
     "random_pruned.o4.arpa": random_model(4, 4, 14, [0, 60, 90, 80]),
     "random_pruned.o6.arpa": random_model(6, 6, 10, [0, 40, 60, 70, 70, 60]),
 }
 # Copied from ../shared/arpa.
 SHARED_MODELS = ["cat_dog.o3.arpa", "fortunes_300.o3.arpa"]
+# Real SRILM-format files committed as they are in models/ (copied once from KenLM's repository,
+# LGPL-3.0-or-later; provenance and licence in Fixtures/arpa/README.md). This script downloads
+# nothing: it checks that the committed bytes are still the ones copied, then records KenLM's
+# scores like every other model.
+COPIED_MODELS = {
+    "kenlm_test.o5.arpa": (
+        "kpu/kenlm", "lm/test.arpa", "4cb443e60b7bf2c0ddf3c745378f76cb59e254e5",
+        "fa7d176e45ce43669a4e057c73c112ffe5be047c33a63bb1be0406252976f75c"),
+    "kenlm_test_nounk.o5.arpa": (
+        "kpu/kenlm", "lm/test_nounk.arpa", "4cb443e60b7bf2c0ddf3c745378f76cb59e254e5",
+        "9ad8674fb8e8c6465951384bc0236b15c98c1fdf75516df217b2e97c17aa1ba5"),
+}
 # Gzip copies (their expected scores are the uncompressed file's).
 GZIP = ["srilm_style.o3.arpa"]
 # Corpus of each model (for seen texts), by name prefix.
@@ -304,6 +354,9 @@ def main():
             f.write(text)
     for name in SHARED_MODELS:
         shutil.copyfile(SHARED / "arpa" / name, MODELS / name)
+    for name, (repo, path, commit, sha256) in COPIED_MODELS.items():
+        digest = hashlib.sha256((MODELS / name).read_bytes()).hexdigest()
+        assert digest == sha256, f"{name} is not {repo}:{path}@{commit[:12]} any more ({digest})"
     for name in GZIP:
         with open(MODELS / name, "rb") as src, gzip.GzipFile(MODELS / (name + ".gz"), "wb", mtime=0) as dst:
             shutil.copyfileobj(src, dst)
