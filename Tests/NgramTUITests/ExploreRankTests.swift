@@ -73,9 +73,10 @@ struct ExploreRankTests {
     let nltk = try Self.nltkDistribution(model: "kneser-ney", order: 3, context: ["the", "cat"], vocabulary: v)
     let p = nltk[dog]
     let rank = 1 + nltk.indices.filter { nltk[$0] > p + 1e-12 || (abs(nltk[$0] - p) <= 1e-12 && $0 < dog) }.count
+    #expect(nltk.count == v.count + 1)
     #expect(
       s.notice
-        == "SGD rank of dog after \"the cat\": \(sgd.rank(of: dog)) of \(v.count), probability \(Format.percent(sgd.probability(of: dog))); kneser-ney: \(rank) of \(nltk.count), \(Format.percent(p))"
+        == "rank of dog after \"the cat\": SGD \(sgd.rank(of: dog)) of \(v.count) (\(Format.percent(sgd.probability(of: dog)))), kneser-ney \(rank) (\(Format.percent(p)))"
     )
   }
 

@@ -44,16 +44,21 @@ extension AppState {
     let d = p.distribution(atEpoch: explore.epoch)
     let after = p.context.isEmpty ? "" : " after \"\(p.context.joined(separator: " "))\""
     let when = explore.epoch.map { " at epoch \($0)" } ?? ""
-    var line =
-      "\(arpa == nil ? "SGD" : "ARPA") rank of \(word)\(after)\(when): \(d.rank(of: id)) of \(d.vocabSize), probability \(Format.percent(d.probability(of: id)))"
-    if arpa == nil, let column = CountColumn(counts, ids: p.ids) {
-      if column.undefined {
-        line += "; \(column.name): undefined"
-      } else {
-        let c = column.model.distribution(after: column.context)
-        line += "; \(column.name): \(c.rank(of: id)) of \(c.vocabSize), \(Format.percent(c.probability(of: id)))"
-      }
+    let rank = d.rank(of: id)
+    let probability = Format.percent(d.probability(of: id))
+    guard arpa == nil, let column = CountColumn(counts, ids: p.ids) else {
+      return
+        "\(arpa == nil ? "SGD" : "ARPA") rank of \(word)\(after)\(when): \(rank) of \(d.vocabSize), probability \(probability)"
     }
-    return line
+    // Both ranks on one footer line (80 columns): the count model's vocabulary is always the
+    // corpus's plus <UNK>, so its "of N" is left out.
+    let count: String
+    if column.undefined {
+      count = "\(column.name) undefined"
+    } else {
+      let c = column.model.distribution(after: column.context)
+      count = "\(column.name) \(c.rank(of: id)) (\(Format.percent(c.probability(of: id))))"
+    }
+    return "rank of \(word)\(after)\(when): SGD \(rank) of \(d.vocabSize) (\(probability)), \(count)"
   }
 }
