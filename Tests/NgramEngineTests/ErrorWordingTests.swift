@@ -1,3 +1,4 @@
+import Foundation
 import NgramEngine
 import Testing
 
@@ -47,5 +48,31 @@ import Testing
         == "corpus directory not found: w/corpus (create it and put exactly one text file in it, or name the corpus file)"
     )
     #expect(NgramError.invalidTopP(1.5).description == "invalid topP 1.5: use a number in (0, 1]")
+  }
+}
+
+/// Every string literal of the engine's sources: none names a command-line option or command,
+/// so no message the engine builds (typed or free text) can.
+@Suite struct EngineSourceWordingTests {
+  @Test("no string literal in Sources/NgramEngine names an option (--x) or `ngram-tui train`")
+  func noCommandLineWordsInEngineStrings() throws {
+    let root = String(
+      #filePath.split(separator: "/", omittingEmptySubsequences: false).dropLast(3).joined(separator: "/"))
+    let engine = root + "/Sources/NgramEngine"
+    let files = try FileManager.default.subpathsOfDirectory(atPath: engine).filter { $0.hasSuffix(".swift") }
+    #expect(files.count > 20)
+    let literal = try Regex(#""(?:[^"\\]|\\.)*""#)
+    let option = try Regex(#"--[a-z]"#)
+    for file in files {
+      let text = try String(contentsOfFile: engine + "/" + file, encoding: .utf8)
+      for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        if line.trimmingCharacters(in: .whitespaces).hasPrefix("//") { continue }
+        for match in line.matches(of: literal) {
+          let s = line[match.range]
+          #expect(!s.contains(option), "\(file):\(number + 1): \(s)")
+          #expect(!s.contains("ngram-tui train"), "\(file):\(number + 1): \(s)")
+        }
+      }
+    }
   }
 }

@@ -106,7 +106,7 @@ enum EmbeddingsCSV {
         throw NgramError.malformed(
           file: path, line: no,
           reason:
-            "x and y must be finite numbers, found \(f[2]),\(f[3]) (training diverged? retrain with a smaller --lr)")
+            "x and y must be finite numbers, found \(f[2]),\(f[3]) (training diverged? train again with a smaller learning rate)")
       }
       rows.append(Row(row: row, label: f[1], x: x, y: y))
     }
