@@ -16,11 +16,14 @@ func installInterruptHandler(_ control: TrainingControl) -> InterruptHandler {
   signal(SIGTERM, SIG_IGN)
   let q = DispatchQueue(label: "ngram-tui.signals")
   let onSignal = {
-    control.cancel()
-    _ = ArtifactStore.endIfNotWriting {
+    // End at once outside the write phase; only a write in progress is cancelled (it removes its
+    // files and the command reports the cancel). Cancelling first would let the main thread
+    // report the cancel too, racing this handler's line.
+    let ended = ArtifactStore.endIfNotWriting {
       NgramCommand.printError(CommandLineWords.message(for: NgramError.cancelled))
       _exit(130)
     }
+    if !ended { control.cancel() }
   }
   let src = DispatchSource.makeSignalSource(signal: SIGINT, queue: q)
   src.setEventHandler(handler: onSignal)
