@@ -12,8 +12,7 @@ swift build -c release --static-swift-stdlib --scratch-path .build-static >&2
 bin=.build-static/release/ngram-tui
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-printf '#include <stdio.h>\nint main(void) { puts("2.0.0"); return 0; }\n' >"$tmp/hello.c"
-cc -O2 -o "$tmp/hello" "$tmp/hello.c"
+cc -O2 -o "$tmp/hello" bench/anchor/hello.c
 strip -o "$tmp/ngram-tui.stripped" "$bin"
 
 now() { date +%s%N; }
