@@ -61,15 +61,16 @@ cc -O3 -march=native -o "$WORK/sparse_train_n" "$ROOT/bench/anchor/sparse_train_
 
 fact() { printf '%s\t%s\n' "$1" "$2" >>"$RES/facts.tsv"; }
 
-# timed NAME CMD...: runs CMD (stdout to $WORK/cmd.stdout) and appends "seconds peak_rss_kb".
+# timed NAME CMD...: runs CMD (stdout to $WORK/cmd.stdout) and appends "seconds peak_rss_kb cpu_seconds".
 timed() {
   local name=$1 t0 t1 rc=0
   shift
   t0=$EPOCHREALTIME
-  /usr/bin/time -f '%M' -o "$WORK/time.out" "$@" >"$WORK/cmd.stdout" 2>"$WORK/cmd.stderr" || rc=$?
+  /usr/bin/time -f '%M %U %S' -o "$WORK/time.out" "$@" >"$WORK/cmd.stdout" 2>"$WORK/cmd.stderr" || rc=$?
   t1=$EPOCHREALTIME
   ((rc == 0)) || { tail -n 20 "$WORK/cmd.stderr" >&2; die "command failed (exit $rc): $*"; }
-  echo "${t0/,/.} ${t1/,/.} $(tail -n 1 "$WORK/time.out")" | awk '{ printf "%.6f %s\n", $2 - $1, $3 }' >>"$RES/$name.samples"
+  echo "${t0/,/.} ${t1/,/.} $(tail -n 1 "$WORK/time.out")" |
+    awk '{ printf "%.6f %s %.2f\n", $2 - $1, $3, $4 + $5 }' >>"$RES/$name.samples"
 }
 
 C=$WORK/corpora
@@ -90,6 +91,7 @@ fact machine "$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//
 fact swift "$(swift --version 2>&1 | head -n 1)"
 fact cc "$(cc --version | head -n 1)"
 fact runs "$RUNS"
+fact load.start "$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # case KEY LABEL CONTEXT SOURCE PREFIX_TOKENS(0: all) GOAL [MEMGOAL] [RSSGOAL]
 run_case() {
@@ -133,4 +135,5 @@ for c in $CASES; do
   esac
 done
 
+fact load.end "$(cut -d' ' -f1-3 /proc/loadavg)"
 python3 "$TOOLS" report "$RES"

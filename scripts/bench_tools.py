@@ -48,10 +48,17 @@ def same_log(a, b):
 
 
 def samples(res, name):
-    """(seconds list, peak RSS MB list) of RES/NAME.samples ("seconds peak_kb" per line)."""
+    """(seconds list, peak RSS MB list) of RES/NAME.samples ("seconds peak_kb [cpu_seconds]" per line)."""
     p = Path(res) / f"{name}.samples"
     rows = [l.split() for l in p.read_text().splitlines() if l.strip()]
     return [float(r[0]) for r in rows], [int(r[1]) / 1024 for r in rows]
+
+
+def cpu_samples(res, name):
+    """CPU seconds (user + system) of RES/NAME.samples, or [] when not recorded."""
+    p = Path(res) / f"{name}.samples"
+    rows = [l.split() for l in p.read_text().splitlines() if l.strip()]
+    return [float(r[2]) for r in rows if len(r) > 2]
 
 
 def fmt_t(x):
@@ -79,9 +86,14 @@ def cmd_report(res):
     p(f"- 50 epochs, lr 0.1; {'one run' if runs == '1' else f'medians of {runs} runs'} of each program per case, "
       "alternating ngram-tui and the C anchor; ratios from the same run")
     p("")
+    if facts.get("load.start"):
+        p(f"- Load average (1, 5, 15 min) at the start: {facts['load.start']}; at the end: {facts.get('load.end', '?')} "
+          "(2 cores: above 2 the machine was shared, so wall times stretch; CPU seconds (user + system, all "
+          "threads) are steadier and are shown too)")
+    p("")
     p("| case | tokens | V | contexts | ngram-tui (whole process) | C anchor (training only) | ratio | goal | "
-      "peak RSS ngram-tui | peak RSS C | logs |")
-    p("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
+      "CPU s ngram-tui / C (ratio) | peak RSS ngram-tui | peak RSS C | logs |")
+    p("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|")
     goals = []
     for key in facts.get("cases", "").split():
         label = facts[f"{key}.label"]
@@ -91,8 +103,11 @@ def cmd_report(res):
         a, c = statistics.median(ts), statistics.median(tc)
         ratio = a / c
         ok = ratio <= goal
+        ca, cc = cpu_samples(res, f"{key}.tui"), cpu_samples(res, f"{key}.c")
+        cpu = (f"{statistics.median(ca):.2f} / {statistics.median(cc):.2f} "
+               f"({statistics.median(ca) / max(statistics.median(cc), 1e-9):.2f}×)") if ca and cc else "–"
         p(f"| {label} | {int(facts[key + '.tokens']):,} | {int(facts[key + '.vocab']):,} | "
-          f"{int(facts[key + '.contexts']):,} | {fmt_t(a)} | {fmt_t(c)} | {ratio:.2f}× | ≤ {goal}× | "
+          f"{int(facts[key + '.contexts']):,} | {fmt_t(a)} | {fmt_t(c)} | {ratio:.2f}× | ≤ {goal}× | {cpu} | "
           f"{max(ms):.0f} MB | {max(mc):.0f} MB | {facts[key + '.logs']} |")
         goals.append((f"{label}: time ≤ {goal}× the C anchor", f"{ratio:.2f}× ({fmt_t(a)} vs {fmt_t(c)})", ok))
         mgoal = facts.get(f"{key}.memgoal")
