@@ -6,6 +6,9 @@
 
 #include <math.h>
 #include <stdint.h>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 
 #pragma clang fp contract(off)
 #pragma STDC FP_CONTRACT OFF
@@ -189,4 +192,13 @@ void ngk_update(double *w, double *s, long k, double z, double lr, double start,
     ngk_update_avx2(w, s, k, z, lr, start, max_p, ties, max_w);
   else
     ngk_update_portable(w, s, k, z, lr, start, max_p, ties, max_w);
+}
+
+int ngk_fix_mmap_threshold(long bytes) {
+#if defined(__GLIBC__)
+  return mallopt(M_MMAP_THRESHOLD, (int)bytes);
+#else
+  (void)bytes;
+  return 0;
+#endif
 }

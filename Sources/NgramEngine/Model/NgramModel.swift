@@ -24,7 +24,9 @@ public struct NgramModel: LanguageModel {
   let cols: [Int32]
   /// Explicit column weights.
   let weights: [Double]
-  private let rowIndex: [UInt64: Int32]
+  /// Rows by the hash of their context (open addressing, −1 for an empty slot, at most 60% full);
+  /// a row's context is read back from `rowContexts`, so the table holds 4 bytes a slot.
+  private let rowSlots: [Int32]
 
   init(
     vocabulary: Vocabulary, contextLength: Int, rowContexts: [Int32], rowDefault: [Double],
@@ -38,15 +40,29 @@ public struct NgramModel: LanguageModel {
     self.colOffsets = colOffsets
     self.cols = cols
     self.weights = weights
-    var idx: [UInt64: Int32] = [:]
-    idx.reserveCapacity(rowDefault.count)
+    let rows = rowDefault.count
+    var cap = 16
+    while cap * 3 < rows * 5 { cap <<= 1 }
+    var slots = [Int32](repeating: -1, count: cap)
     let v = vocabulary.count
     rowContexts.withUnsafeBufferPointer { p in
-      for r in 0..<rowDefault.count {
-        idx[ContextIndex.key(p.baseAddress! + r * contextLength, contextLength, v)] = Int32(r)
+      for r in 0..<rows {
+        let key = ContextIndex.key(p.baseAddress! + r * contextLength, contextLength, v)
+        var s = NgramModel.slot(key, cap)
+        // A context listed twice is found at its last row.
+        while slots[s] >= 0
+          && ContextIndex.key(p.baseAddress! + Int(slots[s]) * contextLength, contextLength, v) != key
+        {
+          s = (s + 1) & (cap - 1)
+        }
+        slots[s] = Int32(r)
       }
     }
-    rowIndex = idx
+    rowSlots = slots
+  }
+
+  @inline(__always) static func slot(_ key: UInt64, _ cap: Int) -> Int {
+    Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> 20) & (cap - 1)
   }
 
   /// Tokens of context, 0…3.
@@ -61,8 +77,17 @@ public struct NgramModel: LanguageModel {
   func row(for context: [Int]) -> Int? {
     guard context.count == n else { return nil }
     let ids = context.map { Int32($0) }
-    return ids.withUnsafeBufferPointer { p in
-      rowIndex[ContextIndex.key(p.baseAddress!, n, vocabulary.count)].map(Int.init)
+    let v = vocabulary.count
+    let key = ids.withUnsafeBufferPointer { ContextIndex.key($0.baseAddress!, n, v) }
+    return rowContexts.withUnsafeBufferPointer { p -> Int? in
+      let cap = rowSlots.count
+      var s = NgramModel.slot(key, cap)
+      while rowSlots[s] >= 0 {
+        let r = Int(rowSlots[s])
+        if ContextIndex.key(p.baseAddress! + r * n, n, v) == key { return r }
+        s = (s + 1) & (cap - 1)
+      }
+      return nil
     }
   }
 

@@ -5,6 +5,7 @@
 #elseif canImport(Darwin)
   import Darwin
 #endif
+internal import NgramKernels
 
 /// The C library's `exp`, callable where a member named `exp` shadows the free function.
 @inline(__always) func libmExp(_ x: Double) -> Double { exp(x) }
@@ -37,4 +38,13 @@ public func fixed(_ x: Double, _ decimals: Int) -> String {
     _ = withVaList([d, x]) { vsnprintf(&buf, buf.count, "%.*f", $0) }
   }
   return String(decoding: buf.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+/// Makes the C library give every large allocation (256 KB or more) its own mapping, returned to
+/// the system when freed. glibc otherwise raises that threshold after each such free, so later
+/// arrays of tens of megabytes (a large corpus's index, weights and sorted rows) stay in the heap
+/// after use and a large run's peak memory grows by about a quarter. For programs (it changes the
+/// whole process); a no-op where the C library has no such setting.
+public func returnLargeAllocationsToTheSystem() {
+  _ = ngk_fix_mmap_threshold(256 * 1024)
 }

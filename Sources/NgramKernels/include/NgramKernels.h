@@ -37,6 +37,11 @@ void ngk_update_portable(double *w, double *s, long k, double z, double lr, doub
 void ngk_update_avx2(double *w, double *s, long k, double z, double lr, double start, double *max_p, long *ties,
                      double *max_w);
 
+/* glibc: allocations of at least `bytes` get their own mapping, returned to the system when
+ * freed (a fixed threshold: glibc otherwise raises it after each such free). Returns 1 on
+ * success, 0 where there is nothing to set. */
+int ngk_fix_mmap_threshold(long bytes);
+
 #ifdef __cplusplus
 }
 #endif

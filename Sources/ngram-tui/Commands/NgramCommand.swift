@@ -27,6 +27,7 @@ struct NgramCommand: ParsableCommand {
   /// (parsing or a command's `validate()`) is one line pointing at `--help`; help and version
   /// print as usual.
   static func main() {
+    returnLargeAllocationsToTheSystem()
     do {
       try NumberListArguments.check(Array(CommandLine.arguments.dropFirst()))
       var command = try parseAsRoot()
