@@ -11,6 +11,7 @@ import NgramEngine
 /// `ngram-tui compare`: train several context lengths and compare their answers for one text.
 struct Compare: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "compare",
     abstract: "Train context lengths 1, 2 and 3 on the corpus and compare their answers for the same text.")
   @OptionGroup var directory: DirectoryOption
   @OptionGroup var training: TrainingOptions

@@ -5,6 +5,7 @@ import NgramEngine
 /// `ngram -ppl -debug 2`.
 struct Eval: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "eval",
     abstract:
       "Score every token of a text with its context (like SRILM's ngram -ppl -debug 2): log10 probabilities and perplexity."
   )

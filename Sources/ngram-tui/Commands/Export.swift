@@ -6,6 +6,7 @@ import NgramEngine
 /// score exactly as ngram-tui does.
 struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "export",
     abstract:
       "Write the trained model (or --model add-k|kneser-ney) as an ARPA file (KenLM reads it and scores every token as ngram-tui does)."
   )

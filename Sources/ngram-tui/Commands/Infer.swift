@@ -9,7 +9,8 @@ import NgramEngine
 
 /// `ngram-tui infer`: the reference's greedy generation (or sampling) from the saved artifacts.
 struct Infer: ParsableCommand {
-  static let configuration = CommandConfiguration(abstract: "Greedy generation from the saved artifacts.")
+  static let configuration = CommandConfiguration(
+    commandName: "infer", abstract: "Greedy generation from the saved artifacts.")
   @OptionGroup var directory: DirectoryOption
   @Option(parsing: .upToNextOption, help: "Start tokens (n of them; default: start_tokens from the meta).")
   var startTokens: [String] = []

@@ -4,6 +4,7 @@ import NgramEngine
 /// `ngram-tui plot`: the run's loss and accuracy per epoch as a standalone SVG.
 struct Plot: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "plot",
     abstract: "Draw loss and accuracy per epoch (plus held-out loss and the loss floor) as an SVG file.")
   @OptionGroup var directory: DirectoryOption
   @Option(help: "The SVG file to write.")

@@ -10,6 +10,7 @@ import NgramEngine
 /// `ngram-tui predict`: the top-k next tokens after a context, with what explains them.
 struct Predict: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "predict",
     abstract: "Top-k next tokens after a context (the last n tokens given).")
   @OptionGroup var directory: DirectoryOption
   @OptionGroup var topK: TopKOption<FivePredictions>

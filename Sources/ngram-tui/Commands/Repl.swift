@@ -11,6 +11,7 @@ import NgramTUI
 /// `ngram-tui repl`: one context per line on stdin, its top-k on stdout.
 struct Repl: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "repl",
     abstract: "Line REPL: read a context per line on stdin, print its top-k.")
   @OptionGroup var directory: DirectoryOption
   @OptionGroup var topK: TopKOption<FivePredictions>

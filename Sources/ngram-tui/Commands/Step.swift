@@ -4,6 +4,7 @@ import NgramEngine
 /// `ngram-tui step`: one SGD step of training under the microscope, as a worked example.
 struct Step: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "step",
     abstract: "One training step: the row of pair N of epoch E before and after its update, with the numbers.")
   @OptionGroup var directory: DirectoryOption
   @Option(parsing: .unconditional, help: "The epoch (1-based).")

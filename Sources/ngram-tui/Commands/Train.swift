@@ -10,6 +10,7 @@ import NgramEngine
 /// `ngram-tui train`: train on the corpus and write the artifacts and the log.
 struct Train: ParsableCommand {
   static let configuration = CommandConfiguration(
+    commandName: "train",
     abstract: "Train on the corpus; write DIR/artifacts/* and DIR/outputs/train_log.csv.")
   @OptionGroup var directory: DirectoryOption
   @OptionGroup var training: TrainingOptions
