@@ -81,25 +81,10 @@ public enum Explorer {
 
     // Signals end the loop (and the terminal is restored) instead of killing the process mid-frame.
     let signalled = Atomic<Int32>(0)
-    let sigQueue = DispatchQueue(label: "ngram-tui.signals")
-    var sources: [DispatchSourceSignal] = []
-    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
-      signal(sig, SIG_IGN)
-      let src = DispatchSource.makeSignalSource(signal: sig, queue: sigQueue)
-      src.setEventHandler { signalled.store(sig, ordering: .relaxed) }
-      src.resume()
-      sources.append(src)
-    }
+    let sources = watchSignals { signalled.store($0, ordering: .relaxed) }
     defer { sources.forEach { $0.cancel() } }
 
-    let noColor = !(environmentValue("NO_COLOR") ?? "").isEmpty
-    guard let terminal = NcursesTerminal(forceASCII: options.ascii, allowColor: !noColor) else {
-      let term = TerminalText.escape(environmentValue("TERM") ?? "(unset)")
-      writeStandardError(
-        "ngram-tui: error: cannot drive terminal type '\(term)' (set TERM, e.g. TERM=xterm-256color, or use `ngram-tui repl`)\n"
-      )
-      return 1
-    }
+    guard let terminal = openTerminal(options: options, fallback: "ngram-tui repl") else { return 1 }
     defer { terminal.stop() }
 
     var state = AppState(
@@ -135,24 +120,9 @@ extension Explorer {
       return 1
     }
     let signalled = Atomic<Int32>(0)
-    let sigQueue = DispatchQueue(label: "ngram-tui.signals")
-    var sources: [DispatchSourceSignal] = []
-    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
-      signal(sig, SIG_IGN)
-      let src = DispatchSource.makeSignalSource(signal: sig, queue: sigQueue)
-      src.setEventHandler { signalled.store(sig, ordering: .relaxed) }
-      src.resume()
-      sources.append(src)
-    }
+    let sources = watchSignals { signalled.store($0, ordering: .relaxed) }
     defer { sources.forEach { $0.cancel() } }
-    let noColor = !(environmentValue("NO_COLOR") ?? "").isEmpty
-    guard let terminal = NcursesTerminal(forceASCII: options.ascii, allowColor: !noColor) else {
-      let term = TerminalText.escape(environmentValue("TERM") ?? "(unset)")
-      writeStandardError(
-        "ngram-tui: error: cannot drive terminal type '\(term)' (set TERM, e.g. TERM=xterm-256color, or use `ngram-tui repl --arpa FILE`)\n"
-      )
-      return 1
-    }
+    guard let terminal = openTerminal(options: options, fallback: "ngram-tui repl --arpa FILE") else { return 1 }
     defer { terminal.stop() }
     var state: AppState
     do {
@@ -169,6 +139,35 @@ extension Explorer {
     let status = loop.run(signalled: signalled)
     terminal.stop()
     return status
+  }
+}
+
+extension Explorer {
+  /// Ignores SIGINT, SIGTERM, SIGHUP and SIGQUIT and reports each to `onSignal` on a private
+  /// queue instead; the caller cancels the returned sources when its loop ends.
+  static func watchSignals(_ onSignal: @escaping @Sendable (Int32) -> Void) -> [DispatchSourceSignal] {
+    let sigQueue = DispatchQueue(label: "ngram-tui.signals")
+    var sources: [DispatchSourceSignal] = []
+    for sig in [SIGINT, SIGTERM, SIGHUP, SIGQUIT] {
+      signal(sig, SIG_IGN)
+      let src = DispatchSource.makeSignalSource(signal: sig, queue: sigQueue)
+      src.setEventHandler { onSignal(sig) }
+      src.resume()
+      sources.append(src)
+    }
+    return sources
+  }
+
+  /// Takes over the terminal (colour unless NO_COLOR is set), or writes one error line naming
+  /// TERM and the `fallback` command to use instead and returns nil.
+  static func openTerminal(options: Options, fallback: String) -> NcursesTerminal? {
+    let noColor = !(environmentValue("NO_COLOR") ?? "").isEmpty
+    if let terminal = NcursesTerminal(forceASCII: options.ascii, allowColor: !noColor) { return terminal }
+    let term = TerminalText.escape(environmentValue("TERM") ?? "(unset)")
+    writeStandardError(
+      "ngram-tui: error: cannot drive terminal type '\(term)' (set TERM, e.g. TERM=xterm-256color, or use `\(fallback)`)\n"
+    )
+    return nil
   }
 }
 
