@@ -149,19 +149,7 @@ enum CompareView {
       if let u = a.heldOutUnseen { line("held-out unseen \(Format.percent(u))", .dim) }
       line(
         a.contextSeen ? "context seen in training" : "never seen: all equal", a.contextSeen ? .dim : .warning)
-      let top = Array(a.topK.prefix(view.topK))
-      let tokenWidth = min(max(top.map { DisplayWidth.of($0.token) }.max() ?? 1, 3), max(3, w / 3))
-      let barWidth = max(1, w - tokenWidth - 1 - 1 - 6)
-      for p in top where y < rect.bottom {
-        var cx = g.put(
-          DisplayWidth.pad(p.token, to: tokenWidth, ellipsis: view.glyphs.ellipsis), x: rect.x, y: y)
-        cx += 1
-        let (filled, track) = view.glyphs.bar(fraction: p.probability, width: barWidth)
-        let after = g.put(filled, x: cx, y: y, style: .bar)
-        g.put(track, x: after, y: y, style: .track)
-        g.put(DisplayWidth.padLeft(Format.percent(p.probability), to: 6), x: cx + barWidth + 1, y: y)
-        y += 1
-      }
+      drawBars(Array(a.topK.prefix(view.topK)), view: view, rect: rect, y: &y, into: &g)
     }
     return y - rect.y
   }
@@ -290,16 +278,7 @@ enum CompareView {
         return y - rect.y
       }
       let top = model.topK(after: ctx, k: view.topK).filter { $0.probability > 0 }
-      let tokenWidth = min(max(top.map { DisplayWidth.of($0.token) }.max() ?? 1, 3), max(3, w / 3))
-      let barWidth = max(1, w - tokenWidth - 1 - 1 - 6)
-      for p in top where y < rect.bottom {
-        let cx = g.put(DisplayWidth.pad(p.token, to: tokenWidth, ellipsis: view.glyphs.ellipsis), x: rect.x, y: y) + 1
-        let (filled, track) = view.glyphs.bar(fraction: p.probability, width: barWidth)
-        let after = g.put(filled, x: cx, y: y, style: .bar)
-        g.put(track, x: after, y: y, style: .track)
-        g.put(DisplayWidth.padLeft(Format.percent(p.probability), to: 6), x: cx + barWidth + 1, y: y)
-        y += 1
-      }
+      drawBars(top, view: view, rect: rect, y: &y, into: &g)
     }
     return y - rect.y
   }
@@ -343,7 +322,15 @@ enum CompareView {
       line(
         answer.unknownWords.map { "'\(TerminalText.escape($0))'" }.joined(separator: ", ") + " read as <unk>", .warning)
     }
-    let top = answer.topK.prefix(view.topK).filter { $0.probability > 0 }
+    drawBars(answer.topK.prefix(view.topK).filter { $0.probability > 0 }, view: view, rect: rect, y: &y, into: &g)
+    return y - rect.y
+  }
+
+  /// Predictions as rows of token, probability bar and percentage, from row `y` (advanced past
+  /// the rows drawn) to the bottom of `rect`; the token column fits the longest token (3 to a
+  /// third of the width).
+  static func drawBars(_ top: [Prediction], view: Model, rect: Rect, y: inout Int, into g: inout Grid) {
+    let w = rect.width
     let tokenWidth = min(max(top.map { DisplayWidth.of($0.token) }.max() ?? 1, 3), max(3, w / 3))
     let barWidth = max(1, w - tokenWidth - 1 - 1 - 6)
     for p in top where y < rect.bottom {
@@ -354,6 +341,5 @@ enum CompareView {
       g.put(DisplayWidth.padLeft(Format.percent(p.probability), to: 6), x: cx + barWidth + 1, y: y)
       y += 1
     }
-    return y - rect.y
   }
 }
