@@ -29,44 +29,27 @@ extension ARPAModel {
     let remap = corpus.vocabulary.tokens.map { vocabulary.id(of: $0) ?? unknownID }
     let ids = corpus.tokenIDs
     let n = order - 1
-    var logSum = 0.0
-    var scored = 0
-    var oov = 0
-    var zeros = 0
-    var zeroTokens: [String] = []
-    var zeroSeen = Set<Int>()
-    var unseen = 0
+    var tally = HeldOutTally()
     var context: [Int] = []
     context.reserveCapacity(n)
     for i in (total - held)..<total {
       let target = remap[Int(ids[i])]
       if target == unknownID {
-        oov += 1
+        tally.oov += 1
         continue
       }
       context.removeAll(keepingCapacity: true)
       for j in max(0, i - n)..<i { context.append(remap[Int(ids[j])]) }
       let p = log10Probability(of: target, after: context)
-      scored += 1
-      if ARPAModel.contextEntries(levels, context).count < context.count { unseen += 1 }
+      tally.scored += 1
+      if ARPAModel.contextEntries(levels, context).count < context.count { tally.unseen += 1 }
       if p == -.infinity {
-        zeros += 1
-        if zeroSeen.insert(target).inserted { zeroTokens.append(vocabulary.tokens[target]) }
+        tally.addZero(target, vocabulary)
       } else {
-        logSum += p
+        tally.logSum += p
       }
     }
-    let perplexity: Double
-    if zeros > 0 {
-      perplexity = .infinity
-    } else if scored == 0 {
-      perplexity = .nan
-    } else {
-      perplexity = pow(10, -logSum / Double(scored))
-    }
-    return HeldOutScore(
-      scored: scored, oov: oov, perplexity: perplexity, zeroProbability: zeros, zeroTokens: zeroTokens,
-      unseenContexts: scored > 0 ? Double(unseen) / Double(scored) : 0)
+    return tally.score { pow(10, $0) }
   }
 }
 

@@ -91,45 +91,59 @@ extension CountModel {
       remap[id] = model.vocabulary.id(of: token) ?? -1
     }
     if let u = corpus.vocabulary.id(of: CountModel.unknownToken) { remap[u] = model.unknownID }
-    var logSum = 0.0
-    var scored = 0
-    var oov = 0
-    var zeros = 0
-    var zeroTokens: [String] = []
-    var zeroSeen = Set<Int>()
-    var unseen = 0
+    var tally = HeldOutTally()
     let ids = corpus.tokenIDs
     for i in cut..<total {
       let target = remap[Int(ids[i])]
       guard target >= 0 else {
-        oov += 1
+        tally.oov += 1
         continue
       }
       let ctx = TokenContext(ids: ids[(i - n)..<i].map { remap[Int($0)] >= 0 ? remap[Int($0)] : model.unknownID })
       let p = model.probability(of: target, after: ctx)
-      scored += 1
-      if !model.isSeen(ctx) { unseen += 1 }
+      tally.scored += 1
+      if !model.isSeen(ctx) { tally.unseen += 1 }
       if p > 0 {
-        logSum += log(p)
+        tally.logSum += log(p)
       } else {
-        zeros += 1
-        if zeroSeen.insert(target).inserted { zeroTokens.append(model.vocabulary.tokens[target]) }
+        tally.addZero(target, model.vocabulary)
       }
     }
+    return (model, tally.score(exponent: exp))
+  }
+}
+
+/// Running totals of one held-out scoring pass (count models and ARPA files score alike).
+struct HeldOutTally {
+  var scored = 0
+  var oov = 0
+  var zeros = 0
+  var unseen = 0
+  /// Sum of the log probabilities of the scored tokens that are not 0.
+  var logSum = 0.0
+  var zeroTokens: [String] = []
+  var zeroSeen = Set<Int>()
+
+  /// Counts a scored token of probability 0, naming it the first time.
+  mutating func addZero(_ target: Int, _ vocabulary: Vocabulary) {
+    zeros += 1
+    if zeroSeen.insert(target).inserted { zeroTokens.append(vocabulary.tokens[target]) }
+  }
+
+  /// The score; perplexity is `exponent` of the mean negative log probability (+∞ with a zero,
+  /// NaN when nothing was scored).
+  func score(exponent: (Double) -> Double) -> HeldOutScore {
     let perplexity: Double
     if zeros > 0 {
       perplexity = .infinity
     } else if scored == 0 {
       perplexity = .nan
     } else {
-      perplexity = exp(-logSum / Double(scored))
+      perplexity = exponent(-logSum / Double(scored))
     }
-    return (
-      model,
-      HeldOutScore(
-        scored: scored, oov: oov, perplexity: perplexity, zeroProbability: zeros, zeroTokens: zeroTokens,
-        unseenContexts: scored > 0 ? Double(unseen) / Double(scored) : 0)
-    )
+    return HeldOutScore(
+      scored: scored, oov: oov, perplexity: perplexity, zeroProbability: zeros, zeroTokens: zeroTokens,
+      unseenContexts: scored > 0 ? Double(unseen) / Double(scored) : 0)
   }
 }
 
