@@ -69,19 +69,7 @@ enum CompareRow {
     case .counts(let r):
       let ctx = r.context.map { TerminalText.escape($0) }.joined(separator: " ")
       var line = "\(r.estimator), context \(r.model.contextLength.value) (\(ctx)): \(r.contexts) contexts"
-      if let h = r.heldOut {
-        if h.perplexity.isFinite {
-          line += ", held-out perplexity \(fixed(h.perplexity, 2))"
-        } else {
-          let names = h.zeroTokens.prefix(5).map { "'\(TerminalText.escape($0))'" }.joined(separator: ", ")
-          line +=
-            ", held-out perplexity inf (\(h.zeroProbability) of \(h.scored) held-out tokens have probability 0: \(names)\(h.zeroTokens.count > 5 ? ", …" : ""))"
-        }
-        line += ", unseen held-out contexts \(fixed(100 * h.unseenContexts, 1))%"
-        if h.oov > 0 { line += ", \(h.oov) held-out token\(h.oov == 1 ? "" : "s") not in the fitted part left out" }
-      } else {
-        line += ", held-out perplexity -"
-      }
+      line += Self.heldOutText(r.heldOut, separator: ", ", vocabulary: "the fitted part", noneScored: nil)
       out.append(line)
       if r.undefined { out.append("    (\(mleUndefinedMessage))") }
       if !r.unknownWords.isEmpty { out.append("    (\(unknownNote(r.unknownWords)))") }
@@ -91,21 +79,9 @@ enum CompareRow {
       let used = r.contextUsed.isEmpty ? "none" : r.contextUsed.map { TerminalText.escape($0) }.joined(separator: " ")
       var line =
         "arpa \(TerminalText.escape(r.model.path)), order \(r.model.order) (\(ctx); n-gram context used: \(used))"
-      if let h = r.heldOut {
-        if h.perplexity.isFinite {
-          line += ": held-out perplexity \(fixed(h.perplexity, 2))"
-        } else if h.scored == 0 {
-          line += ": held-out perplexity - (no held-out token in the vocabulary)"
-        } else {
-          let names = h.zeroTokens.prefix(5).map { "'\(TerminalText.escape($0))'" }.joined(separator: ", ")
-          line +=
-            ": held-out perplexity inf (\(h.zeroProbability) of \(h.scored) held-out tokens have probability 0: \(names)\(h.zeroTokens.count > 5 ? ", …" : ""))"
-        }
-        line += ", unseen held-out contexts \(fixed(100 * h.unseenContexts, 1))%"
-        if h.oov > 0 { line += ", \(h.oov) held-out token\(h.oov == 1 ? "" : "s") not in the vocabulary left out" }
-      } else {
-        line += ": held-out perplexity -"
-      }
+      line += Self.heldOutText(
+        r.heldOut, separator: ": ", vocabulary: "the vocabulary",
+        noneScored: "- (no held-out token in the vocabulary)")
       out.append(line)
       if !r.unknownWords.isEmpty {
         out.append(
@@ -119,5 +95,25 @@ enum CompareRow {
       out.append("    \(padRight(TerminalText.escape(p.token), width))  \(padLeft(fixed(100 * p.probability, 1), 5))%")
     }
     return out
+  }
+
+  /// A count or ARPA row's held-out part, after `separator`: the perplexity (`noneScored` when
+  /// set and no held-out token was scored; inf names up to five tokens of probability 0), the
+  /// unseen contexts, and the held-out tokens not in `vocabulary` that were left out.
+  static func heldOutText(_ h: HeldOutScore?, separator: String, vocabulary: String, noneScored: String?) -> String {
+    guard let h else { return separator + "held-out perplexity -" }
+    var text = separator + "held-out perplexity "
+    if h.perplexity.isFinite {
+      text += fixed(h.perplexity, 2)
+    } else if let noneScored, h.scored == 0 {
+      text += noneScored
+    } else {
+      let names = h.zeroTokens.prefix(5).map { "'\(TerminalText.escape($0))'" }.joined(separator: ", ")
+      text +=
+        "inf (\(h.zeroProbability) of \(h.scored) held-out tokens have probability 0: \(names)\(h.zeroTokens.count > 5 ? ", …" : ""))"
+    }
+    text += ", unseen held-out contexts \(fixed(100 * h.unseenContexts, 1))%"
+    if h.oov > 0 { text += ", \(h.oov) held-out token\(h.oov == 1 ? "" : "s") not in \(vocabulary) left out" }
+    return text
   }
 }
