@@ -60,6 +60,16 @@ enum CSV {
     appendFixed4(v, to: &buffer)
   }
 
+  /// The integers `m` and `e` with `a == m * 2^e` exactly, for a finite `a >= 0` (subnormals
+  /// included).
+  @inline(__always)
+  static func exactBinary(_ a: Double) -> (m: UInt64, e: Int) {
+    let bits = a.bitPattern
+    let expBits = Int((bits >> 52) & 0x7FF)
+    let m = bits & ((1 << 52) - 1)
+    return expBits == 0 ? (m, -1074) : (m | 1 << 52, expBits - 1075)
+  }
+
   /// `%.4f` of a non-zero value, correctly rounded from its exact binary value (ties to even),
   /// as glibc's printf and Python's format do; computed with integers instead of a varargs call.
   static func appendFixed4(_ v: Double, to buffer: inout [UInt8]) {
@@ -68,16 +78,7 @@ enum CSV {
       appendFixed(v, decimals: 4, to: &buffer)
       return
     }
-    let bits = a.bitPattern
-    let expBits = Int((bits >> 52) & 0x7FF)
-    var m = bits & ((1 << 52) - 1)
-    let e: Int
-    if expBits == 0 {
-      e = -1074
-    } else {
-      m |= 1 << 52
-      e = expBits - 1075
-    }
+    let (m, e) = exactBinary(a)
     let num = UInt128(m) * 10000
     var q: UInt128
     if e >= 0 {
@@ -128,16 +129,7 @@ enum CSV {
   static func appendFixedExact(_ v: Double, decimals d: Int, to buffer: inout [UInt8]) -> Bool {
     let a = abs(v)
     guard d >= 0, d <= 9, a < 1e9 else { return false }  // also false for NaN
-    let bits = a.bitPattern
-    let expBits = Int((bits >> 52) & 0x7FF)
-    var m = bits & ((1 << 52) - 1)
-    let e: Int
-    if expBits == 0 {
-      e = -1074
-    } else {
-      m |= 1 << 52
-      e = expBits - 1075
-    }
+    let (m, e) = exactBinary(a)
     var scale: UInt64 = 1
     for _ in 0..<d { scale &*= 10 }
     // a < 2^30, so e <= -23: the value is m * 10^d / 2^-e, rounded half to even.
