@@ -63,22 +63,11 @@ extension Repl {
   static func runARPA(path: String, topk: Int) throws {
     let model = try ARPAModel.load(path: path)
     let n = model.order - 1
-    let interactive = isatty(0) == 1
-    if interactive {
-      print(
+    try forEachLine(
+      banner:
         "ngram-tui repl: ARPA order \(model.order); type up to \(n) context token\(n == 1 ? "" : "s") per line (the last \(n) are used; <s> = sentence start); Ctrl-D quits."
-      )
-    }
-    while true {
-      if interactive {
-        print("> ", terminator: "")
-        fflush(nil)
-      }
-      guard let line = readLine(strippingNewline: true) else { break }
-      let words = line.pythonSplit()
-      if words.isEmpty { continue }
+    ) { words in
       for l in try arpaAnswerLines(model, words: words, k: topk) { printLine(l) }
-      fflush(nil)
     }
   }
 }

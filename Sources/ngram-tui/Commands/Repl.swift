@@ -27,22 +27,13 @@ struct Repl: ParsableCommand {
   static func run(directory: String, topk: Int) throws {
     let model = try ArtifactStore.load(directory: directory).model
     let n = model.contextLength.value
-    let interactive = isatty(0) == 1
-    if interactive {
-      print(
-        "ngram-tui repl: type \(n) context token\(n == 1 ? "" : "s") per line (the last \(n) are used); Ctrl-D quits.")
-    }
-    while true {
-      if interactive {
-        print("> ", terminator: "")
-        fflush(nil)
-      }
-      guard let line = readLine(strippingNewline: true) else { break }
-      let words = line.pythonSplit()
-      if words.isEmpty { continue }
+    try forEachLine(
+      banner:
+        "ngram-tui repl: type \(n) context token\(n == 1 ? "" : "s") per line (the last \(n) are used); Ctrl-D quits."
+    ) { words in
       if words.count < n {
         print("need \(n) context token\(n == 1 ? "" : "s"), got \(words.count)")
-        continue
+        return
       }
       let ctx = Array(words.suffix(n))
       do {
@@ -53,6 +44,23 @@ struct Repl: ParsableCommand {
       } catch {
         printLine("error: " + CommandLineWords.message(for: error))
       }
+    }
+  }
+
+  /// The REPL's loop: on a terminal prints `banner` and a `> ` prompt before each line; hands
+  /// each non-empty line's words to `body` and flushes its output; ends at end of input.
+  static func forEachLine(banner: String, _ body: ([String]) throws -> Void) throws {
+    let interactive = isatty(0) == 1
+    if interactive { print(banner) }
+    while true {
+      if interactive {
+        print("> ", terminator: "")
+        fflush(nil)
+      }
+      guard let line = readLine(strippingNewline: true) else { break }
+      let words = line.pythonSplit()
+      if words.isEmpty { continue }
+      try body(words)
       fflush(nil)
     }
   }
