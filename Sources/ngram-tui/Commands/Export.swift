@@ -8,7 +8,7 @@ struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "export",
     abstract:
-      "Write the trained model (or --model add-k|kneser-ney) as an ARPA file (KenLM reads it and scores every token as ngram-tui does)."
+      "Write the trained model (or --model mle|add-k|kneser-ney) as an ARPA file (KenLM reads it and scores every token as ngram-tui does)."
   )
   @OptionGroup var directory: DirectoryOption
   @Option(help: "The ARPA file to write (gzip-compressed when the name ends in .gz).")
