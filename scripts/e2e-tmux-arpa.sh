@@ -10,16 +10,9 @@
 set -euo pipefail
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
 
-fail() {
-  echo "e2e-tmux-arpa: FAIL: $*" >&2
-  if [[ -n "${SOCK:-}" ]] && tmux -L "$SOCK" has-session -t e2e 2>/dev/null; then
-    echo "---- screen ----" >&2
-    tmux -L "$SOCK" capture-pane -p -t e2e >&2 || true
-    echo "----------------" >&2
-  fi
-  exit 1
-}
-trap 'echo "e2e-tmux-arpa: FAIL: unexpected error at line $LINENO (exit status $?)" >&2' ERR
+E2E_NAME=e2e-tmux-arpa
+# shellcheck source=scripts/e2e-tmux-lib.sh
+source "$(dirname "$0")/e2e-tmux-lib.sh"
 
 [[ $# -ge 1 ]] || { echo "usage: $0 PATH/TO/ngram-tui" >&2; exit 2; }
 command -v tmux >/dev/null || fail "tmux is not installed"
@@ -33,10 +26,6 @@ CONTEXT="look like"
 TIMEOUT=${E2E_TIMEOUT:-30}
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ngram-e2e-arpa.XXXXXX")
 SOCK="ngram-e2e-arpa-$$"
-cleanup() {
-  tmux -L "$SOCK" kill-server 2>/dev/null || true
-  rm -rf "$WORK"
-}
 trap cleanup EXIT
 
 # KenLM's most probable next word after the context (never <s>; ties to the word listed first).
@@ -49,17 +38,6 @@ print(doc["vocabulary"][-best[1]], f"{100 * 10 ** best[0]:.1f}%")
 PY
 )
 [[ -n "$want" ]] || fail "no KenLM expectation for '$CONTEXT'"
-
-T() { tmux -L "$SOCK" "$@"; }
-screen() { T capture-pane -p -t e2e; }
-wait_for() {
-  local deadline=$((SECONDS + TIMEOUT))
-  while ((SECONDS < deadline)); do
-    if screen 2>/dev/null | grep -qF -- "$1"; then return 0; fi
-    sleep 0.1
-  done
-  fail "timed out after ${TIMEOUT}s waiting for '$1'${2:+ ($2)}"
-}
 
 echo "e2e-tmux-arpa: $BIN --arpa $(basename "$MODEL")"
 T -f /dev/null new-session -d -s e2e -x 100 -y 30 \

@@ -11,17 +11,9 @@
 set -euo pipefail
 export LC_ALL=C.UTF-8 LANG=C.UTF-8
 
-fail() {
-  echo "e2e-tmux: FAIL: $*" >&2
-  if [[ -n "${SOCK:-}" ]] && tmux -L "$SOCK" has-session -t e2e 2>/dev/null; then
-    echo "---- screen ----" >&2
-    tmux -L "$SOCK" capture-pane -p -t e2e >&2 || true
-    echo "----------------" >&2
-  fi
-  exit 1
-}
-
-trap 'echo "e2e-tmux: FAIL: unexpected error at line $LINENO (exit status $?)" >&2' ERR
+E2E_NAME=e2e-tmux
+# shellcheck source=scripts/e2e-tmux-lib.sh
+source "$(dirname "$0")/e2e-tmux-lib.sh"
 
 [[ $# -ge 1 ]] || { echo "usage: $0 PATH/TO/ngram-tui [CORPUS_FILE]" >&2; exit 2; }
 command -v tmux >/dev/null || fail "tmux is not installed"
@@ -58,36 +50,9 @@ TOPK=5
 EPOCHS=50
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ngram-e2e.XXXXXX")
 SOCK="ngram-e2e-$$"
-cleanup() {
-  tmux -L "$SOCK" kill-server 2>/dev/null || true
-  rm -rf "$WORK"
-}
 trap cleanup EXIT
 mkdir "$WORK/corpus"
 cp "$CORPUS" "$WORK/corpus/"
-
-T() { tmux -L "$SOCK" "$@"; }
-screen() { T capture-pane -p -t e2e; }
-
-# wait_for TEXT [DESCRIPTION]: poll the screen until TEXT (fixed string) appears.
-wait_for() {
-  local deadline=$((SECONDS + TIMEOUT))
-  while ((SECONDS < deadline)); do
-    if screen 2>/dev/null | grep -qF -- "$1"; then return 0; fi
-    sleep 0.1
-  done
-  fail "timed out after ${TIMEOUT}s waiting for '$1'${2:+ ($2)}"
-}
-
-# wait_gone TEXT: poll until TEXT is no longer on the screen.
-wait_gone() {
-  local deadline=$((SECONDS + TIMEOUT))
-  while ((SECONDS < deadline)); do
-    if ! screen 2>/dev/null | grep -qF -- "$1"; then return 0; fi
-    sleep 0.1
-  done
-  fail "timed out after ${TIMEOUT}s waiting for '$1' to disappear"
-}
 
 echo "e2e-tmux: $BIN on $(basename "$CORPUS") in $WORK"
 T -f /dev/null new-session -d -s e2e -x 100 -y 30 \
