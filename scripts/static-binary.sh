@@ -15,11 +15,12 @@ trap 'rm -rf "$tmp"' EXIT
 cc -O2 -o "$tmp/hello" bench/anchor/hello.c
 strip -o "$tmp/ngram-tui.stripped" "$bin"
 
-now() { date +%s%N; }
+# Bash's own clock (EPOCHREALTIME, microseconds): forking `date` inside the timed interval would
+# add a process start to both programs and flatter the ratio.
 declare -a tn tc
 for ((i = 0; i < runs; i++)); do
-  t0=$(now); "$bin" --version >/dev/null; t1=$(now); "$tmp/hello" >/dev/null; t2=$(now)
-  tn+=($((t1 - t0))); tc+=($((t2 - t1)))
+  t0=$EPOCHREALTIME; "$bin" --version >/dev/null; t1=$EPOCHREALTIME; "$tmp/hello" >/dev/null; t2=$EPOCHREALTIME
+  tn+=($(((10#${t1/./} - 10#${t0/./}) * 1000))); tc+=($(((10#${t2/./} - 10#${t1/./}) * 1000)))
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 mn=$(median "${tn[@]}"); mc=$(median "${tc[@]}")
