@@ -19,38 +19,39 @@ enum CompareRow {
         ("heldout_unseen_contexts", r.heldOutUnseen.map { .double($0) } ?? .null),
       ])
     case .counts(let r):
-      let h = r.heldOut
-      return .object([
-        ("model", .string(r.estimator.name)), ("parameters", parametersJSON(r.estimator)),
-        ("context", .int(r.model.contextLength.value)), ("context_tokens", .array(r.context.map { .string($0) })),
-        ("unknown_context_words", .array(r.unknownWords.map { .string($0) })),
-        ("topk", predictionsJSON(r.topK)), ("context_seen", .bool(r.contextSeen)),
-        ("undefined", r.undefined ? .string(mleUndefinedMessage) : .null),
-        ("training_loss", .null), ("contexts", .int(r.contexts)),
-        ("heldout_perplexity", h.map { $0.perplexity.isFinite ? .double($0.perplexity) : .null } ?? .null),
-        ("heldout_unseen_contexts", h.map { .double($0.unseenContexts) } ?? .null),
-        ("heldout_scored", h.map { .int($0.scored) } ?? .null),
-        ("heldout_oov", h.map { .int($0.oov) } ?? .null),
-        ("heldout_zero_probability", h.map { .int($0.zeroProbability) } ?? .null),
-        ("heldout_zero_tokens", h.map { .array($0.zeroTokens.map { .string($0) }) } ?? .null),
-      ])
+      return .object(
+        [
+          ("model", .string(r.estimator.name)), ("parameters", parametersJSON(r.estimator)),
+          ("context", .int(r.model.contextLength.value)), ("context_tokens", .array(r.context.map { .string($0) })),
+          ("unknown_context_words", .array(r.unknownWords.map { .string($0) })),
+          ("topk", predictionsJSON(r.topK)), ("context_seen", .bool(r.contextSeen)),
+          ("undefined", r.undefined ? .string(mleUndefinedMessage) : .null),
+          ("training_loss", .null), ("contexts", .int(r.contexts)),
+        ] + Self.heldOutJSON(r.heldOut))
     case .arpa(let r):
-      let h = r.heldOut
-      return .object([
-        ("model", .string("arpa")), ("file", .string(r.model.path)), ("order", .int(r.model.order)),
-        ("context", .int(r.model.order - 1)), ("context_tokens", .array(r.context.map { .string($0) })),
-        ("context_used", .array(r.contextUsed.map { .string($0) })),
-        ("unknown_context_words", .array(r.unknownWords.map { .string($0) })),
-        ("topk", predictionsJSON(r.topK)), ("context_seen", .bool(r.contextUsed.count == r.context.count)),
-        ("training_loss", .null), ("contexts", .null), ("ngram_counts", .array(r.model.ngramCounts.map { .int($0) })),
-        ("heldout_perplexity", h.map { $0.perplexity.isFinite ? .double($0.perplexity) : .null } ?? .null),
-        ("heldout_unseen_contexts", h.map { .double($0.unseenContexts) } ?? .null),
-        ("heldout_scored", h.map { .int($0.scored) } ?? .null),
-        ("heldout_oov", h.map { .int($0.oov) } ?? .null),
-        ("heldout_zero_probability", h.map { .int($0.zeroProbability) } ?? .null),
-        ("heldout_zero_tokens", h.map { .array($0.zeroTokens.map { .string($0) }) } ?? .null),
-      ])
+      return .object(
+        [
+          ("model", .string("arpa")), ("file", .string(r.model.path)), ("order", .int(r.model.order)),
+          ("context", .int(r.model.order - 1)), ("context_tokens", .array(r.context.map { .string($0) })),
+          ("context_used", .array(r.contextUsed.map { .string($0) })),
+          ("unknown_context_words", .array(r.unknownWords.map { .string($0) })),
+          ("topk", predictionsJSON(r.topK)), ("context_seen", .bool(r.contextUsed.count == r.context.count)),
+          ("training_loss", .null), ("contexts", .null), ("ngram_counts", .array(r.model.ngramCounts.map { .int($0) })),
+        ] + Self.heldOutJSON(r.heldOut))
     }
+  }
+
+  /// The held-out fields of a count or ARPA row in `compare --json` (all null when not scored;
+  /// an infinite perplexity is null).
+  static func heldOutJSON(_ h: HeldOutScore?) -> [(String, JSONValue)] {
+    [
+      ("heldout_perplexity", h.map { $0.perplexity.isFinite ? .double($0.perplexity) : .null } ?? .null),
+      ("heldout_unseen_contexts", h.map { .double($0.unseenContexts) } ?? .null),
+      ("heldout_scored", h.map { .int($0.scored) } ?? .null),
+      ("heldout_oov", h.map { .int($0.oov) } ?? .null),
+      ("heldout_zero_probability", h.map { .int($0.zeroProbability) } ?? .null),
+      ("heldout_zero_tokens", h.map { .array($0.zeroTokens.map { .string($0) }) } ?? .null),
+    ]
   }
 
   /// The row for humans: a heading line, then the top-k.
