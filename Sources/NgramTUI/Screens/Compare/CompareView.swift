@@ -116,11 +116,7 @@ enum CompareView {
       g.put("\"" + ctx + "\"", x: x, y: y, style: .heading, maxWidth: rect.x + w - x)
     }
     y += 1
-    func line(_ s: String, _ style: Style = .normal) {
-      guard y < rect.bottom else { return }
-      g.put(s, x: rect.x, y: y, style: style, maxWidth: w)
-      y += 1
-    }
+    func line(_ s: String, _ style: Style = .normal) { putLine(s, style, rect: rect, y: &y, into: &g) }
     switch column {
     case nil:
       line("waiting", .dim)
@@ -240,11 +236,7 @@ enum CompareView {
     guard rect.height > 0, w > 4 else { return 0 }
     g.put(e.description, x: rect.x, y: y, style: .heading, maxWidth: w)
     y += 1
-    func line(_ s: String, _ style: Style = .normal) {
-      guard y < rect.bottom else { return }
-      g.put(s, x: rect.x, y: y, style: style, maxWidth: w)
-      y += 1
-    }
+    func line(_ s: String, _ style: Style = .normal) { putLine(s, style, rect: rect, y: &y, into: &g) }
     switch slot {
     case nil, .fitting?:
       line("fitting\(view.glyphs.ellipsis)", .dim)
@@ -288,11 +280,7 @@ enum CompareView {
     let w = rect.width
     var y = rect.y
     guard rect.height > 0, w > 4 else { return 0 }
-    func line(_ s: String, _ style: Style = .normal) {
-      guard y < rect.bottom else { return }
-      g.put(s, x: rect.x, y: y, style: style, maxWidth: w)
-      y += 1
-    }
+    func line(_ s: String, _ style: Style = .normal) { putLine(s, style, rect: rect, y: &y, into: &g) }
     line(TerminalText.escape(Paths.lastComponent(a.model.path)), .heading)
     line("arpa, order \(a.model.order)", .dim)
     switch a.heldOut {
@@ -324,6 +312,14 @@ enum CompareView {
     }
     drawBars(answer.topK.prefix(view.topK).filter { $0.probability > 0 }, view: view, rect: rect, y: &y, into: &g)
     return y - rect.y
+  }
+
+  /// Draws `s` on row `y` of a column, cut at its width, and moves `y` to the next row; past
+  /// the bottom of `rect` it draws nothing and leaves `y` where it is.
+  static func putLine(_ s: String, _ style: Style, rect: Rect, y: inout Int, into g: inout Grid) {
+    guard y < rect.bottom else { return }
+    g.put(s, x: rect.x, y: y, style: style, maxWidth: rect.width)
+    y += 1
   }
 
   /// Predictions as rows of token, probability bar and percentage, from row `y` (advanced past
