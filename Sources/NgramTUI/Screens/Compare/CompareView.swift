@@ -64,11 +64,9 @@ enum CompareView {
       return
     }
     let text = "\"" + words.joined(separator: " ") + "\""
-    var x = g.put("comparing ", x: r.x, y: y, style: .heading)
-    x = g.put(text, x: x, y: y, style: .heading, maxWidth: r.x + r.width - x)
     let setting =
       "   each trained on the whole corpus: lr \(TrainView.lr(view.info.learningRate)), \(view.info.epochs) epochs"
-    g.put(setting, x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
+    Header.line([("comparing ", .heading), (text, .heading), (setting, .dim)], x: r.x, y: y, width: r.width, into: &g)
     y += 1
     if let status { g.put(status, x: r.x, y: y, style: .dim, maxWidth: r.width) }
     y += 1
@@ -159,12 +157,12 @@ enum CompareView {
     let n = view.info.contextLength
     var y = r.y
     let ctx = Array(words.suffix(n))
-    var x = g.put("models after ", x: r.x, y: y, style: .heading)
-    x = g.put(
-      ctx.isEmpty ? "(no context)" : "\"" + ctx.joined(separator: " ") + "\"", x: x, y: y, style: .heading,
-      maxWidth: r.x + r.width - x)
-    g.put(
-      "   context \(n), all from the same corpus", x: x, y: y, style: .dim, maxWidth: r.x + r.width - x)
+    Header.line(
+      [
+        ("models after ", .heading),
+        (ctx.isEmpty ? "(no context)" : "\"" + ctx.joined(separator: " ") + "\"", .heading),
+        ("   context \(n), all from the same corpus", .dim),
+      ], x: r.x, y: y, width: r.width, into: &g)
     y += 1
     if let status { g.put(status, x: r.x, y: y, style: .dim, maxWidth: r.width) }
     y += 1

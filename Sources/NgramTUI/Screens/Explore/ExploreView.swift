@@ -119,7 +119,6 @@ enum ExploreView {
     let dist = p.distribution(atEpoch: view.explore.epoch)
     var y = r.y
     let ctxText = p.context.isEmpty ? "(no context)" : "\"" + p.context.joined(separator: " ") + "\""
-    var x = g.put("next token after \(ctxText)", x: r.x, y: y, style: .heading, maxWidth: r.width)
     let when: String?
     if scrubbable {
       let what =
@@ -130,10 +129,9 @@ enum ExploreView {
     } else {
       when = nil
     }
-    if let when {
-      x = g.put("   ", x: x, y: y, maxWidth: r.x + r.width - x)
-      g.put(when, x: x, y: y, style: epoch < last ? .highlight : .dim, maxWidth: r.x + r.width - x)
-    }
+    let whenSegments: [(String, Style)] = when.map { [("   ", .normal), ($0, epoch < last ? .highlight : .dim)] } ?? []
+    Header.line(
+      [("next token after \(ctxText)", .heading)] + whenSegments, x: r.x, y: y, width: r.width, into: &g)
     y += 1
     if let order = view.arpaOrder {
       drawARPAPrediction(

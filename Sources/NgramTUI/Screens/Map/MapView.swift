@@ -123,8 +123,7 @@ enum MapView {
       : n == 1
         ? "\(count) point\(d.points.count == 1 ? "" : "s"), one per token (as the context)"
         : "\(count) point\(d.points.count == 1 ? "" : "s"), one per \(n)-token context"
-    let x = g.put(file + ": ", x: r.x, y: r.y, style: .heading, maxWidth: r.width)
-    g.put(what, x: x, y: r.y, style: .heading, maxWidth: r.x + r.width - x)
+    Header.line([(file + ": ", .heading), (what, .heading)], x: r.x, y: r.y, width: r.width, into: &g)
     let axes = "x = weight for '\(t0)' (token 0), y = " + (t1.map { "for '\($0)' (token 1)" } ?? "0 (one token)")
     let seenText = d.neverSeen == 0 ? "" : "; \(Format.count(d.neverSeen)) unseen, at (0, 0)"
     g.put(axes + seenText, x: r.x, y: r.y + 1, style: .dim, maxWidth: r.width)
