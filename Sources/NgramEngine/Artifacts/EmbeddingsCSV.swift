@@ -77,18 +77,9 @@ enum EmbeddingsCSV {
     }
   }
 
-  /// One line of the file.
-  struct Row: Equatable {
-    /// The reference row index.
-    var row: Int
-    /// The context tokens joined by `|` (`(no context)` for a unigram model).
-    var label: String
-    var x: Double
-    var y: Double
-  }
-
-  static func read(_ path: String) throws -> [Row] {
-    var rows: [Row] = []
+  /// The file's lines, one point each.
+  static func read(_ path: String) throws -> [EmbeddingPoint] {
+    var rows: [EmbeddingPoint] = []
     try LineReading.forEachLine(path: path) { line, no in
       guard let f = CSV.fields(line) else {
         throw NgramError.malformed(file: path, line: no, reason: "unterminated quoted field")
@@ -108,7 +99,7 @@ enum EmbeddingsCSV {
           reason:
             "x and y must be finite numbers, found \(f[2]),\(f[3]) (training diverged? train again with a smaller learning rate)")
       }
-      rows.append(Row(row: row, label: f[1], x: x, y: y))
+      rows.append(EmbeddingPoint(row: row, label: f[1], x: x, y: y))
     }
     return rows
   }

@@ -19,11 +19,11 @@ public enum TrainingLogs {
   /// `DIR/artifacts/03_token_embeddings.csv`: one point per context row (x = the row's weight
   /// for token 0, y = for token 1), labelled by the context's tokens joined with `|`.
   public static func embeddings(directory: String) throws -> [EmbeddingPoint] {
-    let path = Paths.join(Paths.join(directory, "artifacts"), "03_token_embeddings.csv")
+    let path = Paths.join(Paths.join(directory, "artifacts"), EmbeddingsCSV.fileName)
     guard LineReading.exists(path) else {
       throw NgramError.outputMissing(file: path, what: "embeddings file")
     }
-    return try EmbeddingsCSV.read(path).map { EmbeddingPoint(row: $0.row, label: $0.label, x: $0.x, y: $0.y) }
+    return try EmbeddingsCSV.read(path)
   }
 }
 
@@ -31,7 +31,7 @@ public enum TrainingLogs {
 public struct EmbeddingPoint: Sendable, Equatable {
   /// The reference's row index of the context.
   public let row: Int
-  /// The context's tokens joined with `|`.
+  /// The context's tokens joined with `|` (`(no context)` for a unigram model).
   public let label: String
   /// The row's weight for token id 0.
   public let x: Double
