@@ -49,10 +49,7 @@ struct Compare: ParsableCommand {
         throw ValidationError("--contexts must be 0–\(ContextLength.maximum) for count-based models, got \(n)")
       }
     }
-    guard k.isFinite, k > 0 else { throw ValidationError("--k must be a positive number, got \(k)") }
-    guard discount.isFinite, discount >= 0, discount <= 1 else {
-      throw ValidationError("--discount must be between 0 and 1, got \(discount)")
-    }
+    try validateCountParameters(k: k, discount: discount)
   }
 
   /// The models `--models` lists (just sgd without it) and the ARPA files (`arpa:FILE` in
@@ -108,7 +105,7 @@ struct Compare: ParsableCommand {
     for n in usable {
       guard let c else { break }
       for choice in choices {
-        if let estimator = estimator(for: choice) {
+        if let estimator = choice.estimator(k: k, discount: discount) {
           rows.append(
             .counts(
               try CountComparison(
@@ -133,15 +130,6 @@ struct Compare: ParsableCommand {
       printJSON(.object([("models", .array(rows.map(\.json)))]))
     } else {
       for r in rows { for line in r.lines(labelled: labelled) { printLine(line) } }
-    }
-  }
-
-  func estimator(for choice: ModelChoice) -> CountEstimator? {
-    switch choice {
-    case .sgd: return nil
-    case .mle: return .mle
-    case .addK: return .addK(k)
-    case .kneserNey: return .kneserNey(discount: discount)
     }
   }
 }

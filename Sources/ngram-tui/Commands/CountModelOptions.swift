@@ -8,6 +8,25 @@ enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
   case mle
   case addK = "add-k"
   case kneserNey = "kneser-ney"
+
+  /// The count estimator this choice names with add-k's `k` and Kneser-Ney's `discount`; nil
+  /// for `sgd`.
+  func estimator(k: Double, discount: Double) -> CountEstimator? {
+    switch self {
+    case .sgd: return nil
+    case .mle: return .mle
+    case .addK: return .addK(k)
+    case .kneserNey: return .kneserNey(discount: discount)
+    }
+  }
+}
+
+/// Checks `--k` (> 0) and `--discount` (in [0, 1]), the count models' parameters.
+func validateCountParameters(k: Double, discount: Double) throws {
+  guard k.isFinite, k > 0 else { throw ValidationError("--k must be a positive number, got \(k)") }
+  guard discount.isFinite, discount >= 0, discount <= 1 else {
+    throw ValidationError("--discount must be between 0 and 1, got \(discount)")
+  }
 }
 
 /// `--model`, `--k`, `--discount`, `--context`: a count-based model beside the trained one.
@@ -24,10 +43,7 @@ struct CountModelOptions: ParsableArguments {
   var context: Int?
 
   func validate() throws {
-    guard k.isFinite, k > 0 else { throw ValidationError("--k must be a positive number, got \(k)") }
-    guard discount.isFinite, discount >= 0, discount <= 1 else {
-      throw ValidationError("--discount must be between 0 and 1, got \(discount)")
-    }
+    try validateCountParameters(k: k, discount: discount)
     if let c = context {
       guard ContextLength(c) != nil else {
         throw ValidationError("--context must be 0–\(ContextLength.maximum) for a count-based model, got \(c)")
@@ -42,17 +58,7 @@ struct CountModelOptions: ParsableArguments {
 
   /// The estimator for `--model`, nil for `sgd`.
   var estimator: CountEstimator? {
-    estimator(for: model)
-  }
-
-  /// The estimator for `choice` with this command's `--k` and `--discount`.
-  func estimator(for choice: ModelChoice) -> CountEstimator? {
-    switch choice {
-    case .sgd: return nil
-    case .mle: return .mle
-    case .addK: return .addK(k)
-    case .kneserNey: return .kneserNey(discount: discount)
-    }
+    model.estimator(k: k, discount: discount)
   }
 }
 
