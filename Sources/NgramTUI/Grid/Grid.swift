@@ -105,12 +105,6 @@ struct Grid: Equatable, Sendable {
     }
   }
 
-  /// Sets the style of the cells of a row range without changing their text.
-  mutating func restyle(x: Int, y: Int, width w: Int, style: Style) {
-    guard y >= 0, y < height else { return }
-    for col in max(0, x)..<min(width, x + w) { self[col, y].style = style }
-  }
-
   /// Calls `body(x, y, cell)` for every cell a terminal showing `previous` must write to show
   /// `self`: all cells (but the right halves of wide characters) when `previous` is nil or of
   /// another size, else those that changed (or whose right neighbour changed, so a wide
