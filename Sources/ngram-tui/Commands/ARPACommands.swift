@@ -84,8 +84,6 @@ extension Infer {
     if start.count > n { start = Array(start.suffix(n)) }
     let context = try model.context(for: start)
     let top = model.topK(after: context, k: topK.topk)
-    let sampling =
-      sample ? SamplingOptions(temperature: temperature, topK: sampleTopK, topP: sampleTopP, seed: seed.value) : nil
     let tokens = model.vocabulary.tokens
     let unknown = start.filter { model.vocabulary.id(of: $0) == nil }
     var out = StreamedOutput()

@@ -103,8 +103,6 @@ extension Infer {
     }
     let context = try model.context(for: start)
     let top = countTopK(model, context, k: topK.topk)
-    let sampling =
-      sample ? SamplingOptions(temperature: temperature, topK: sampleTopK, topP: sampleTopP, seed: seed.value) : nil
     let tokens = model.vocabulary.tokens
     var out = StreamedOutput()
     if output.json {

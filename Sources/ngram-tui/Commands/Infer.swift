@@ -48,6 +48,11 @@ struct Infer: ParsableCommand {
     if let p = sampleTopP, !(p > 0 && p <= 1) { throw ValidationError("--top-p must be in (0, 1], got \(p)") }
   }
 
+  /// `--sample`'s options (`--temperature`, `--top-k`, `--top-p`, `--seed`); nil for greedy.
+  var sampling: SamplingOptions? {
+    sample ? SamplingOptions(temperature: temperature, topK: sampleTopK, topP: sampleTopP, seed: seed.value) : nil
+  }
+
   func run() throws {
     if let arpa { return try runARPA(arpa) }
     if let estimator = counts.estimator { return try runCount(estimator) }
@@ -64,8 +69,6 @@ struct Infer: ParsableCommand {
     }
     let ids = try model.ids(for: start)
     let top = model.topK(context: ids, k: topK.topk)
-    let sampling =
-      sample ? SamplingOptions(temperature: temperature, topK: sampleTopK, topP: sampleTopP, seed: seed.value) : nil
     // The generated tokens are streamed as they are chosen, never kept: memory stays the same
     // for --num-tokens 10 and --num-tokens 1000000000.
     let tokens = model.vocabulary.tokens
