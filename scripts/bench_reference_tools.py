@@ -4,9 +4,7 @@ fits, the Markdown report. Usage: bench_reference_tools.py COMMAND ARGS (see mai
 import json, math, os, re, shlex, statistics, sys
 from pathlib import Path
 
-def tokens_of(path):
-    # exactly the reference's tokenizer: read_text(encoding="utf-8").split()
-    return Path(path).read_text(encoding="utf-8").split()
+from bench_tools import cmd_ids, tokens_of  # the reference's tokenizer, corpus -> token ids
 
 def cmd_prepare(big, outdir, dense_v):
     """Prefixes of the big corpus: 1k tokens, five scaling sizes (N/100 .. N), V >= dense_v."""
@@ -30,12 +28,6 @@ def cmd_prepare(big, outdir, dense_v):
         if len(seen) >= dense_v:
             break
     write("dense.txt", max(k, 3))
-
-def cmd_ids(corpus, ids_out):
-    toks = tokens_of(corpus)
-    ids = {t: i for i, t in enumerate(sorted(set(toks)))}
-    Path(ids_out).write_text(" ".join(str(ids[t]) for t in toks) + "\n")
-    print(len(toks), len(ids))
 
 def read_log(path):
     lines = [l.rstrip("\r") for l in Path(path).read_text(encoding="utf-8").split("\n")]
