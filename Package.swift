@@ -10,7 +10,6 @@ let package = Package(
     .library(name: "NgramTUI", targets: ["NgramTUI"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     // `swift package generate-documentation --target NgramEngine` (DocC); a plugin, not linked.
     .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
@@ -37,10 +36,7 @@ let package = Package(
     ),
     .executableTarget(
       name: "ngram-tui",
-      dependencies: [
-        "NgramEngine", "NgramTUI",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-      ]
+      dependencies: ["NgramEngine", "NgramTUI"]
     ),
     .testTarget(name: "NgramEngineTests", dependencies: ["NgramEngine", "NgramKernels"], resources: [.copy("Fixtures")]),
     .testTarget(name: "NgramTUITests", dependencies: ["NgramTUI", "NgramEngine"], resources: [.copy("Snapshots")]),

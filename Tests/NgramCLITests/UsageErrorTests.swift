@@ -24,6 +24,43 @@ struct UsageErrorTests {
     #expect(r.stdout.split(separator: ".").count == 3)
   }
 
+  @Test(
+    "a usage error is exactly one line naming the option, with status 64",
+    arguments: [
+      (["train", "--bogus"], "Unknown option '--bogus'"),
+      (["train", "--lr"], "Missing value for '--lr <lr>'"),
+      (["train", "--lr", "abc"], "The value 'abc' is invalid for '--lr <lr>'"),
+      (
+        ["train", "--weights", "sparse"],
+        "The value 'sparse' is invalid for '--weights <weights>'. Please provide one of 'dense', 'compact' or 'auto'."
+      ),
+      (["infer", "--model=mle", "--k=0"], "--k must be a positive number, got 0.0"),
+      (["train", "--json=yes"], "The option '--json' does not take any value, but 'yes' was specified."),
+      (["step", "--epoch", "1"], "Missing expected argument '--pair <pair>'"),
+      (["train", "extra"], "Unexpected argument 'extra'"),
+      (["trian"], "Unknown subcommand 'trian'. Did you mean 'train'?"),
+      (["--dir", "x", "--bogus"], "Unknown option '--bogus'"),
+    ])
+  func exactUsageError(args: [String], message: String) throws {
+    let r = try run(args)
+    #expect(r.status == 64)
+    #expect(r.stdout.isEmpty)
+    #expect(r.stderr == "ngram-tui: error: \(message) (see ngram-tui --help)\n")
+  }
+
+  @Test(
+    "help in every spelling prints the subcommand's options with their defaults and exits 0",
+    arguments: [["train", "--help"], ["train", "-h"], ["help", "train"]])
+  func subcommandHelp(args: [String]) throws {
+    let r = try run(args)
+    #expect(r.status == 0)
+    #expect(r.stderr.isEmpty)
+    #expect(r.stdout.hasPrefix("OVERVIEW: Train on the corpus"))
+    #expect(r.stdout.contains("\n  --lr <lr>               Learning rate. (default: 0.1)\n"))
+    #expect(r.stdout.contains("\n  --weights <weights>     Weights file format"))
+    #expect(r.stdout.contains("compact, auto; default: auto)\n"))
+  }
+
   @Test("--help still prints the full help and exits 0")
   func helpIsNotAnError() throws {
     let r = try run(["train", "--help"])

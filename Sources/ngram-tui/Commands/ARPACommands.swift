@@ -1,4 +1,3 @@
-import ArgumentParser
 import NgramEngine
 
 #if canImport(Glibc)

@@ -1,4 +1,3 @@
-import ArgumentParser
 import NgramTUI
 import Dispatch
 #if canImport(Glibc)
@@ -9,44 +8,53 @@ import Dispatch
 import NgramEngine
 
 /// `ngram-tui compare`: train several context lengths and compare their answers for one text.
-struct Compare: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "compare",
-    abstract: "Train context lengths 1, 2 and 3 on the corpus and compare their answers for the same text.")
-  @OptionGroup var directory: DirectoryOption
-  @OptionGroup var training: TrainingOptions
-  @Option(parsing: .unconditional, help: "Fraction of tokens held out to measure perplexity (0: skip).")
+struct Compare: Command {
+  static let name = "compare"
+  static let abstract =
+    "Train context lengths 1, 2 and 3 on the corpus and compare their answers for the same text."
+  var directory = DirectoryOption()
+  var training = TrainingOptions()
   var holdout: Double = 0.1
-  @OptionGroup var topK: TopKOption<FivePredictions>
-  @Option(
-    parsing: .upToNextOption,
-    help: "Context lengths to compare (default 1 2 3; with --models, the trained model's, else 2).")
+  var topK = TopKOption<FivePredictions>()
   var contexts: [Int] = []
-  @Option(
-    help:
-      "Models to compare, comma-separated: sgd, mle, add-k, kneser-ney (count-based ones are fitted from the corpus), arpa:FILE."
-  )
   var models: String?
-  @Option(help: "Also compare this ARPA model (the same as adding arpa:FILE to --models).")
   var arpa: String?
-  @Option(parsing: .unconditional, help: "add-k: the k added to every count.")
   var k: Double = 1
-  @Option(parsing: .unconditional, help: "kneser-ney: the absolute discount D, 0 ≤ D ≤ 1.")
   var discount: Double = 0.75
-  @OptionGroup var output: JSONOption
-  @Argument(help: "The typed text; each model uses its last n tokens.")
+  var output = JSONOption()
   var tokens: [String] = []
+
+  static var arguments: [Argument<Self>] {
+    [
+      .group(\.directory), .group(\.training),
+      .option("holdout", \.holdout, help: "Fraction of tokens held out to measure perplexity (0: skip)."),
+      .group(\.topK),
+      .option(
+        "contexts", \.contexts, parsing: .upToNextOption,
+        help: "Context lengths to compare (default 1 2 3; with --models, the trained model's, else 2)."),
+      .option(
+        "models", \.models,
+        help:
+          "Models to compare, comma-separated: sgd, mle, add-k, kneser-ney (count-based ones are fitted from the corpus), arpa:FILE."
+      ),
+      .option("arpa", \.arpa, help: "Also compare this ARPA model (the same as adding arpa:FILE to --models)."),
+      .option("k", \.k, help: "add-k: the k added to every count."),
+      .option("discount", \.discount, help: "kneser-ney: the absolute discount D, 0 ≤ D ≤ 1."),
+      .group(\.output),
+      .positional("tokens", \.tokens, help: "The typed text; each model uses its last n tokens."),
+    ]
+  }
 
   func validate() throws {
     guard holdout.isFinite, holdout >= 0, holdout < 1 else {
-      throw ValidationError("--holdout must be a fraction in [0, 1), got \(holdout)")
+      throw UsageError("--holdout must be a fraction in [0, 1), got \(holdout)")
     }
     let choices = try modelChoices().choices
     for n in contexts {
       if choices.contains(.sgd) {
         try validateContextLength(n, option: "--contexts")
       } else if ContextLength(n) == nil {
-        throw ValidationError("--contexts must be 0–\(ContextLength.maximum) for count-based models, got \(n)")
+        throw UsageError("--contexts must be 0–\(ContextLength.maximum) for count-based models, got \(n)")
       }
     }
     try validateCountParameters(k: k, discount: discount)
@@ -63,13 +71,13 @@ struct Compare: ParsableCommand {
       if trimmed.hasPrefix("arpa:") {
         let file = String(trimmed.dropFirst(5))
         guard !file.isEmpty else {
-          throw ValidationError("arpa: in --models needs a file name, e.g. --models sgd,arpa:model.arpa")
+          throw UsageError("arpa: in --models needs a file name, e.g. --models sgd,arpa:model.arpa")
         }
         if !arpaFiles.contains(file) { arpaFiles.append(file) }
         continue
       }
       guard let c = ModelChoice(rawValue: trimmed) else {
-        throw ValidationError(
+        throw UsageError(
           "unknown model '\(TerminalText.escape(String(trimmed)))' in --models: use a comma-separated list of sgd, mle, add-k, kneser-ney, arpa:FILE"
         )
       }

@@ -1,9 +1,8 @@
-import ArgumentParser
 import NgramEngine
 
 /// `--model`: which model answers — the trained SGD rows, or a count-based model fitted from the
 /// corpus.
-enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
+enum ModelChoice: String, CaseIterable, ArgumentValue {
   case sgd
   case mle
   case addK = "add-k"
@@ -23,33 +22,40 @@ enum ModelChoice: String, CaseIterable, ExpressibleByArgument {
 
 /// Checks `--k` (> 0) and `--discount` (in [0, 1]), the count models' parameters.
 func validateCountParameters(k: Double, discount: Double) throws {
-  guard k.isFinite, k > 0 else { throw ValidationError("--k must be a positive number, got \(k)") }
+  guard k.isFinite, k > 0 else { throw UsageError("--k must be a positive number, got \(k)") }
   guard discount.isFinite, discount >= 0, discount <= 1 else {
-    throw ValidationError("--discount must be between 0 and 1, got \(discount)")
+    throw UsageError("--discount must be between 0 and 1, got \(discount)")
   }
 }
 
 /// `--model`, `--k`, `--discount`, `--context`: a count-based model beside the trained one.
-struct CountModelOptions: ParsableArguments {
-  @Option(help: "Model: sgd (the trained rows), mle, add-k or kneser-ney (fitted from the corpus, as NLTK's nltk.lm).")
+struct CountModelOptions: OptionGroup {
   var model: ModelChoice = .sgd
-  @Option(parsing: .unconditional, help: "add-k: the k added to every count (Lidstone; 1 = Laplace).")
   var k: Double = 1
-  @Option(parsing: .unconditional, help: "kneser-ney: the absolute discount D, 0 ≤ D ≤ 1.")
   var discount: Double = 0.75
-  @Option(
-    parsing: .unconditional,
-    help: "Count-based models: context length (order − 1), 0–5 (default: the trained model's, else 2).")
   var context: Int?
+
+  static var arguments: [Argument<Self>] {
+    [
+      .option(
+        "model", \.model,
+        help: "Model: sgd (the trained rows), mle, add-k or kneser-ney (fitted from the corpus, as NLTK's nltk.lm)."),
+      .option("k", \.k, help: "add-k: the k added to every count (Lidstone; 1 = Laplace)."),
+      .option("discount", \.discount, help: "kneser-ney: the absolute discount D, 0 ≤ D ≤ 1."),
+      .option(
+        "context", \.context,
+        help: "Count-based models: context length (order − 1), 0–5 (default: the trained model's, else 2)."),
+    ]
+  }
 
   func validate() throws {
     try validateCountParameters(k: k, discount: discount)
     if let c = context {
       guard ContextLength(c) != nil else {
-        throw ValidationError("--context must be 0–\(ContextLength.maximum) for a count-based model, got \(c)")
+        throw UsageError("--context must be 0–\(ContextLength.maximum) for a count-based model, got \(c)")
       }
       if model == .sgd {
-        throw ValidationError(
+        throw UsageError(
           "--context picks a count-based model's length; the sgd model reads the context it was trained with (retrain with `train --context N`)"
         )
       }

@@ -1,25 +1,29 @@
-import ArgumentParser
 import NgramEngine
 
 /// `ngram-tui eval`: per-token log10 probabilities and perplexity of a text, like SRILM's
 /// `ngram -ppl -debug 2`.
-struct Eval: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "eval",
-    abstract:
-      "Score every token of a text with its context (like SRILM's ngram -ppl -debug 2): log10 probabilities and perplexity."
-  )
-  @OptionGroup var directory: DirectoryOption
-  @OptionGroup var counts: CountModelOptions
-  @Option(help: "Score with this ARPA file (plain or .gz) instead of DIR's model.")
+struct Eval: Command {
+  static let name = "eval"
+  static let abstract =
+    "Score every token of a text with its context (like SRILM's ngram -ppl -debug 2): log10 probabilities and perplexity."
+  var directory = DirectoryOption()
+  var counts = CountModelOptions()
   var arpa: String?
-  @Option(help: "The text to score (whitespace-separated tokens).")
-  var text: String
-  @OptionGroup var output: JSONOption
+  var text = ""
+  var output = JSONOption()
+
+  static var arguments: [Argument<Self>] {
+    [
+      .group(\.directory), .group(\.counts),
+      .option("arpa", \.arpa, help: "Score with this ARPA file (plain or .gz) instead of DIR's model."),
+      .option("text", \.text, required: true, help: "The text to score (whitespace-separated tokens)."),
+      .group(\.output),
+    ]
+  }
 
   func validate() throws {
     if arpa != nil && counts.model != .sgd {
-      throw ValidationError("--arpa and --model are two different models: give one")
+      throw UsageError("--arpa and --model are two different models: give one")
     }
   }
 

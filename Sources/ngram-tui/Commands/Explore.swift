@@ -1,4 +1,3 @@
-import ArgumentParser
 import Dispatch
 #if canImport(Glibc)
   import Glibc
@@ -10,35 +9,43 @@ import NgramTUI
 
 /// `ngram-tui tui` (the default): the explorer; without a terminal, train if needed and run
 /// the line REPL.
-struct Explore: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "tui", abstract: "The explorer (default): train on the corpus and explore the model live.")
-  @OptionGroup var directory: DirectoryOption
-  @OptionGroup var training: TrainingOptions
-  @OptionGroup var model: ModelOptions
-  @OptionGroup var topK: TopKOption<ExplorerPredictions>
-  @Flag(help: "Draw bars and charts with ASCII characters only (automatic when the locale is not UTF-8).")
+struct Explore: Command {
+  static let name = "tui"
+  static let abstract = "The explorer (default): train on the corpus and explore the model live."
+  var directory = DirectoryOption()
+  var training = TrainingOptions()
+  var model = ModelOptions()
+  var topK = TopKOption<ExplorerPredictions>()
   var ascii = false
-  @Option(
-    parsing: .unconditional,
-    help: "Seconds over which the Train screen reveals the epochs of a fast run (0: no pacing).")
   var pace: Double = 2.0
-  @Option(help: "Weights file format written after training: dense, compact or auto.")
   var weights: WeightsChoice = .auto
-  @Option(parsing: .unconditional, help: "Seed for sampling mode on the Generate screen (as `infer --sample --seed`).")
   var seed = Seed(0)
-  @Option(help: "Explore this ARPA model (plain or .gz) instead of training on DIR's corpus.")
   var arpa: String?
-  @Option(
-    name: .customLong("compare-arpa"),
-    help: "Add this ARPA model (plain or .gz) to Compare's models view (=), with its held-out perplexity; repeatable.")
   var compareARPA: [String] = []
 
+  static var arguments: [Argument<Self>] {
+    [
+      .group(\.directory), .group(\.training), .group(\.model), .group(\.topK),
+      .flag(
+        "ascii", \.ascii,
+        help: "Draw bars and charts with ASCII characters only (automatic when the locale is not UTF-8)."),
+      .option(
+        "pace", \.pace, help: "Seconds over which the Train screen reveals the epochs of a fast run (0: no pacing)."),
+      .option("weights", \.weights, help: "Weights file format written after training: dense, compact or auto."),
+      .option("seed", \.seed, help: "Seed for sampling mode on the Generate screen (as `infer --sample --seed`)."),
+      .option("arpa", \.arpa, help: "Explore this ARPA model (plain or .gz) instead of training on DIR's corpus."),
+      .option(
+        "compare-arpa", \.compareARPA, parsing: .repeated,
+        help:
+          "Add this ARPA model (plain or .gz) to Compare's models view (=), with its held-out perplexity; repeatable."),
+    ]
+  }
+
   func validate() throws {
-    guard pace.isFinite, pace >= 0 else { throw ValidationError("--pace must be a finite number >= 0, got \(pace)") }
+    guard pace.isFinite, pace >= 0 else { throw UsageError("--pace must be a finite number >= 0, got \(pace)") }
     try seed.validate()
     if arpa != nil && !compareARPA.isEmpty {
-      throw ValidationError(
+      throw UsageError(
         "--compare-arpa adds ARPA models to Compare beside a model trained on DIR's corpus; it does not apply with --arpa"
       )
     }
@@ -65,7 +72,7 @@ struct Explore: ParsableCommand {
       try Repl.run(directory: dir, topk: topK.topk)
       return
     }
-    throw ExitCode(
+    throw ExitStatus(
       Explorer.run(
         options: Explorer.Options(
           directory: dir, corpus: training.corpus, config: config, topK: topK.topk, ascii: ascii,

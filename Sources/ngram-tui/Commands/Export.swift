@@ -1,19 +1,23 @@
-import ArgumentParser
-
 import NgramEngine
 
 /// `ngram-tui export`: the trained model as an ARPA back-off file that KenLM and SRILM read and
 /// score exactly as ngram-tui does.
-struct Export: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "export",
-    abstract:
-      "Write the trained model (or --model mle|add-k|kneser-ney) as an ARPA file (KenLM reads it and scores every token as ngram-tui does)."
-  )
-  @OptionGroup var directory: DirectoryOption
-  @Option(help: "The ARPA file to write (gzip-compressed when the name ends in .gz).")
-  var arpa: String
-  @OptionGroup var counts: CountModelOptions
+struct Export: Command {
+  static let name = "export"
+  static let abstract =
+    "Write the trained model (or --model mle|add-k|kneser-ney) as an ARPA file (KenLM reads it and scores every token as ngram-tui does)."
+  var directory = DirectoryOption()
+  var arpa = ""
+  var counts = CountModelOptions()
+
+  static var arguments: [Argument<Self>] {
+    [
+      .group(\.directory),
+      .option(
+        "arpa", \.arpa, required: true, help: "The ARPA file to write (gzip-compressed when the name ends in .gz)."),
+      .group(\.counts),
+    ]
+  }
 
   func run() throws {
     if let estimator = counts.estimator {

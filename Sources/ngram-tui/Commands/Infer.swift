@@ -1,4 +1,3 @@
-import ArgumentParser
 import Dispatch
 #if canImport(Glibc)
   import Glibc
@@ -8,44 +7,52 @@ import Dispatch
 import NgramEngine
 
 /// `ngram-tui infer`: the reference's greedy generation (or sampling) from the saved artifacts.
-struct Infer: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "infer", abstract: "Greedy generation from the saved artifacts.")
-  @OptionGroup var directory: DirectoryOption
-  @Option(parsing: .upToNextOption, help: "Start tokens (n of them; default: start_tokens from the meta).")
+struct Infer: Command {
+  static let name = "infer"
+  static let abstract = "Greedy generation from the saved artifacts."
+  var directory = DirectoryOption()
   var startTokens: [String] = []
-  @Option(parsing: .unconditional, help: "Tokens to generate.")
   var numTokens: Int = 10
-  @OptionGroup var topK: TopKOption<ThreePredictions>
-  @OptionGroup var output: JSONOption
-  @OptionGroup var counts: CountModelOptions
-  @Option(help: "Generate with this ARPA model (plain or .gz) instead of DIR's (see ARPA models).")
+  var topK = TopKOption<ThreePredictions>()
+  var output = JSONOption()
+  var counts = CountModelOptions()
   var arpa: String?
-  @Flag(help: "Sample instead of greedy decoding (beyond the reference).")
   var sample = false
-  @Option(parsing: .unconditional, help: "Sampling temperature (0 = greedy).")
   var temperature: Double = 1.0
-  @Option(name: .customLong("top-k"), parsing: .unconditional, help: "Sample only among the k most probable tokens.")
   var sampleTopK: Int?
-  @Option(
-    name: .customLong("top-p"), parsing: .unconditional,
-    help: "Sample only among the most probable tokens reaching this probability mass.")
   var sampleTopP: Double?
-  @Option(parsing: .unconditional, help: "Seed of the sampler (same seed, same text on every machine).")
   var seed = Seed(0)
 
+  static var arguments: [Argument<Self>] {
+    [
+      .group(\.directory),
+      .option(
+        "start-tokens", \.startTokens, parsing: .upToNextOption,
+        help: "Start tokens (n of them; default: start_tokens from the meta)."),
+      .option("num-tokens", \.numTokens, help: "Tokens to generate."),
+      .group(\.topK), .group(\.output), .group(\.counts),
+      .option("arpa", \.arpa, help: "Generate with this ARPA model (plain or .gz) instead of DIR's (see ARPA models)."),
+      .flag("sample", \.sample, help: "Sample instead of greedy decoding (beyond the reference)."),
+      .option("temperature", \.temperature, help: "Sampling temperature (0 = greedy)."),
+      .option("top-k", \.sampleTopK, help: "Sample only among the k most probable tokens."),
+      .option(
+        "top-p", \.sampleTopP, help: "Sample only among the most probable tokens reaching this probability mass."),
+      .option("seed", \.seed, help: "Seed of the sampler (same seed, same text on every machine)."),
+    ]
+  }
+
   func validate() throws {
-    guard numTokens >= 0 else { throw ValidationError("--num-tokens must be at least 0, got \(numTokens)") }
+    guard numTokens >= 0 else { throw UsageError("--num-tokens must be at least 0, got \(numTokens)") }
     try seed.validate()
     if arpa != nil && counts.model != .sgd {
-      throw ValidationError("--arpa and --model are two different models: give one")
+      throw UsageError("--arpa and --model are two different models: give one")
     }
     guard sample else { return }
     guard temperature.isFinite, temperature >= 0 else {
-      throw ValidationError("--temperature must be a finite number >= 0 (0 = greedy), got \(temperature)")
+      throw UsageError("--temperature must be a finite number >= 0 (0 = greedy), got \(temperature)")
     }
-    if let k = sampleTopK, k < 1 { throw ValidationError("--top-k must be at least 1, got \(k)") }
-    if let p = sampleTopP, !(p > 0 && p <= 1) { throw ValidationError("--top-p must be in (0, 1], got \(p)") }
+    if let k = sampleTopK, k < 1 { throw UsageError("--top-k must be at least 1, got \(k)") }
+    if let p = sampleTopP, !(p > 0 && p <= 1) { throw UsageError("--top-p must be in (0, 1], got \(p)") }
   }
 
   /// `--sample`'s options (`--temperature`, `--top-k`, `--top-p`, `--seed`); nil for greedy.

@@ -1,44 +1,56 @@
-import ArgumentParser
 import NgramEngine
 
-// The options several commands share, each declared once. Every number is parsed with
-// `.unconditional` so that a negative value reaches the range checks in `validate()`
-// instead of being taken for an option name.
+// The options several commands share, each declared once and lifted into a command with
+// `.group(\.property)`. A negative number is read as a value (the parser takes any number
+// after an option as its value), so it reaches the range checks in `validate()`.
 
 /// `--dir`: where the corpus, the artifacts and the outputs live.
-struct DirectoryOption: ParsableArguments {
-  @Option(help: "Base directory holding corpus/, artifacts/ and outputs/.")
+struct DirectoryOption: OptionGroup {
   var dir: String = "."
+
+  static var arguments: [Argument<Self>] {
+    [.option("dir", \.dir, help: "Base directory holding corpus/, artifacts/ and outputs/.")]
+  }
 }
 
 /// `--corpus`, `--lr`, `--epochs`: what to train on and how long.
-struct TrainingOptions: ParsableArguments {
-  @Option(help: "Corpus file to use instead of the single file in DIR/corpus.")
+struct TrainingOptions: OptionGroup {
   var corpus: String?
-  @Option(parsing: .unconditional, help: "Learning rate.")
   var lr: Double = 0.1
-  @Option(parsing: .unconditional, help: "Training epochs.")
   var epochs: Int = 50
 
+  static var arguments: [Argument<Self>] {
+    [
+      .option("corpus", \.corpus, help: "Corpus file to use instead of the single file in DIR/corpus."),
+      .option("lr", \.lr, help: "Learning rate."),
+      .option("epochs", \.epochs, help: "Training epochs."),
+    ]
+  }
+
   func validate() throws {
-    guard lr.isFinite, lr >= 0 else { throw ValidationError("--lr must be a finite number >= 0, got \(lr)") }
-    guard epochs >= 0 else { throw ValidationError("--epochs must be at least 0, got \(epochs)") }
+    guard lr.isFinite, lr >= 0 else { throw UsageError("--lr must be a finite number >= 0, got \(lr)") }
+    guard epochs >= 0 else { throw UsageError("--epochs must be at least 0, got \(epochs)") }
   }
 }
 
 /// `--context`, `--holdout`: the one model that `train` and the explorer build.
-struct ModelOptions: ParsableArguments {
-  @Option(parsing: .unconditional, help: "Context length: 0 unigram, 1 bigram, 2 context-2, 3 context-3.")
+struct ModelOptions: OptionGroup {
   var context: Int = 2
-  @Option(
-    parsing: .unconditional,
-    help: "Keep the last fraction of tokens out of training and score them each epoch (outputs/eval_log.csv).")
   var holdout: Double = 0
+
+  static var arguments: [Argument<Self>] {
+    [
+      .option("context", \.context, help: "Context length: 0 unigram, 1 bigram, 2 context-2, 3 context-3."),
+      .option(
+        "holdout", \.holdout,
+        help: "Keep the last fraction of tokens out of training and score them each epoch (outputs/eval_log.csv)."),
+    ]
+  }
 
   func validate() throws {
     try validateContextLength(context, option: "--context")
     guard holdout.isFinite, holdout >= 0, holdout < 1 else {
-      throw ValidationError("--holdout must be a fraction in [0, 1), got \(holdout)")
+      throw UsageError("--holdout must be a fraction in [0, 1), got \(holdout)")
     }
   }
 }
@@ -46,7 +58,7 @@ struct ModelOptions: ParsableArguments {
 /// Checks a context length given on the command line.
 func validateContextLength(_ n: Int, option: String) throws {
   guard ContextLength.trainable.contains(n) else {
-    throw ValidationError(
+    throw UsageError(
       "\(option) must be 0 (unigram), 1 (bigram), 2 (context-2) or 3 (context-3), got \(n)")
   }
 }
@@ -82,25 +94,31 @@ enum ExplorerPredictions: TopKPolicy {
 }
 
 /// `--topk`: how many predictions to show.
-struct TopKOption<Policy: TopKPolicy>: ParsableArguments {
-  @Option(parsing: .unconditional, help: "How many predictions to show.")
+struct TopKOption<Policy: TopKPolicy>: OptionGroup {
   var topk: Int = Policy.defaultValue
+
+  static var arguments: [Argument<Self>] {
+    [.option("topk", \.topk, help: "How many predictions to show.")]
+  }
 
   func validate() throws {
     guard topk >= Policy.minimum else {
-      throw ValidationError("--topk must be at least \(Policy.minimum), got \(topk)")
+      throw UsageError("--topk must be at least \(Policy.minimum), got \(topk)")
     }
   }
 }
 
 /// `--json`: one JSON document on stdout instead of text.
-struct JSONOption: ParsableArguments {
-  @Flag(help: "Print one JSON document instead of text.")
+struct JSONOption: OptionGroup {
   var json = false
+
+  static var arguments: [Argument<Self>] {
+    [.flag("json", \.json, help: "Print one JSON document instead of text.")]
+  }
 }
 
 /// `--weights`: the weights file format written after training.
-enum WeightsChoice: String, CaseIterable, ExpressibleByArgument {
+enum WeightsChoice: String, CaseIterable, ArgumentValue {
   case dense, compact, auto
 
   /// The engine's format.
@@ -115,7 +133,7 @@ enum WeightsChoice: String, CaseIterable, ExpressibleByArgument {
 
 /// `--seed`: a whole number from 0 to 2^64 − 1. Read as text and checked in `validate()`, so
 /// that `--seed -1` gets a message naming the range rather than the parser's.
-struct Seed: ExpressibleByArgument {
+struct Seed: ArgumentValue {
   /// The text given.
   let text: String
   /// The seed (0 until validated).
@@ -127,25 +145,7 @@ struct Seed: ExpressibleByArgument {
 
   func validate() throws {
     guard UInt64(text) != nil else {
-      throw ValidationError("--seed must be a whole number from 0 to \(UInt64.max), got \(text)")
-    }
-  }
-}
-
-/// List options of numbers: `.upToNextOption` stops at `-1`, taking it for an option, so a
-/// negative value would never reach `validate()`. Checked on the raw arguments instead.
-enum NumberListArguments {
-  /// Throws the range message for a negative number given to `--contexts`.
-  static func check(_ arguments: [String]) throws {
-    var inList = false
-    for a in arguments {
-      if a == "--contexts" {
-        inList = true
-      } else if a.hasPrefix("--") {
-        inList = false
-      } else if inList, a.hasPrefix("-"), Double(a) != nil {
-        try validateContextLength(Int(Double(a)!.rounded(.towardZero)), option: "--contexts")
-      }
+      throw UsageError("--seed must be a whole number from 0 to \(UInt64.max), got \(text)")
     }
   }
 }

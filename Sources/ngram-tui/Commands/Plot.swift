@@ -1,17 +1,18 @@
-import ArgumentParser
 import NgramEngine
 
 /// `ngram-tui plot`: the run's loss and accuracy per epoch as a standalone SVG.
-struct Plot: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "plot",
-    abstract: "Draw loss and accuracy per epoch (plus held-out loss and the loss floor) as an SVG file.")
-  @OptionGroup var directory: DirectoryOption
-  @Option(help: "The SVG file to write.")
-  var out: String
+struct Plot: Command {
+  static let name = "plot"
+  static let abstract = "Draw loss and accuracy per epoch (plus held-out loss and the loss floor) as an SVG file."
+  var directory = DirectoryOption()
+  var out = ""
+
+  static var arguments: [Argument<Self>] {
+    [.group(\.directory), .option("out", \.out, required: true, help: "The SVG file to write.")]
+  }
 
   func validate() throws {
-    guard !out.isEmpty else { throw ValidationError("--out needs a file name, e.g. --out training.svg") }
+    guard !out.isEmpty else { throw UsageError("--out needs a file name, e.g. --out training.svg") }
   }
 
   func run() throws {

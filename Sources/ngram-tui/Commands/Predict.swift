@@ -1,4 +1,3 @@
-import ArgumentParser
 import Dispatch
 #if canImport(Glibc)
   import Glibc
@@ -8,34 +7,41 @@ import Dispatch
 import NgramEngine
 
 /// `ngram-tui predict`: the top-k next tokens after a context, with what explains them.
-struct Predict: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "predict",
-    abstract: "Top-k next tokens after a context (the last n tokens given).")
-  @OptionGroup var directory: DirectoryOption
-  @OptionGroup var topK: TopKOption<FivePredictions>
-  @OptionGroup var output: JSONOption
-  @OptionGroup var counts: CountModelOptions
-  @Option(
-    parsing: .unconditional,
-    help: "Answer as the model stood after this many epochs (replays the context's own training).")
+struct Predict: Command {
+  static let name = "predict"
+  static let abstract = "Top-k next tokens after a context (the last n tokens given)."
+  var directory = DirectoryOption()
+  var topK = TopKOption<FivePredictions>()
+  var output = JSONOption()
+  var counts = CountModelOptions()
   var epoch: Int?
-  @Flag(help: "For a context never seen in training, back off to shorter contexts (beyond the reference).")
   var backoff = false
-  @Option(help: "Also give this token's rank (1-based, in the order of the bars) and probability.")
   var rank: String?
-  @Option(help: "Answer with this ARPA model (plain or .gz) instead of DIR's (see ARPA models).")
   var arpa: String?
-  @Argument(help: "Context tokens; the last n are used.")
   var tokens: [String] = []
 
+  static var arguments: [Argument<Self>] {
+    [
+      .group(\.directory), .group(\.topK), .group(\.output), .group(\.counts),
+      .option(
+        "epoch", \.epoch, help: "Answer as the model stood after this many epochs (replays the context's own training)."
+      ),
+      .flag(
+        "backoff", \.backoff,
+        help: "For a context never seen in training, back off to shorter contexts (beyond the reference)."),
+      .option("rank", \.rank, help: "Also give this token's rank (1-based, in the order of the bars) and probability."),
+      .option("arpa", \.arpa, help: "Answer with this ARPA model (plain or .gz) instead of DIR's (see ARPA models)."),
+      .positional("tokens", \.tokens, help: "Context tokens; the last n are used."),
+    ]
+  }
+
   func validate() throws {
-    if let e = epoch, e < 0 { throw ValidationError("--epoch must be at least 0, got \(e)") }
+    if let e = epoch, e < 0 { throw UsageError("--epoch must be at least 0, got \(e)") }
     if arpa != nil && (counts.model != .sgd || epoch != nil || backoff) {
-      throw ValidationError("--arpa answers with the ARPA file alone: leave out --model, --epoch and --backoff")
+      throw UsageError("--arpa answers with the ARPA file alone: leave out --model, --epoch and --backoff")
     }
     if counts.model != .sgd && (epoch != nil || backoff) {
-      throw ValidationError(
+      throw UsageError(
         "--epoch and --backoff replay SGD training; they do not apply to --model \(counts.model.rawValue)")
     }
   }

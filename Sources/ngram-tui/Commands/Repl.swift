@@ -1,4 +1,3 @@
-import ArgumentParser
 import Dispatch
 #if canImport(Glibc)
   import Glibc
@@ -9,14 +8,19 @@ import NgramEngine
 import NgramTUI
 
 /// `ngram-tui repl`: one context per line on stdin, its top-k on stdout.
-struct Repl: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "repl",
-    abstract: "Line REPL: read a context per line on stdin, print its top-k.")
-  @OptionGroup var directory: DirectoryOption
-  @OptionGroup var topK: TopKOption<FivePredictions>
-  @Option(help: "Answer with this ARPA model (plain or .gz) instead of DIR's (see ARPA models).")
+struct Repl: Command {
+  static let name = "repl"
+  static let abstract = "Line REPL: read a context per line on stdin, print its top-k."
+  var directory = DirectoryOption()
+  var topK = TopKOption<FivePredictions>()
   var arpa: String?
+
+  static var arguments: [Argument<Self>] {
+    [
+      .group(\.directory), .group(\.topK),
+      .option("arpa", \.arpa, help: "Answer with this ARPA model (plain or .gz) instead of DIR's (see ARPA models)."),
+    ]
+  }
 
   func run() throws {
     if let arpa { return try Self.runARPA(path: arpa, topk: topK.topk) }

@@ -1,22 +1,28 @@
-import ArgumentParser
 import NgramEngine
 
 /// `ngram-tui step`: one SGD step of training under the microscope, as a worked example.
-struct Step: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "step",
-    abstract: "One training step: the row of pair N of epoch E before and after its update, with the numbers.")
-  @OptionGroup var directory: DirectoryOption
-  @Option(parsing: .unconditional, help: "The epoch (1-based).")
-  var epoch: Int
-  @Option(parsing: .unconditional, help: "The training pair (1-based, corpus order).")
-  var pair: Int
-  @OptionGroup var topK: TopKOption<FivePredictions>
-  @OptionGroup var output: JSONOption
+struct Step: Command {
+  static let name = "step"
+  static let abstract =
+    "One training step: the row of pair N of epoch E before and after its update, with the numbers."
+  var directory = DirectoryOption()
+  var epoch = 0
+  var pair = 0
+  var topK = TopKOption<FivePredictions>()
+  var output = JSONOption()
+
+  static var arguments: [Argument<Self>] {
+    [
+      .group(\.directory),
+      .option("epoch", \.epoch, required: true, help: "The epoch (1-based)."),
+      .option("pair", \.pair, required: true, help: "The training pair (1-based, corpus order)."),
+      .group(\.topK), .group(\.output),
+    ]
+  }
 
   func validate() throws {
-    guard epoch >= 1 else { throw ValidationError("--epoch must be at least 1, got \(epoch)") }
-    guard pair >= 1 else { throw ValidationError("--pair must be at least 1, got \(pair)") }
+    guard epoch >= 1 else { throw UsageError("--epoch must be at least 1, got \(epoch)") }
+    guard pair >= 1 else { throw UsageError("--pair must be at least 1, got \(pair)") }
   }
 
   func run() throws {

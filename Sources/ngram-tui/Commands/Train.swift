@@ -1,4 +1,3 @@
-import ArgumentParser
 import Dispatch
 #if canImport(Glibc)
   import Glibc
@@ -8,23 +7,32 @@ import Dispatch
 import NgramEngine
 
 /// `ngram-tui train`: train on the corpus and write the artifacts and the log.
-struct Train: ParsableCommand {
-  static let configuration = CommandConfiguration(
-    commandName: "train",
-    abstract: "Train on the corpus; write DIR/artifacts/* and DIR/outputs/train_log.csv.")
-  @OptionGroup var directory: DirectoryOption
-  @OptionGroup var training: TrainingOptions
-  @OptionGroup var model: ModelOptions
-  @Option(help: "Weights file format: dense (the reference's CSV), compact (sparse, lossless) or auto.")
+struct Train: Command {
+  static let name = "train"
+  static let abstract = "Train on the corpus; write DIR/artifacts/* and DIR/outputs/train_log.csv."
+  var directory = DirectoryOption()
+  var training = TrainingOptions()
+  var model = ModelOptions()
   var weights: WeightsChoice = .auto
-  @Option(parsing: .unconditional, help: "Largest dense weights table, in numbers, that --weights auto writes.")
   var denseLimit: Int = WeightsFormat.defaultDenseCellLimit
-  @OptionGroup var output: JSONOption
-  @Flag(help: "Print nothing but errors.")
+  var output = JSONOption()
   var quiet = false
 
+  static var arguments: [Argument<Self>] {
+    [
+      .group(\.directory), .group(\.training), .group(\.model),
+      .option(
+        "weights", \.weights,
+        help: "Weights file format: dense (the reference's CSV), compact (sparse, lossless) or auto."),
+      .option(
+        "dense-limit", \.denseLimit, help: "Largest dense weights table, in numbers, that --weights auto writes."),
+      .group(\.output),
+      .flag("quiet", \.quiet, help: "Print nothing but errors."),
+    ]
+  }
+
   func validate() throws {
-    guard denseLimit >= 0 else { throw ValidationError("--dense-limit must be at least 0, got \(denseLimit)") }
+    guard denseLimit >= 0 else { throw UsageError("--dense-limit must be at least 0, got \(denseLimit)") }
   }
 
   func run() throws {
