@@ -24,6 +24,11 @@ public enum NgramError: Error, CustomStringConvertible, Equatable, Sendable {
   case unknownTokens([String], suggestions: [[String]])
   /// A context with fewer tokens than the model reads.
   case contextTooShort(needed: Int, given: Int)
+  /// Start tokens of the wrong number: `needed` exactly, or at most `needed` where the model
+  /// reads shorter contexts (`fewerAllowed`).
+  case startTokenCount(needed: Int, given: Int, fewerAllowed: Bool)
+  /// No start tokens were given and the model has no start of its own.
+  case startTokensMissing(needed: Int)
   /// A setting that cannot be used, for which no typed case exists; the message names it.
   case invalidOption(String)
   /// A context length other than 0–3 (`TrainingConfig.contextLength`).
@@ -103,6 +108,11 @@ public enum NgramError: Error, CustomStringConvertible, Equatable, Sendable {
       return "unknown token\(toks.count == 1 ? "" : "s") \(parts.joined(separator: ", ")): not in the vocabulary"
     case .contextTooShort(let need, let given):
       return "this model reads \(need) token\(need == 1 ? "" : "s") of context, got \(given)"
+    case .startTokenCount(let need, let given, let fewerAllowed):
+      return
+        "this model starts generating from \(fewerAllowed ? "at most " : "")\(Self.tokens(need)), got \(given)"
+    case .startTokensMissing(let need):
+      return "no start tokens given, and this model has none of its own: it starts generating from \(Self.tokens(need))"
     case .invalidOption(let why):
       return why
     case .unsupportedContextLength(let n):
@@ -159,6 +169,9 @@ extension NgramError {
   /// Why Kneser-Ney needs a context, for messages that name the setting their own way.
   public static let kneserNeyReason =
     "its lowest order counts the distinct words before each word, which an order-1 model does not have (NLTK divides by zero here)"
+
+  /// "1 token", "2 tokens".
+  static func tokens(_ n: Int) -> String { "\(n) token\(n == 1 ? "" : "s")" }
 
   /// A cell count as messages print it: the number, or "over 9e18" when it overflowed to `Int.max`.
   public static func cellText(_ cells: Int) -> String { cells == Int.max ? "over 9e18" : String(cells) }

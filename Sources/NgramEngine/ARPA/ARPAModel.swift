@@ -311,6 +311,9 @@ public struct ARPAModel: LanguageModel {
     return Distribution(vocabSize: scores.count, defaultProbability: 0, explicit: explicit)
   }
 
+  /// True: a back-off model reads the longest n-gram of a context of any length.
+  public var acceptsShorterContexts: Bool { true }
+
   /// The last order − 1 tokens (fewer are fine); words outside the vocabulary are read as `<unk>`.
   public func context(for tokens: [String]) throws -> TokenContext {
     TokenContext(ids: tokens.suffix(order - 1).map { vocabulary.id(of: $0) ?? unknownID })

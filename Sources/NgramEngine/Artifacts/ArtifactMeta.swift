@@ -99,9 +99,7 @@ public struct ArtifactMeta: Sendable, Equatable {
       numChars: corpus.numChars, numTokens: corpus.tokenCount)
     artifacts = files
     weights = Weights(format: format, trainedRows: model.trainedRowCount, explicitWeights: model.explicitWeightCount)
-    startTokens =
-      config.contextLength >= 1
-      ? corpus.tokenIDs.prefix(config.contextLength).map { corpus.vocabulary.tokens[Int($0)] } : nil
+    startTokens = config.contextLength >= 1 ? corpus.firstTokens(config.contextLength) : nil
   }
 
   // MARK: Writing

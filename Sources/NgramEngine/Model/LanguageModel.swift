@@ -51,9 +51,14 @@ public protocol LanguageModel: Sendable {
   /// which must be in the vocabulary (throws ``NgramError/unknownTokens(_:suggestions:)`` or
   /// ``NgramError/contextTooShort(needed:given:)``).
   func context(for tokens: [String]) throws -> TokenContext
+  /// Whether a context shorter than ``contextLength`` is a valid query: false by default; true
+  /// for a back-off model (an ARPA file), which reads the longest n-gram it has.
+  var acceptsShorterContexts: Bool { get }
 }
 
 extension LanguageModel {
+  public var acceptsShorterContexts: Bool { false }
+
   public func context(for tokens: [String]) throws -> TokenContext {
     let n = contextLength.value
     guard tokens.count >= n else { throw NgramError.contextTooShort(needed: n, given: tokens.count) }

@@ -64,6 +64,12 @@ public enum CommandLineWords {
     case .denseTooLarge(let cells, let limit):
       return
         "dense weights would hold \(NgramError.cellText(cells)) numbers (limit \(limit)): use --weights compact, or raise --dense-limit"
+    case .startTokenCount(let need, let given, let fewerAllowed):
+      return
+        "--start-tokens takes \(fewerAllowed ? "at most" : "exactly") \(need) token\(need == 1 ? "" : "s") for this model (order \(need + 1)), got \(given)"
+    case .startTokensMissing(let need):
+      return
+        "no start tokens for this model (order \(need + 1)): pass --start-tokens with \(need) token\(need == 1 ? "" : "s")"
     case .unsupportedContextLength, .unreadable, .invalidUTF8, .tooFewTokens, .malformed, .unknownTokens,
       .contextTooShort, .invalidOption,
       .cancelled, .io:

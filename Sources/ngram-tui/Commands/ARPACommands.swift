@@ -73,15 +73,15 @@ extension Repl {
 
 extension Infer {
   /// `infer --arpa FILE`: the top-k after the start tokens and greedy (or sampled) generation,
-  /// in the SGD path's shapes. Start tokens: `--start-tokens` (the last order − 1 count, fewer
-  /// are fine, unknown words are `<unk>`), else `<s>` when the file has it, else none.
+  /// in the SGD path's shapes. Start tokens as every model's (`startContext`): `--start-tokens`
+  /// (at most order − 1; a back-off model takes fewer; unknown words are `<unk>`), else `<s>`
+  /// when the file has it, else none.
   func runARPA(_ path: String) throws {
     let model = try ARPAModel.load(path: path)
-    let n = model.order - 1
-    var start = startTokens
-    if start.isEmpty, let s = model.sentenceStartID { start = [model.vocabulary.tokens[s]] }
-    if start.count > n { start = Array(start.suffix(n)) }
-    let context = try model.context(for: start)
+    let sentenceStart = model.sentenceStartID.map { [model.vocabulary.tokens[$0]] } ?? []
+    let resolved = try model.startContext(given: startTokens, default: sentenceStart)
+    let start = resolved.tokens
+    let context = resolved.context
     let top = model.topK(after: context, k: topK.topk)
     let tokens = model.vocabulary.tokens
     let unknown = start.filter { model.vocabulary.id(of: $0) == nil }

@@ -92,16 +92,9 @@ extension Infer {
     let fitted = try FittedCountModel(directory: directory.dir, estimator: estimator, context: counts.context)
     let model = fitted.model
     let n = model.contextLength.value
-    let metaStart = fitted.loaded?.startTokens ?? []
-    var start = startTokens.isEmpty ? Array(metaStart.suffix(n)) : startTokens
-    if start.count > n { start = Array(start.suffix(n)) }
-    guard start.count == n else {
-      throw CommandFailure(
-        startTokens.isEmpty
-          ? "no start tokens for an order-\(n + 1) \(estimator.name) model: pass --start-tokens with \(n) token\(n == 1 ? "" : "s")"
-          : "--start-tokens needs \(n) token\(n == 1 ? "" : "s") for this order-\(n + 1) model, got \(start.count)")
-    }
-    let context = try model.context(for: start)
+    let resolved = try model.startContext(given: startTokens, default: fitted.corpus.firstTokens(n))
+    let start = resolved.tokens
+    let context = resolved.context
     let top = countTopK(model, context, k: topK.topk)
     let tokens = model.vocabulary.tokens
     var out = StreamedOutput()

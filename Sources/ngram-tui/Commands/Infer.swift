@@ -65,16 +65,9 @@ struct Infer: Command {
     if let estimator = counts.estimator { return try runCount(estimator) }
     let loaded = try ArtifactStore.load(directory: directory.dir)
     let model = loaded.model
-    let n = model.contextLength.value
-    var start = startTokens.isEmpty ? Array(loaded.startTokens.prefix(n)) : startTokens
-    if start.count > n { start = Array(start.suffix(n)) }
-    guard start.count == n else {
-      throw CommandFailure(
-        startTokens.isEmpty
-          ? "no start_tokens in 00_meta.json: pass --start-tokens with \(n) tokens"
-          : "--start-tokens needs \(n) token\(n == 1 ? "" : "s") for this model, got \(start.count)")
-    }
-    let ids = try model.ids(for: start)
+    let resolved = try model.startContext(given: startTokens, default: loaded.startTokens)
+    let start = resolved.tokens
+    let ids = resolved.context.ids
     let top = model.topK(context: ids, k: topK.topk)
     // The generated tokens are streamed as they are chosen, never kept: memory stays the same
     // for --num-tokens 10 and --num-tokens 1000000000.
