@@ -35,6 +35,9 @@ import Testing
       try model.startContext(given: ["teh", "cat"], default: nil)
     }
     #expect(v.suggestions(for: "teh").first == "the")
+    // Not a back-off model: it conditions on the whole context it reads.
+    #expect(!model.acceptsShorterContexts)
+    #expect(model.usedContextLength(given.context) == 2)
   }
 
   @Test("count models: the same rule; unknown words are read as <UNK>, as NLTK scores them")
@@ -60,6 +63,10 @@ import Testing
     let model = try ARPAModel.load(path: ARPAExpectation.path("cat_dog.o3.arpa"))
     let v = model.vocabulary
     #expect(model.acceptsShorterContexts)
+    // "sat" never follows "zebra": KenLM's state after "zebra sat" is "sat" alone.
+    let backedOff = try model.context(for: ["zebra", "sat"])
+    #expect(model.usedContextLength(backedOff) == 1)
+    #expect(model.usedContextLength(try model.context(for: ["the", "cat"])) == 2)
     #expect(try model.startContext(given: ["cat"], default: nil).context == TokenContext(ids: [v.id(of: "cat")!]))
     #expect(try model.startContext(given: [], default: []).tokens == [])
     #expect(try model.startContext(given: [], default: ["<s>"]).tokens == ["<s>"])

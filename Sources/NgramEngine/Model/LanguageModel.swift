@@ -54,10 +54,16 @@ public protocol LanguageModel: Sendable {
   /// Whether a context shorter than ``contextLength`` is a valid query: false by default; true
   /// for a back-off model (an ARPA file), which reads the longest n-gram it has.
   var acceptsShorterContexts: Bool { get }
+  /// How many of the context's last tokens the model actually conditions on: for a back-off
+  /// model the longest suffix it lists as an n-gram (KenLM's state length); by default all of
+  /// them, up to ``contextLength``.
+  func usedContextLength(_ context: TokenContext) -> Int
 }
 
 extension LanguageModel {
   public var acceptsShorterContexts: Bool { false }
+
+  public func usedContextLength(_ context: TokenContext) -> Int { min(context.ids.count, contextLength.value) }
 
   public func context(for tokens: [String]) throws -> TokenContext {
     let n = contextLength.value

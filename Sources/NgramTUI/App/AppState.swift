@@ -59,6 +59,11 @@ struct AppState: Sendable {
   /// corpus; Train shows the file's orders and counts, Explore and Generate ask it, and the
   /// screens and keys of training (Compare, Step, time travel, `=`, `r`) do not apply.
   let arpa: ARPAModel?
+  /// What the screens say about the model (trained here, or read from a file).
+  let profile: ModelProfile
+  /// Where Generate starts without an Explore context: the corpus's first n tokens (the meta's
+  /// `start_tokens`), or an ARPA file's `<s>` (none if it has no `<s>`).
+  let defaultStart: [Int]
   /// The vocabulary (for completion and lookups before the model exists).
   var vocabulary: Vocabulary { arpa?.vocabulary ?? corpus.vocabulary }
   /// The model Explore and Generate ask: the ARPA file's, else the trained one when ready.
@@ -130,6 +135,8 @@ struct AppState: Sendable {
     self.topK = min(max(topK, 1), Self.maxK)
     self.train = TrainDisplay(totalEpochs: info.epochs, pace: pace)
     arpa = nil
+    profile = .trained
+    defaultStart = corpus.tokenIDs.prefix(info.contextLength).map(Int.init)
   }
 
   /// Creates the state for exploring an ARPA model.
@@ -141,6 +148,8 @@ struct AppState: Sendable {
       learningRate: 0, epochs: 0)
     corpus = try Corpus(bytes: Array(arpa.vocabulary.tokens.joined(separator: " ").utf8), path: arpa.path)
     self.arpa = arpa
+    profile = ModelProfile(arpa: arpa)
+    defaultStart = arpa.sentenceStartID.map { [$0] } ?? []
     self.glyphs = glyphs
     self.topK = min(max(topK, 1), Self.maxK)
     var display = TrainDisplay(totalEpochs: 0, pace: 0)
@@ -150,18 +159,12 @@ struct AppState: Sendable {
   }
 
   /// The screens Tab cycles through: all of them, or for an ARPA model Train, Explore, Generate.
-  var tabs: [Screen] { arpa == nil ? Screen.tabOrder : [.train, .explore, .generate] }
+  var tabs: [Screen] { profile.trainsOnCorpus ? Screen.tabOrder : [.train, .explore, .generate] }
   /// Whether keys are going to the prompt (Explore's, which Compare shares).
   var isTyping: Bool { (screen == .explore || screen == .compare) && explore.focused }
 
   /// The holdout Compare scores with: the run's, else the CLI `compare` default (0.1).
   var compareHoldout: Double { info.holdout > 0 ? info.holdout : 0.1 }
-
-  /// The corpus's first n tokens (the meta's `start_tokens`).
-  var metaStart: [Int] {
-    if let arpa { return arpa.sentenceStartID.map { [$0] } ?? [] }
-    return tokenIDs.prefix(info.contextLength).map(Int.init)
-  }
 
   // MARK: - Events from the run loop
 
@@ -223,7 +226,7 @@ struct AppState: Sendable {
 
   /// Applies a new training status.
   mutating func update(status: TrainStatus) {
-    guard arpa == nil else { return }  // nothing trains
+    guard profile.trainsOnCorpus else { return }  // nothing trains
     train.status = status
     if screen == .map { prepareMap() }
   }

@@ -181,7 +181,8 @@ struct Binding: Sendable {
 
   /// Whether the binding applies in `state` (screen and condition; not the key).
   func applies(in state: AppState) -> Bool {
-    (screens.isEmpty || screens.contains(state.screen)) && when(state) && !(state.arpa != nil && action.needsTraining)
+    (screens.isEmpty || screens.contains(state.screen)) && when(state)
+      && !(!state.profile.trainsOnCorpus && action.needsTraining)
   }
 }
 
@@ -266,7 +267,7 @@ enum KeyMap {
         }
         if s.screen == .compare { return "type text, Enter: the last 1, 2, 3 tokens are the contexts" }
         let n = s.info.contextLength
-        if s.arpa != nil { return "type up to \(n) word\(n == 1 ? "" : "s") (<s> = sentence start), then Enter" }
+        if let hint = s.profile.promptHint { return hint }
         return "type \(n == 0 ? "anything (unigram: no context)" : "\(n) token\(n == 1 ? "" : "s")"), then Enter"
       }),
     Binding(
@@ -494,7 +495,8 @@ enum KeyMap {
   /// says itself when it shows).
   static func footer(_ state: AppState) -> String {
     bindings.compactMap { b in
-      (b.screens.isEmpty || b.screens.contains(state.screen)) && !(state.arpa != nil && b.action.needsTraining)
+      (b.screens.isEmpty || b.screens.contains(state.screen))
+        && !(!state.profile.trainsOnCorpus && b.action.needsTraining)
         ? b.footer(state) : nil
     }
     .joined(separator: "  ")

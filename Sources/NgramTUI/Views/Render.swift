@@ -58,8 +58,7 @@ enum Render {
     let t = state.train
     // The widest of: status and keys, status and the help key, status alone, that fits.
     var candidates = [keys, shortKeys]
-    if let arpa = state.arpa {
-      let status = "ARPA order \(arpa.order)"
+    if let status = state.profile.status {
       candidates = [status + "   " + keys, status + "  " + shortKeys, status + " "]
     } else if state.screen != .train {
       let status: String

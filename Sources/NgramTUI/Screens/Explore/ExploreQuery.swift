@@ -18,36 +18,53 @@ extension AppState {
       return
     }
     if !words.isEmpty { lastWords = words }
-    if let arpa {
-      // Any number of words: the last order − 1 count, unknown ones are <unk>, none = 1-grams.
-      explore.setText("")
-      runARPAQuery(arpa, Array(words.suffix(arpa.order - 1)))
-      return
-    }
+    // Any model's rule: the last n words; fewer only where the model reads shorter contexts
+    // (an ARPA file backs off; none = its 1-grams).
     let n = info.contextLength
-    if words.isEmpty && n > 0 {
+    let shorter = languageModel?.acceptsShorterContexts ?? false
+    if words.isEmpty && n > 0 && !shorter {
       explore.note = "type \(n) context token\(n == 1 ? "" : "s"), then Enter"
       return
     }
     explore.setText("")
-    if words.count < n {
+    if words.count < n && !shorter {
       explore.result = .needMore(needed: n, got: words.count)
       return
     }
     runQuery(Array(words.suffix(n)))
   }
 
+  /// Answers `ctx` with the model through `LanguageModel`: words it cannot read are listed with
+  /// suggestions; with a corpus, what followed the context and its learning curves beside it.
   mutating func runQuery(_ ctx: [String]) {
-    let unknown = ctx.filter { vocabulary.id(of: $0) == nil }
-    if !unknown.isEmpty {
-      var seen = Set<[UInt8]>()
-      let uniq = unknown.filter { seen.insert(Array($0.utf8)).inserted }
-      explore.result = .unknown(uniq.map { ($0, vocabulary.suggestions(for: $0)) })
+    guard let languageModel else {
+      // Still training: check the words now, answer when the model is ready.
+      let unknown = ctx.filter { vocabulary.id(of: $0) == nil }
+      if !unknown.isEmpty { return showUnknown(unknown) }
+      explore.result = .waiting(context: ctx)
       return
     }
-    let ids = ctx.map { vocabulary.id(of: $0)! }
-    guard let model else {
-      explore.result = .waiting(context: ctx)
+    let context: TokenContext
+    do {
+      context = try languageModel.context(for: ctx)
+    } catch NgramError.unknownTokens(let unknown, _) {
+      return showUnknown(unknown)
+    } catch {
+      explore.note = CommandLineWords.message(for: error)
+      return
+    }
+    let ids = context.ids
+    guard profile.trainsOnCorpus, let model else {
+      let used = languageModel.usedContextLength(context)
+      var p = ExplorePrediction(
+        context: ctx, ids: ids, distribution: languageModel.distribution(after: context), trained: used == ctx.count,
+        followers: .none, history: [])
+      p.contextUsed = used
+      p.unknownWords = ctx.filter { vocabulary.id(of: $0) == nil }
+      explore.epoch = nil
+      explore.result = .prediction(p)
+      lastContext = ids
+      contextVersion += 1
       return
     }
     let followers = corpus.successors(of: ids)
@@ -76,17 +93,10 @@ extension AppState {
     contextVersion += 1
   }
 
-  /// An ARPA model's answer after `ctx` (at most order − 1 words), as KenLM scores it.
-  mutating func runARPAQuery(_ arpa: ARPAModel, _ ctx: [String]) {
-    let context = TokenContext(ids: ctx.map { arpa.vocabulary.id(of: $0) ?? arpa.unknownID })
-    let used = arpa.usedContextLength(context)
-    var p = ExplorePrediction(
-      context: ctx, ids: context.ids, distribution: arpa.distribution(after: context), trained: used == ctx.count,
-      followers: .none, history: [])
-    p.ngramContextUsed = used
-    explore.epoch = nil
-    explore.result = .prediction(p)
-    lastContext = context.ids
-    contextVersion += 1
+  /// Lists the words the model cannot read, each once, with near vocabulary entries.
+  private mutating func showUnknown(_ unknown: [String]) {
+    var seen = Set<[UInt8]>()
+    let uniq = unknown.filter { seen.insert(Array($0.utf8)).inserted }
+    explore.result = .unknown(uniq.map { ($0, vocabulary.suggestions(for: $0)) })
   }
 }

@@ -46,9 +46,9 @@ extension AppState {
     let when = explore.epoch.map { " at epoch \($0)" } ?? ""
     let rank = d.rank(of: id)
     let probability = Format.percent(d.probability(of: id))
-    guard arpa == nil, let column = CountColumn(counts, ids: p.ids) else {
+    guard profile.trainsOnCorpus, let column = CountColumn(counts, ids: p.ids) else {
       return
-        "\(arpa == nil ? "SGD" : "ARPA") rank of \(word)\(after)\(when): \(rank) of \(d.vocabSize), probability \(probability)"
+        "\(profile.name) rank of \(word)\(after)\(when): \(rank) of \(d.vocabSize), probability \(probability)"
     }
     // Both ranks on one footer line (80 columns): the count model's vocabulary is always the
     // corpus's plus <UNK>, so its "of N" is left out.

@@ -29,9 +29,11 @@ struct ExplorePrediction: Sendable {
   private(set) var history: [Distribution]
   /// Whether the history is being replayed in the background.
   var historyPending = false
-  /// For an ARPA model: how many of the context's last words are an n-gram of the file (the
-  /// context KenLM's back-off actually uses).
-  var ngramContextUsed: Int?
+  /// How many of the context's last words the model used (`LanguageModel.usedContextLength`:
+  /// for a back-off model the longest suffix it lists as an n-gram).
+  var contextUsed = 0
+  /// Context words outside the vocabulary that the model read as its unknown word.
+  var unknownWords: [String] = []
   /// The trained model's top tokens (up to 3) and their probability after each epoch, for the
   /// chart (computed once: a lookup in a distribution is a scan of its listed columns).
   private(set) var curves: [(id: Int, values: [Double])] = []

@@ -15,7 +15,7 @@ enum ExploreView {
     let glyphs: Glyphs
     let tokens: [String]
     /// The corpus's first n tokens (the example context).
-    let metaStart: [Int]
+    let defaultStart: [Int]
     /// Epochs trained so far.
     let epochsDone: Int
     let topK: Int
@@ -23,10 +23,10 @@ enum ExploreView {
     let countColumn: CountColumn?
     /// Why the count column cannot be shown, if it cannot.
     let countFailure: String?
-    /// The order of the ARPA model explored (nil: the trained SGD model).
-    let arpaOrder: Int?
-    /// The id context words outside an ARPA model's vocabulary are read as.
-    let unknownID: Int?
+    /// Whether the model is trained here on a corpus (else there are no corpus columns).
+    let trainsOnCorpus: Bool
+    /// The text before the first answer (nil: the corpus one).
+    let intro: String?
     /// The key hints under the prompt, from the key map.
     let hints: [String]
 
@@ -35,7 +35,7 @@ enum ExploreView {
       info = s.info
       glyphs = s.glyphs
       tokens = s.vocabulary.tokens
-      metaStart = s.metaStart
+      defaultStart = s.defaultStart
       epochsDone = s.train.status.epochsDone
       topK = s.topK
       if case .prediction(let p)? = s.explore.result {
@@ -44,8 +44,8 @@ enum ExploreView {
         countColumn = nil
       }
       countFailure = s.counts.failure
-      arpaOrder = s.arpa?.order
-      unknownID = s.arpa?.unknownID
+      trainsOnCorpus = s.profile.trainsOnCorpus
+      intro = s.profile.exploreIntro
       hints = KeyMap.header(s)
     }
   }
@@ -57,13 +57,10 @@ enum ExploreView {
     var y = Header.prompt(e, label: "context> ", hints: view.hints, glyphs: view.glyphs, in: r, into: &g)
 
     switch e.result {
-    case nil where view.arpaOrder != nil:
-      Wrap.draw(
-        "Ask the ARPA model what comes next: type up to \(n) word\(n == 1 ? "" : "s") (the last \(n) count; <s> means the start of a sentence; words outside the vocabulary are read as <unk>) and press Enter, or just Enter for no context. The bars show the probability of every word after it, exactly as KenLM scores it (back-off through the lower orders); beside them, each one's log10 probability.",
-        x: r.x, y: y, width: min(r.width, 76), maxRows: r.bottom - y, style: .dim, into: &g)
     case nil:
       Wrap.draw(
-        "Ask the model what comes next: type a context of \(n) token\(n == 1 ? "" : "s") from the corpus (for example the first ones, \(view.metaStart.map { view.tokens[$0] }.joined(separator: " "))) and press Enter. The bars show the model's probabilities for the next token; beside them, how often each actually followed that context in the corpus.",
+        view.intro
+          ?? "Ask the model what comes next: type a context of \(n) token\(n == 1 ? "" : "s") from the corpus (for example the first ones, \(view.defaultStart.map { view.tokens[$0] }.joined(separator: " "))) and press Enter. The bars show the model's probabilities for the next token; beside them, how often each actually followed that context in the corpus.",
         x: r.x, y: y, width: min(r.width, 76), maxRows: r.bottom - y, style: .dim, into: &g)
     case .needMore(let needed, let got)?:
       g.put(
@@ -133,9 +130,8 @@ enum ExploreView {
     Header.line(
       [("next token after \(ctxText)", .heading)] + whenSegments, x: r.x, y: y, width: r.width, into: &g)
     y += 1
-    if let order = view.arpaOrder {
-      drawARPAPrediction(
-        p, order: order, view: view, r: Rect(x: r.x, y: y, width: r.width, height: r.bottom - y), into: &g)
+    if !view.trainsOnCorpus {
+      drawModelOnly(p, view: view, r: Rect(x: r.x, y: y, width: r.width, height: r.bottom - y), into: &g)
       return
     }
     let seen =
@@ -217,13 +213,15 @@ enum ExploreView {
 }
 
 extension ExploreView {
-  /// An ARPA model's answer below the heading: the n-gram context used, the bars with each
-  /// word's log10 probability, entropy and perplexity.
-  static func drawARPAPrediction(_ p: ExplorePrediction, order: Int, view: Model, r: Rect, into g: inout Grid) {
+  /// The answer of a model without a corpus (read from a file) below the heading: the part of
+  /// the context it used (`LanguageModel.usedContextLength`), the words it read as unknown, the
+  /// bars with each word's log10 probability, entropy and perplexity.
+  static func drawModelOnly(_ p: ExplorePrediction, view: Model, r: Rect, into g: inout Grid) {
     let tokens = view.tokens
+    let order = view.info.contextLength + 1
     var y = r.y
-    let used = p.ngramContextUsed ?? 0
-    let unknown = zip(p.context, p.ids).filter { $0.1 == view.unknownID && $0.0 != "<unk>" }.map(\.0)
+    let used = p.contextUsed
+    let unknown = p.unknownWords
     let usedText =
       p.context.isEmpty
       ? "no context: the 1-gram probabilities"

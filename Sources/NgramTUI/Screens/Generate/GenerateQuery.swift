@@ -10,11 +10,7 @@ extension AppState {
         generate.reset(start: ctx, origin: "the last Explore context", version: contextVersion)
       }
     } else if generate.version != -1 {
-      generate.reset(
-        start: metaStart,
-        origin: arpa == nil
-          ? "the corpus's first tokens (meta start_tokens)"
-          : metaStart.isEmpty ? "no context (the file has no <s>)" : "the sentence start <s>", version: -1)
+      generate.reset(start: defaultStart, origin: profile.startOrigin, version: -1)
     }
   }
 }

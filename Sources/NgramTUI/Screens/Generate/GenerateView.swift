@@ -10,8 +10,8 @@ enum GenerateView {
     let tokens: [String]
     /// The model asked (nil while training).
     let model: (any LanguageModel)?
-    /// The ARPA file explored, if that is the model.
-    let arpaPath: String?
+    /// The `ngram-tui infer` options that select the model ("" for DIR's trained one).
+    let inferOptions: String
     /// Epochs trained so far.
     let epochsDone: Int
     let topK: Int
@@ -22,7 +22,7 @@ enum GenerateView {
       glyphs = s.glyphs
       tokens = s.vocabulary.tokens
       model = s.languageModel
-      arpaPath = s.arpa?.path
+      inferOptions = s.profile.inferOptions
       epochsDone = s.train.status.epochsDone
       topK = s.topK
     }
@@ -119,7 +119,7 @@ enum GenerateView {
     if n > 0, let options = gen.cliEquivalent {
       let startArgs = start.map { Shell.quote(tokens[$0]) }.joined(separator: " ")
       let cmd =
-        "same as: ngram-tui infer \(view.arpaPath.map { "--arpa \(Shell.quote($0)) " } ?? "")--start-tokens \(startArgs) --num-tokens \(gen.steps.count)"
+        "same as: ngram-tui infer \(view.inferOptions)--start-tokens \(startArgs) --num-tokens \(gen.steps.count)"
         + (options.isEmpty ? "" : " " + options)
       y += Wrap.draw(cmd, x: r.x, y: y, width: r.width, maxRows: 2, style: .dim, into: &g)
     }

@@ -13,21 +13,21 @@ enum TrainView {
     let info: SessionInfo
     let train: TrainDisplay
     let glyphs: Glyphs
-    /// The ARPA model explored instead of a trained one.
-    let arpa: ARPAModel?
+    /// What to show instead of a run, for a model that does not train.
+    let description: ModelDescription?
 
     init(_ s: AppState) {
       info = s.info
       train = s.train
       glyphs = s.glyphs
-      arpa = s.arpa
+      description = s.profile.description
     }
   }
 
   /// Draws `view` into `r`.
   static func draw(_ view: Model, in r: Rect, into g: inout Grid) {
-    if let arpa = view.arpa {
-      drawARPA(arpa, glyphs: view.glyphs, in: r, into: &g)
+    if let description = view.description {
+      drawDescription(description, glyphs: view.glyphs, in: r, into: &g)
       return
     }
     let info = view.info
@@ -293,25 +293,19 @@ enum Chart {
 }
 
 extension TrainView {
-  /// An ARPA model instead of training: the file, its orders and n-gram counts, its special
-  /// words, and what the other screens do with it.
-  static func drawARPA(_ arpa: ARPAModel, glyphs: Glyphs, in r: Rect, into g: inout Grid) {
+  /// A model read from a file instead of training: its heading and facts, its n-gram counts per
+  /// order, and what the other screens do with it.
+  static func drawDescription(_ d: ModelDescription, glyphs: Glyphs, in r: Rect, into g: inout Grid) {
     var y = r.y
-    g.put("ARPA model \(TerminalText.escape(arpa.path))", x: r.x, y: y, style: .heading, maxWidth: r.width)
+    g.put(d.heading, x: r.x, y: y, style: .heading, maxWidth: r.width)
     y += 1
-    let sep = "   "
-    let special =
-      "order \(arpa.order)" + sep + "vocabulary \(Format.count(arpa.vocabulary.count))" + sep
-      + (arpa.hasUnknown ? "<unk> listed" : "<unk> added at log10 -100") + sep
-      + "<s> \(arpa.sentenceStartID == nil ? "absent" : "listed")" + sep
-      + "</s> \(arpa.sentenceEndID == nil ? "absent" : "listed")"
-    g.put(special, x: r.x, y: y, style: .dim, maxWidth: r.width)
+    g.put(d.facts, x: r.x, y: y, style: .dim, maxWidth: r.width)
     y += 2
     g.put("n-grams in the file", x: r.x, y: y, style: .heading, maxWidth: r.width)
     y += 1
-    let most = max(arpa.ngramCounts.max() ?? 1, 1)
+    let most = max(d.ngramCounts.max() ?? 1, 1)
     let barWidth = max(10, min(40, r.width - 30))
-    for (i, c) in arpa.ngramCounts.enumerated() where y < r.bottom {
+    for (i, c) in d.ngramCounts.enumerated() where y < r.bottom {
       var x = g.put(DisplayWidth.padLeft("\(i + 1)-grams", to: 8) + "  ", x: r.x, y: y)
       x = g.put(DisplayWidth.padLeft(Format.count(c), to: 12) + "  ", x: x, y: y)
       let (filled, track) = glyphs.bar(fraction: Double(c) / Double(most), width: barWidth)
@@ -321,11 +315,9 @@ extension TrainView {
     }
     g.put(
       DisplayWidth.padLeft("total", to: 8) + "  "
-        + DisplayWidth.padLeft(Format.count(arpa.ngramCounts.reduce(0, +)), to: 12),
+        + DisplayWidth.padLeft(Format.count(d.ngramCounts.reduce(0, +)), to: 12),
       x: r.x, y: y, style: .dim, maxWidth: r.width)
     y += 2
-    let text =
-      "Nothing to train: the probabilities are the file's, scored exactly as KenLM scores them: the longest listed n-gram ending in the word, plus the back-off weights of the longer context suffixes. The context read is the last \(arpa.order - 1) word\(arpa.order == 2 ? "" : "s"). Explore asks for the next word after any context; Generate decodes from <s>, one word per key. Training, Compare, Step, time travel and the corpus columns do not apply."
-    Wrap.draw(text, x: r.x, y: y, width: min(r.width, 76), maxRows: max(0, r.bottom - y), style: .dim, into: &g)
+    Wrap.draw(d.note, x: r.x, y: y, width: min(r.width, 76), maxRows: max(0, r.bottom - y), style: .dim, into: &g)
   }
 }
