@@ -114,6 +114,22 @@ struct AppState: Sendable {
   var jobs: [Job] = []
   /// A one-off message in the footer (e.g. where a file was saved), until the next key.
   var notice: String?
+  /// The hints under the prompt, kept from the last event that changed them (not rebuilt on
+  /// every frame) with the key they were made for.
+  private var cachedHints: (key: KeyMap.HeaderKey, hints: [String])?
+
+  /// The hints under the prompt of Explore and Compare: the kept ones while still current,
+  /// else made now (for a state changed other than by an event, as tests do).
+  var headerHints: [String] {
+    if let c = cachedHints, c.key == KeyMap.headerKey(self) { return c.hints }
+    return KeyMap.header(self)
+  }
+
+  /// Remakes the kept hints when what they depend on changed (after each event).
+  mutating func refreshHeaderHints() {
+    let key = KeyMap.headerKey(self)
+    if cachedHints?.key != key { cachedHints = (key, KeyMap.header(self)) }
+  }
 
   /// The largest k.
   static let maxK = 50
@@ -171,6 +187,7 @@ struct AppState: Sendable {
   /// Installs the trained model and runs a query that was waiting for it; `run` is the whole
   /// run (its log and held-out scores), which Compare reuses.
   mutating func setModel(_ m: NgramModel, run: TrainingOutcome? = nil) {
+    defer { refreshHeaderHints() }
     model = m
     mainRun = run
     if case .waiting(let ctx)? = explore.result { runQuery(ctx) }
@@ -186,6 +203,7 @@ struct AppState: Sendable {
 
   /// Installs a finished job's result.
   mutating func receive(_ result: JobResult) {
+    defer { refreshHeaderHints() }
     switch result {
     case .comparison(let n, let result):
       switch result {
@@ -242,6 +260,7 @@ struct AppState: Sendable {
 
   /// Applies one key through the key map (`KeyMap`); returns the side effects for the run loop.
   mutating func handle(_ key: Key) -> [Command] {
+    defer { refreshHeaderHints() }
     if tooSmall {
       // Only the size notice is on screen: q quits even while the prompt has focus.
       return key == .ctrlC || key == .char("q") || key == .char("Q") ? [.quit] : []

@@ -212,7 +212,7 @@ enum KeyMap {
   static let promptScreens: Set<Screen> = [.explore, .compare]
 
   /// What the line under the prompt of Explore and Compare is about.
-  enum PromptHint {
+  enum PromptHint: Equatable, Sendable {
     /// The prompt is left: how to return to it, and the other keys.
     case left
     /// The prompt is left with a prediction to travel through its epochs (Explore).
@@ -506,6 +506,19 @@ enum KeyMap {
   /// when it shows; none while a note shows there).
   static func header(_ state: AppState) -> [String] {
     bindings.compactMap { b in b.screens.isEmpty || b.screens.contains(state.screen) ? b.header(state) : nil }
+  }
+
+  /// Everything the header hints depend on besides the session's constants (its context length
+  /// and model profile): equal keys, equal hints. `AppState` keeps the hints of the last key.
+  struct HeaderKey: Equatable, Sendable {
+    let screen: Screen
+    let prompt: PromptHint?
+    let showModels: Bool
+  }
+
+  /// The key of `state`'s header hints (constant time).
+  static func headerKey(_ state: AppState) -> HeaderKey {
+    HeaderKey(screen: state.screen, prompt: promptHint(state), showModels: state.compare.showModels)
   }
 
   /// The Help screen's rows, section by section.

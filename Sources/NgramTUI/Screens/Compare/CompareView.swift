@@ -27,7 +27,7 @@ enum CompareView {
       compareHoldout = s.compareHoldout
       epochsDone = s.train.status.epochsDone
       topK = s.topK
-      hints = KeyMap.header(s)
+      hints = s.headerHints
     }
   }
 

@@ -71,8 +71,9 @@ struct ExplorePrediction: Sendable {
   }
 }
 
-/// Entropy and KL of the distribution on screen, computed when the shown epoch changes (the KL
-/// looks up every observed successor: too slow to redo on every frame for a frequent context).
+/// Entropy, KL and the top tokens of the distribution on screen, computed when the prediction
+/// or the shown epoch changes (the KL looks up every observed successor and the top tokens sort
+/// the distribution: too slow to redo on every frame).
 struct ShownStats: Sendable, Equatable {
   /// The epoch they are for (nil: the trained model).
   let epoch: Int?
@@ -82,6 +83,8 @@ struct ShownStats: Sendable, Equatable {
   let entropyBits: Double
   /// KL(corpus ‖ model) in bits (nil for a context never seen).
   let klBits: Double?
+  /// The most probable tokens (as many as any k shows), best first.
+  let top: [Distribution.Entry]
 
   /// The figures for `p` at `epoch`.
   init(_ p: ExplorePrediction, epoch: Int?) {
@@ -90,6 +93,7 @@ struct ShownStats: Sendable, Equatable {
     let d = p.distribution(atEpoch: epoch)
     entropyBits = d.entropyBits
     klBits = p.followers.occurrences > 0 ? p.followers.klDivergenceBits(from: d) : nil
+    top = d.top(AppState.maxK)
   }
 }
 

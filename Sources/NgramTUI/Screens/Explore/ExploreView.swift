@@ -46,7 +46,7 @@ enum ExploreView {
       countFailure = s.counts.failure
       trainsOnCorpus = s.profile.trainsOnCorpus
       intro = s.profile.exploreIntro
-      hints = KeyMap.header(s)
+      hints = s.headerHints
     }
   }
 
@@ -113,7 +113,6 @@ enum ExploreView {
     let scrubbable = p.history.count > 1
     let last = p.finalEpoch
     let epoch = min(view.explore.epoch ?? last, last)
-    let dist = p.distribution(atEpoch: view.explore.epoch)
     var y = r.y
     let ctxText = p.context.isEmpty ? "(no context)" : "\"" + p.context.joined(separator: " ") + "\""
     let when: String?
@@ -150,7 +149,8 @@ enum ExploreView {
     let column = view.countColumn
     let countNote = column?.warning ?? view.countFailure
     let footerRows = 1 + 1 + chartRows + 1 + 1 + (column != nil || countNote != nil ? 1 : 0)
-    let top = dist.top(k)
+    let shown = view.explore.shownStats(p)
+    let top = Array(shown.top.prefix(k))
     let maxRows = max(1, r.bottom - y - footerRows)
     let columnWidth = max(6, column.map { DisplayWidth.of($0.name) } ?? 0)
     let used = Bars.draw(
@@ -172,7 +172,6 @@ enum ExploreView {
     }
     y += 1
 
-    let shown = view.explore.shownStats(p)
     let h = shown.entropyBits
     let ppl = pow(2.0, h)
     var stats = "entropy \(Format.fixed(h, 4)) bits  perplexity \(Format.fixed(ppl, 2))"
@@ -240,11 +239,13 @@ extension ExploreView {
     }
     y += 1
     let k = view.topK
-    let top = p.distribution.top(k)
+    let stats = view.explore.shownStats(p)
+    let top = Array(stats.top.prefix(k))
+    let probability = Dictionary(top.map { ($0.id, $0.probability) }, uniquingKeysWith: { a, _ in a })
     let maxRows = max(1, r.bottom - y - 3)
     let shown = Bars.draw(
       top, tokens: tokens, glyphs: view.glyphs,
-      extra: { id in DisplayWidth.padLeft(Format.fixed(log10(p.distribution.probability(of: id)), 6), to: 10) },
+      extra: { id in DisplayWidth.padLeft(Format.fixed(log10(probability[id] ?? 0), 6), to: 10) },
       extraHeading: DisplayWidth.padLeft("log10", to: 10), x: r.x, y: y, width: min(r.width, 100), maxRows: maxRows,
       into: &g)
     y += shown
@@ -253,7 +254,7 @@ extension ExploreView {
         "(\(shown - 1) of top \(k) shown: enlarge the terminal for more)", x: r.x, y: y, style: .dim, maxWidth: r.width)
     }
     y += 1
-    let h = p.distribution.entropyBits
+    let h = stats.entropyBits
     g.put(
       "entropy \(Format.fixed(h, 4)) bits  perplexity \(Format.fixed(pow(2.0, h), 2))  k=\(k)  vocabulary \(Format.count(tokens.count))",
       x: r.x, y: y, maxWidth: r.width)

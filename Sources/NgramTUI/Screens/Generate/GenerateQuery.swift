@@ -7,10 +7,10 @@ extension AppState {
     guard languageModel != nil else { return }
     if let ctx = lastContext {
       if generate.version != contextVersion {
-        generate.reset(start: ctx, origin: "the last Explore context", version: contextVersion)
+        generate.reset(start: ctx, origin: "the last Explore context", version: contextVersion, model: languageModel)
       }
     } else if generate.version != -1 {
-      generate.reset(start: defaultStart, origin: profile.startOrigin, version: -1)
+      generate.reset(start: defaultStart, origin: profile.startOrigin, version: -1, model: languageModel)
     }
   }
 }

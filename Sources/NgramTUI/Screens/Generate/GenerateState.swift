@@ -8,6 +8,9 @@ struct GenerationStep: Sendable {
   let distribution: Distribution
   /// The token taken.
   let chosen: Int
+  /// The distribution's most probable tokens (the most any k shows), sorted once when the step
+  /// is taken rather than on every frame.
+  let top: [Distribution.Entry]
   /// Whether the token was sampled (else greedy argmax).
   let sampled: Bool
   /// The temperature of a sampled step.
@@ -35,7 +38,15 @@ struct GenerateState: Sendable {
   /// The Explore context version the start came from (-1: the meta start tokens).
   var version = -2
   /// The steps taken so far.
-  var steps: [GenerationStep] = []
+  private(set) var steps: [GenerationStep] = [] {
+    didSet { repeatedWindow = findRepeatedWindow() }
+  }
+  /// The first window that appears twice (after the start or a step), if any: found when the
+  /// steps change, not on every frame.
+  private(set) var repeatedWindow: RepeatedWindow?
+  /// The distribution of the first step and its top tokens, before any step is taken (made
+  /// when the generation starts, with the model it starts with).
+  private(set) var preview: (distribution: Distribution, top: [Distribution.Entry])?
   /// Whether Space samples instead of taking the argmax.
   var sampling = false
   /// The sampling temperature.
@@ -57,13 +68,17 @@ struct GenerateState: Sendable {
     return Array(ids.suffix(windowLength ?? start.count))
   }
 
-  /// Restarts from `start`.
-  mutating func reset(start: [Int], origin: String, version: Int) {
+  /// Restarts from `start`; with `model`, the first step's distribution is worked out now.
+  mutating func reset(start: [Int], origin: String, version: Int, model: (any LanguageModel)? = nil) {
     self.start = start
     self.origin = origin
     self.version = version
     steps = []
     rng = SeededGenerator(seed: seed)
+    preview = model.map { m in
+      let d = m.distribution(after: TokenContext(ids: window))
+      return (d, d.top(AppState.maxK))
+    }
   }
 
   /// Takes one step with `model`: the argmax, or a sample when sampling.
@@ -76,7 +91,8 @@ struct GenerateState: Sendable {
       sampling ? dist.sample(SamplingOptions(temperature: temperature, seed: seed), using: &rng) : dist.argmax
     steps.append(
       GenerationStep(
-        window: w, distribution: dist, chosen: chosen, sampled: sampling, temperature: temperature, rngBefore: before))
+        window: w, distribution: dist, chosen: chosen, top: dist.top(AppState.maxK), sampled: sampling,
+        temperature: temperature, rngBefore: before))
   }
 
   /// Undoes the last step (restoring the generator).
@@ -94,8 +110,8 @@ struct GenerateState: Sendable {
     return "--sample --temperature \(first.temperature) --seed \(seed)"
   }
 
-  /// The first window that appears twice (after the start or a step), if any.
-  var repeatedWindow: RepeatedWindow? {
+  /// Scans the text for the first window that appears twice.
+  private func findRepeatedWindow() -> RepeatedWindow? {
     guard let start else { return nil }
     let n = windowLength ?? start.count
     let all = ids
@@ -124,14 +140,14 @@ extension GenerateState {
       if let model { step(model: model) }
     case .undo: undo()
     case .restart:
-      if let s = start { reset(start: s, origin: origin, version: version) }
+      if let s = start { reset(start: s, origin: origin, version: version, model: model) }
     case .toggleSampling: sampling.toggle()
     case .cooler: temperature = max(0.1, ((temperature - 0.1) * 10).rounded() / 10)
     case .warmer: temperature = min(5.0, ((temperature + 0.1) * 10).rounded() / 10)
     case .reseed:
       // A new seed restarts the run, so every step of it comes from one seed.
       seed &+= 1
-      if let s = start { reset(start: s, origin: origin, version: version) }
+      if let s = start { reset(start: s, origin: origin, version: version, model: model) }
     default: break
     }
   }

@@ -34,7 +34,7 @@ enum GenerateView {
     let tokens = view.tokens
     let n = view.info.contextLength
     var y = r.y
-    guard let start = gen.start, view.model != nil else {
+    guard let start = gen.start, let model = view.model else {
       g.put(
         "The model is still training (epoch \(view.epochsDone)/\(view.info.epochs)); generation starts when it finishes.",
         x: r.x, y: y, style: .dim, maxWidth: r.width)
@@ -65,16 +65,26 @@ enum GenerateView {
       n == 0 ? "(none: unigram)" : "(" + w.map { tokens[$0] }.joined(separator: ", ") + ")"
     }
     let dist: Distribution
+    let ranked: [Distribution.Entry]
     var chosen: Int? = nil
     if let last = gen.steps.last {
       dist = last.distribution
+      ranked = last.top
       chosen = last.chosen
       let how = last.sampled ? "sampled" : "greedy"
       g.put(
         "step \(gen.steps.count): window\(windowName) \(show(last.window)) \(view.glyphs.arrow) \(tokens[last.chosen])  (\(how))",
         x: r.x, y: y, style: .heading, maxWidth: r.width)
     } else {
-      dist = view.model!.distribution(after: TokenContext(ids: gen.window))
+      // Worked out when the generation started (a state made without a model: now).
+      let preview =
+        gen.preview
+        ?? {
+          let d = model.distribution(after: TokenContext(ids: gen.window))
+          return (d, d.top(AppState.maxK))
+        }()
+      dist = preview.distribution
+      ranked = preview.top
       g.put(
         "next: window\(windowName) \(show(gen.window))   press Space to take a step", x: r.x, y: y, style: .heading,
         maxWidth: r.width)
@@ -82,7 +92,7 @@ enum GenerateView {
     y += 1
     let reserve = 8
     let k = view.topK
-    var top = dist.top(k)
+    var top = Array(ranked.prefix(k))
     if let c = chosen, !top.contains(where: { $0.id == c }) {
       top.append(Distribution.Entry(id: c, probability: dist.probability(of: c)))  // a sampled token outside the top k still shows
     }
