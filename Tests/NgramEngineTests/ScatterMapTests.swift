@@ -82,7 +82,7 @@ struct ScatterMapTests {
 
   @Test("The reader refuses a NaN or infinite point with its file and line", arguments: ["nan", "inf", "-inf"])
   func nonFinite(value: String) throws {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ngram-map-\(getpid())-\(value)")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("ngram-scatter-\(getpid())-\(value)")
     defer { try? FileManager.default.removeItem(at: dir) }
     let artifacts = dir.appendingPathComponent("artifacts")
     try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
