@@ -22,18 +22,11 @@ let package = Package(
       name: "CZlib",
       providers: [.apt(["zlib1g-dev"])]
     ),
-    .systemLibrary(
-      name: "CNcursesw",
-      providers: [.apt(["libncurses-dev"])]
-    ),
-    .target(
-      name: "NgramTUI", dependencies: ["NgramEngine", "CNcursesw"],
-      linkerSettings: [
-        // Debian names the wide-character library ncursesw; macOS's ncurses is wide already.
-        .linkedLibrary("ncursesw", .when(platforms: [.linux])),
-        .linkedLibrary("ncurses", .when(platforms: [.macOS])),
-      ]
-    ),
+    // ncurses, loaded with dlopen when the explorer starts (libncursesw.so.6 on Linux,
+    // libncurses.dylib on macOS), so commands that never draw start without it. Building needs
+    // the header only (Debian: libncurses-dev).
+    .target(name: "CNcursesw"),
+    .target(name: "NgramTUI", dependencies: ["NgramEngine", "CNcursesw"]),
     .executableTarget(
       name: "ngram-tui",
       dependencies: ["NgramEngine", "NgramTUI"]

@@ -159,8 +159,13 @@ extension Explorer {
   }
 
   /// Takes over the terminal (colour unless NO_COLOR is set), or writes one error line naming
-  /// TERM and the `fallback` command to use instead and returns nil.
+  /// the missing ncurses library or TERM, and the `fallback` command to use instead, and returns
+  /// nil.
   static func openTerminal(options: Options, fallback: String) -> NcursesTerminal? {
+    if let failure = NcursesTerminal.loadLibrary() {
+      writeStandardError("ngram-tui: error: \(TerminalText.escape(failure)) (or use `\(fallback)`)\n")
+      return nil
+    }
     let noColor = !(environmentValue("NO_COLOR") ?? "").isEmpty
     if let terminal = NcursesTerminal(forceASCII: options.ascii, allowColor: !noColor) { return terminal }
     let term = TerminalText.escape(environmentValue("TERM") ?? "(unset)")

@@ -13,7 +13,7 @@ private let cursesActive = Atomic<Bool>(false)
 /// Ends curses mode if it is still active; safe to call more than once, from `atexit` too.
 func restoreTerminalIfNeeded() {
   if cursesActive.exchange(false, ordering: .sequentiallyConsistent) {
-    endwin()
+    ngt_endwin()
   }
 }
 
@@ -23,10 +23,17 @@ final class NcursesTerminal: TerminalDriver {
   let supportsUnicode: Bool
   private let colors: Bool
   private var previous: Grid?
-  private var attrs: [Style: (attr_t, Int16)] = [:]
+  private var attrs: [Style: (ngt_attr_t, Int16)] = [:]
+
+  /// Loads the ncurses library (once; it is not loaded at start-up): nil when it is there, else
+  /// why not.
+  static func loadLibrary() -> String? {
+    ngt_load() != 0 ? nil : String(cString: ngt_load_error())
+  }
 
   /// Initialises curses (after `setlocale(LC_ALL, "")`, with a short `ESCDELAY`); nil when the
-  /// terminal type is unusable. Call once; `stop()` restores the terminal.
+  /// library cannot be loaded (see `loadLibrary`) or the terminal type is unusable. Call once;
+  /// `stop()` restores the terminal.
   ///
   /// - Parameters:
   ///   - forceASCII: use the ASCII glyphs even in a UTF-8 locale.
@@ -44,9 +51,10 @@ final class NcursesTerminal: TerminalDriver {
     setlocale(LC_ALL, "")
     let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
     supportsUnicode = !forceASCII && codeset.uppercased().filter { $0 != "-" } == "UTF8"
-    guard ngt_newterm() != nil else { return nil }
+    guard Self.loadLibrary() == nil else { return nil }
+    guard ngt_newterm() != 0 else { return nil }
     guard ngt_has_cursor_addressing() != 0 else {
-      endwin()
+      ngt_endwin()
       return nil
     }
     cursesActive.store(true, ordering: .sequentiallyConsistent)
@@ -60,23 +68,15 @@ final class NcursesTerminal: TerminalDriver {
         raise(s)
       }
     }
-    raw()
-    noecho()
-    nonl()
-    keypad(ngt_stdscr(), true)
-    intrflush(ngt_stdscr(), false)
-    curs_set(0)
-    set_escdelay(25)
-    leaveok(ngt_stdscr(), true)
-    colors = allowColor && has_colors()
+    ngt_setup(25)
+    colors = allowColor && ngt_has_colors() != 0
     if colors {
-      start_color()
-      use_default_colors()
-      init_pair(1, Int16(COLOR_CYAN), -1)
-      init_pair(2, Int16(COLOR_GREEN), -1)
-      init_pair(3, Int16(COLOR_YELLOW), -1)
-      init_pair(4, Int16(COLOR_RED), -1)
-      init_pair(5, Int16(COLOR_MAGENTA), -1)
+      ngt_start_colors()
+      ngt_init_pair(1, ngt_color_cyan())
+      ngt_init_pair(2, ngt_color_green())
+      ngt_init_pair(3, ngt_color_yellow())
+      ngt_init_pair(4, ngt_color_red())
+      ngt_init_pair(5, ngt_color_magenta())
     }
     let bold = ngt_a_bold()
     let rev = ngt_a_reverse()
@@ -99,13 +99,12 @@ final class NcursesTerminal: TerminalDriver {
   }
 
   var size: (width: Int, height: Int) {
-    (Int(ngt_getmaxx(ngt_stdscr())), Int(ngt_getmaxy(ngt_stdscr())))
+    (Int(ngt_getmaxx()), Int(ngt_getmaxy()))
   }
 
   func readKey(timeoutMilliseconds: Int32) -> Key? {
-    wtimeout(ngt_stdscr(), timeoutMilliseconds)
     var wch: wint_t = 0
-    let r = wget_wch(ngt_stdscr(), &wch)
+    let r = ngt_get_wch(timeoutMilliseconds, &wch)
     if r == ngt_key_code_yes() {
       let code = Int32(bitPattern: UInt32(wch))
       switch code {
@@ -145,7 +144,7 @@ final class NcursesTerminal: TerminalDriver {
 
   func present(_ grid: Grid) {
     let full = previous.map { $0.width != grid.width || $0.height != grid.height } ?? true
-    if full { werase(ngt_stdscr()) }
+    if full { ngt_erase() }
     grid.forEachChange(from: full ? nil : previous) { x, y, cell in
       var chars = cell.text.unicodeScalars.prefix(4).map { wchar_t(bitPattern: $0.value) }
       chars.append(0)
@@ -153,7 +152,7 @@ final class NcursesTerminal: TerminalDriver {
       _ = chars.withUnsafeBufferPointer { ngt_put_cell(Int32(y), Int32(x), $0.baseAddress, a, p) }
     }
     previous = grid
-    wrefresh(ngt_stdscr())
+    ngt_refresh()
   }
 
   func stop() {
