@@ -1,5 +1,5 @@
 import Foundation
-import NgramEngine
+@testable import NgramEngine
 import Testing
 
 @testable import NgramTUI
@@ -98,5 +98,32 @@ import Testing
     #expect(abs(log10(answer.topK[0].probability) - best) <= 2e-5)
     Snapshot.check(Render.frame(s, width: 120, height: 40), "compare_models_arpa_the_cat_120x40_unicode")
     Snapshot.check(Render.frame(s, width: 80, height: 24), "compare_models_arpa_the_cat_80x24_unicode")
+  }
+}
+
+/// Count-based and ARPA columns show a held-out score through one function.
+@Suite struct CompareHeldOutLinesTests {
+  func lines(_ h: HeldOutScore, best: Double?) -> [String] {
+    var out: [String] = []
+    CompareView.heldOutLines(h, best: best) { text, style in out.append("\(text) [\(style)]") }
+    return out
+  }
+
+  @Test("finite, infinite and unscored perplexities, unseen contexts and the words left out")
+  func heldOutLines() {
+    let finite = HeldOutScore(
+      scored: 90, oov: 3, perplexity: 12.345, zeroProbability: 0, zeroTokens: [], unseenContexts: 0.25)
+    #expect(
+      lines(finite, best: 12.345) == ["held-out ppl 12.35 [good]", "unseen ctx 25.0% [dim]", "3 oov left out [dim]"])
+    #expect(lines(finite, best: 10)[0] == "held-out ppl 12.35 [normal]")
+    let zero = HeldOutScore(
+      scored: 90, oov: 0, perplexity: .infinity, zeroProbability: 2, zeroTokens: ["a", "b"], unseenContexts: 0.5)
+    #expect(lines(zero, best: nil) == ["held-out ppl inf (2 zero) [warning]", "unseen ctx 50.0% [dim]"])
+    let none = HeldOutScore(
+      scored: 0, oov: 7, perplexity: .nan, zeroProbability: 0, zeroTokens: [], unseenContexts: 0)
+    #expect(
+      lines(none, best: nil) == [
+        "held-out ppl -- (no word known) [warning]", "unseen ctx 0.0% [dim]", "7 oov left out [dim]",
+      ])
   }
 }

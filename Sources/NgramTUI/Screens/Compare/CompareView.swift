@@ -248,12 +248,7 @@ enum CompareView {
         return y - rect.y
       }
       if let h = f.heldOut {
-        if h.perplexity.isFinite {
-          line("held-out ppl \(Format.fixed(h.perplexity, 2))", h.perplexity == best ? .good : .normal)
-        } else {
-          line("held-out ppl inf (\(h.zeroProbability) zero)", .warning)
-        }
-        line("unseen ctx \(Format.percent(h.unseenContexts))", .dim)
+        heldOutLines(h, best: best, line: line)
       } else {
         line("held-out ppl --", .dim)
       }
@@ -273,6 +268,21 @@ enum CompareView {
     return y - rect.y
   }
 
+  /// A held-out score's lines in a model's column (count-based and ARPA models are scored
+  /// alike): the perplexity (the best one marked), the share of unseen contexts, and the
+  /// held-out words outside the vocabulary, which are left out as SRILM's `ngram -ppl` does.
+  static func heldOutLines(_ h: HeldOutScore, best: Double?, line: (String, Style) -> Void) {
+    if h.perplexity.isFinite {
+      line("held-out ppl \(Format.fixed(h.perplexity, 2))", h.perplexity == best ? .good : .normal)
+    } else if h.scored == 0 {
+      line("held-out ppl -- (no word known)", .warning)
+    } else {
+      line("held-out ppl inf (\(h.zeroProbability) zero)", .warning)
+    }
+    line("unseen ctx \(Format.percent(h.unseenContexts))", .dim)
+    if h.oov > 0 { line("\(Format.count(h.oov)) oov left out", .dim) }
+  }
+
   /// One ARPA model's column in the models view (`--compare-arpa FILE`); returns the rows used.
   static func drawARPAColumn(_ a: ComparedARPA, best: Double?, view: Model, rect: Rect, into g: inout Grid) -> Int {
     let w = rect.width
@@ -287,15 +297,7 @@ enum CompareView {
     case .failed(let message):
       y += Wrap.draw(message, x: rect.x, y: y, width: w, maxRows: max(0, rect.bottom - y), style: .warning, into: &g)
     case .ready(let h):
-      if h.perplexity.isFinite {
-        line("held-out ppl \(Format.fixed(h.perplexity, 2))", h.perplexity == best ? .good : .normal)
-      } else if h.scored == 0 {
-        line("held-out ppl -- (no word known)", .warning)
-      } else {
-        line("held-out ppl inf (\(h.zeroProbability) zero)", .warning)
-      }
-      line("unseen ctx \(Format.percent(h.unseenContexts))", .dim)
-      if h.oov > 0 { line("\(Format.count(h.oov)) oov left out", .dim) }
+      heldOutLines(h, best: best, line: line)
     }
     guard let answer = a.answer else { return y - rect.y }
     let used = answer.contextUsed.map { TerminalText.escape($0) }.joined(separator: " ")
