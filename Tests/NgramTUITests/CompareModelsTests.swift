@@ -44,7 +44,7 @@ import Testing
     }
   }
 
-  @Test(arguments: [(80, 24), (120, 40)])
+  @Test(arguments: [(80, 24), (110, 30), (120, 40)])
   func modelsViewSnapshot(width: Int, height: Int) {
     let s = Self.modelsView("the cat sat")
     Snapshot.check(
@@ -56,6 +56,45 @@ import Testing
     Snapshot.check(Render.frame(s, width: 100, height: 30), "compare_models_zebra_the_100x30_unicode")
     _ = s.handle(.char("="))
     #expect(!s.compare.showModels)
+  }
+
+  /// At 80 and 110 columns, with and without an ARPA column (4 or 5 columns), no column cuts a
+  /// figure or a heading: lines too wide take a shorter form.
+  @Test("the models view's columns fit: every perplexity, the loss and every heading whole", arguments: [80, 110])
+  func columnsFit(width: Int) throws {
+    for withARPA in [false, true] {
+      var s = Fixture.state()
+      if withARPA { s.compare.addARPAModels([try ARPAFixture.model()]) }
+      s.show(.compare)
+      Fixture.type("the cat", into: &s)
+      _ = s.handle(.enter)
+      Fixture.runJobs(&s)
+      _ = s.handle(.escape)
+      _ = s.handle(.char("="))
+      Fixture.runJobs(&s)
+      let text = Render.frame(s, width: width, height: 30).text
+      var figures: [String] = []
+      for e in CompareState.countEstimators {
+        guard case .ready(let f)? = s.compare.countModels[e.name], let h = f.heldOut else {
+          Issue.record("\(e.name) not fitted")
+          continue
+        }
+        figures.append("ppl \(Format.fixed(h.perplexity, 2))")
+        #expect(CompareView.headings(e).contains { text.contains($0) }, "\(width) \(e)")
+      }
+      for a in s.compare.arpaModels {
+        guard case .ready(let h) = a.heldOut else { continue }
+        figures.append("ppl \(Format.fixed(h.perplexity, 2))")
+      }
+      let sgd = s.compare.columns(vocabulary: s.vocabulary).first { $0.contextLength == 2 }?.column
+      guard case .answer(let a)? = sgd, let p = a.heldOutPerplexity else {
+        Issue.record("no SGD answer")
+        continue
+      }
+      figures += ["ppl \(Format.fixed(p, 2))", "loss \(Format.fixed(a.trainingLoss, 4))"]
+      #expect(figures.count == (withARPA ? 6 : 5))
+      for f in figures { #expect(text.contains(f), "\(width) columns, ARPA \(withARPA): \(f) is cut") }
+    }
   }
 
   /// `--compare-arpa`: KenLM's lmplz model of the same corpus in the models view, answering the
@@ -97,6 +136,7 @@ import Testing
     let best = scores.filter { $0.key != "<s>" }.values.max()!
     #expect(abs(log10(answer.topK[0].probability) - best) <= 2e-5)
     Snapshot.check(Render.frame(s, width: 120, height: 40), "compare_models_arpa_the_cat_120x40_unicode")
+    Snapshot.check(Render.frame(s, width: 110, height: 30), "compare_models_arpa_the_cat_110x30_unicode")
     Snapshot.check(Render.frame(s, width: 80, height: 24), "compare_models_arpa_the_cat_80x24_unicode")
   }
 }
@@ -104,9 +144,7 @@ import Testing
 /// Count-based and ARPA columns show a held-out score through one function.
 @Suite struct CompareHeldOutLinesTests {
   func lines(_ h: HeldOutScore, best: Double?) -> [String] {
-    var out: [String] = []
-    CompareView.heldOutLines(h, best: best) { text, style in out.append("\(text) [\(style)]") }
-    return out
+    CompareView.heldOutLines(h, best: best).map { "\($0.forms.joined(separator: " | ")) [\($0.style)]" }
   }
 
   @Test("finite, infinite and unscored perplexities, unseen contexts and the words left out")
@@ -114,16 +152,23 @@ import Testing
     let finite = HeldOutScore(
       scored: 90, oov: 3, perplexity: 12.345, zeroProbability: 0, zeroTokens: [], unseenContexts: 0.25)
     #expect(
-      lines(finite, best: 12.345) == ["held-out ppl 12.35 [good]", "unseen ctx 25.0% [dim]", "3 oov left out [dim]"])
-    #expect(lines(finite, best: 10)[0] == "held-out ppl 12.35 [normal]")
+      lines(finite, best: 12.345) == [
+        "held-out ppl 12.35 | ppl 12.35 [good]", "unseen ctx 25.0% | unseen 25.0% [dim]",
+        "3 oov left out | 3 oov [dim]",
+      ])
+    #expect(lines(finite, best: 10)[0] == "held-out ppl 12.35 | ppl 12.35 [normal]")
     let zero = HeldOutScore(
       scored: 90, oov: 0, perplexity: .infinity, zeroProbability: 2, zeroTokens: ["a", "b"], unseenContexts: 0.5)
-    #expect(lines(zero, best: nil) == ["held-out ppl inf (2 zero) [warning]", "unseen ctx 50.0% [dim]"])
+    #expect(
+      lines(zero, best: nil) == [
+        "held-out ppl inf (2 zero) | ppl inf (2 zero) | ppl inf [warning]", "unseen ctx 50.0% | unseen 50.0% [dim]",
+      ])
     let none = HeldOutScore(
       scored: 0, oov: 7, perplexity: .nan, zeroProbability: 0, zeroTokens: [], unseenContexts: 0)
     #expect(
       lines(none, best: nil) == [
-        "held-out ppl -- (no word known) [warning]", "unseen ctx 0.0% [dim]", "7 oov left out [dim]",
+        "held-out ppl -- (no word known) | ppl -- (no word known) | ppl -- [warning]",
+        "unseen ctx 0.0% | unseen 0.0% [dim]", "7 oov left out | 7 oov [dim]",
       ])
   }
 }

@@ -108,13 +108,17 @@ enum CompareView {
     guard rect.height > 0, w > 4 else { return 0 }
     var x = g.put(title ?? "context \(n)", x: rect.x, y: y, style: .heading)
     if n == view.info.contextLength && title == nil { x = g.put("*", x: x, y: y, style: .heading) }
-    if words.count >= n {
-      let ctx = words.suffix(n).joined(separator: " ")
+    let ctx = words.suffix(n).joined(separator: " ")
+    // The models view names the model (its heading already shows the context): the context
+    // only where it fits whole.
+    if words.count >= n && (title == nil || x + DisplayWidth.of(": \"" + ctx + "\"") <= rect.x + w) {
       x = g.put(": ", x: x, y: y, style: .heading, maxWidth: rect.x + w - x)
       g.put("\"" + ctx + "\"", x: x, y: y, style: .heading, maxWidth: rect.x + w - x)
     }
     y += 1
-    func line(_ s: String, _ style: Style = .normal) { putLine(s, style, rect: rect, y: &y, into: &g) }
+    func line(_ s: String, _ style: Style = .normal, or shorter: String...) {
+      putLine([s] + shorter, style, rect: rect, y: &y, into: &g)
+    }
     switch column {
     case nil:
       line("waiting", .dim)
@@ -133,16 +137,21 @@ enum CompareView {
       y += Wrap.draw(
         "failed: \(message)", x: rect.x, y: y, width: w, maxRows: rect.bottom - y, style: .warning, into: &g)
     case .answer(let a)?:
-      line("training loss \(Format.fixed(a.trainingLoss, 4))")
+      line("training loss \(Format.fixed(a.trainingLoss, 4))", or: "loss \(Format.fixed(a.trainingLoss, 4))")
       if let p = a.heldOutPerplexity {
-        line("held-out ppl \(Format.fixed(p, 2))", p == best ? .good : .normal)
+        line("held-out ppl \(Format.fixed(p, 2))", p == best ? .good : .normal, or: "ppl \(Format.fixed(p, 2))")
       } else {
-        line("held-out ppl --", .dim)
+        line("held-out ppl --", .dim, or: "ppl --")
       }
-      line("\(Format.count(a.contexts)) contexts", .dim)
-      if let u = a.heldOutUnseen { line("held-out unseen \(Format.percent(u))", .dim) }
-      line(
-        a.contextSeen ? "context seen in training" : "never seen: all equal", a.contextSeen ? .dim : .warning)
+      line("\(Format.count(a.contexts)) contexts", .dim, or: "\(Format.count(a.contexts)) ctx")
+      if let u = a.heldOutUnseen {
+        line("held-out unseen \(Format.percent(u))", .dim, or: "unseen \(Format.percent(u))")
+      }
+      if a.contextSeen {
+        line("context seen in training", .dim, or: "seen in training", "seen")
+      } else {
+        line("never seen: all equal", .warning, or: "never seen")
+      }
       drawBars(Array(a.topK.prefix(view.topK)), view: view, rect: rect, y: &y, into: &g)
     }
     return y - rect.y
@@ -232,9 +241,10 @@ enum CompareView {
     let w = rect.width
     var y = rect.y
     guard rect.height > 0, w > 4 else { return 0 }
-    g.put(e.description, x: rect.x, y: y, style: .heading, maxWidth: w)
-    y += 1
-    func line(_ s: String, _ style: Style = .normal) { putLine(s, style, rect: rect, y: &y, into: &g) }
+    putLine(headings(e), .heading, rect: rect, y: &y, into: &g)
+    func line(_ s: String, _ style: Style = .normal, or shorter: String...) {
+      putLine([s] + shorter, style, rect: rect, y: &y, into: &g)
+    }
     switch slot {
     case nil, .fitting?:
       line("fitting\(view.glyphs.ellipsis)", .dim)
@@ -244,16 +254,20 @@ enum CompareView {
       let model = f.model
       let n = model.contextLength.value
       guard words.count >= n, let ctx = try? model.context(for: words) else {
-        line("needs \(n) typed tokens (got \(words.count))", .dim)
+        line("needs \(n) typed tokens (got \(words.count))", .dim, or: "needs \(n) tokens")
         return y - rect.y
       }
       if let h = f.heldOut {
-        heldOutLines(h, best: best, line: line)
+        for l in heldOutLines(h, best: best) { putLine(l.forms, l.style, rect: rect, y: &y, into: &g) }
       } else {
-        line("held-out ppl --", .dim)
+        line("held-out ppl --", .dim, or: "ppl --")
       }
       let seen = model.occurrences(of: ctx)
-      line(seen == 0 ? "context never seen" : "context seen \(Format.count(seen))x", seen == 0 ? .warning : .dim)
+      if seen == 0 {
+        line("context never seen", .warning, or: "never seen")
+      } else {
+        line("context seen \(Format.count(seen))x", .dim, or: "seen \(Format.count(seen))x")
+      }
       let unknown = model.unknownWords(in: words)
       if !unknown.isEmpty { line(unknown.map { "'\($0)'" }.joined(separator: ", ") + " read as <UNK>", .warning) }
       if model.note(after: ctx) == .mleUnseenContext {
@@ -271,16 +285,29 @@ enum CompareView {
   /// A held-out score's lines in a model's column (count-based and ARPA models are scored
   /// alike): the perplexity (the best one marked), the share of unseen contexts, and the
   /// held-out words outside the vocabulary, which are left out as SRILM's `ngram -ppl` does.
-  static func heldOutLines(_ h: HeldOutScore, best: Double?, line: (String, Style) -> Void) {
+  /// Each line comes with shorter forms for narrow columns (`putLine` takes the first that fits).
+  static func heldOutLines(_ h: HeldOutScore, best: Double?) -> [(forms: [String], style: Style)] {
+    var out: [(forms: [String], style: Style)] = []
     if h.perplexity.isFinite {
-      line("held-out ppl \(Format.fixed(h.perplexity, 2))", h.perplexity == best ? .good : .normal)
+      let ppl = Format.fixed(h.perplexity, 2)
+      out.append((["held-out ppl \(ppl)", "ppl \(ppl)"], h.perplexity == best ? .good : .normal))
     } else if h.scored == 0 {
-      line("held-out ppl -- (no word known)", .warning)
+      out.append((["held-out ppl -- (no word known)", "ppl -- (no word known)", "ppl --"], .warning))
     } else {
-      line("held-out ppl inf (\(h.zeroProbability) zero)", .warning)
+      out.append(
+        (["held-out ppl inf (\(h.zeroProbability) zero)", "ppl inf (\(h.zeroProbability) zero)", "ppl inf"], .warning))
     }
-    line("unseen ctx \(Format.percent(h.unseenContexts))", .dim)
-    if h.oov > 0 { line("\(Format.count(h.oov)) oov left out", .dim) }
+    out.append(
+      (["unseen ctx \(Format.percent(h.unseenContexts))", "unseen \(Format.percent(h.unseenContexts))"], .dim))
+    if h.oov > 0 { out.append((["\(Format.count(h.oov)) oov left out", "\(Format.count(h.oov)) oov"], .dim)) }
+    return out
+  }
+
+  /// A count-based model's heading and a shorter one: `kneser-ney (D=0.75)`, `KN (D=0.75)`.
+  static func headings(_ e: CountEstimator) -> [String] {
+    let full = e.description
+    guard full.hasPrefix("kneser-ney") else { return [full] }
+    return [full, "KN" + full.dropFirst("kneser-ney".count)]
   }
 
   /// One ARPA model's column in the models view (`--compare-arpa FILE`); returns the rows used.
@@ -288,24 +315,33 @@ enum CompareView {
     let w = rect.width
     var y = rect.y
     guard rect.height > 0, w > 4 else { return 0 }
-    func line(_ s: String, _ style: Style = .normal) { putLine(s, style, rect: rect, y: &y, into: &g) }
-    line(TerminalText.escape(Paths.lastComponent(a.model.path)), .heading)
+    func line(_ s: String, _ style: Style = .normal, or shorter: String...) {
+      putLine([s] + shorter, style, rect: rect, y: &y, into: &g)
+    }
+    let file = TerminalText.escape(Paths.lastComponent(a.model.path))
+    line(file, .heading, or: DisplayWidth.pad(file, to: w, ellipsis: view.glyphs.ellipsis))
     line("arpa, order \(a.model.order)", .dim)
     switch a.heldOut {
     case .notAsked, .scoring:
-      line("held-out ppl \(view.glyphs.ellipsis)", .dim)
+      line("held-out ppl \(view.glyphs.ellipsis)", .dim, or: "ppl \(view.glyphs.ellipsis)")
     case .failed(let message):
       y += Wrap.draw(message, x: rect.x, y: y, width: w, maxRows: max(0, rect.bottom - y), style: .warning, into: &g)
     case .ready(let h):
-      heldOutLines(h, best: best, line: line)
+      for l in heldOutLines(h, best: best) { putLine(l.forms, l.style, rect: rect, y: &y, into: &g) }
     }
     guard let answer = a.answer else { return y - rect.y }
     let used = answer.contextUsed.map { TerminalText.escape($0) }.joined(separator: " ")
-    line(
-      answer.contextUsed.count == answer.context.count
-        ? (answer.context.isEmpty ? "no context (1-grams)" : "n-gram context: all")
-        : answer.contextUsed.isEmpty ? "backed off to 1-grams" : "backed off: \(used)",
-      answer.contextUsed.count == answer.context.count ? .dim : .warning)
+    if answer.contextUsed.count == answer.context.count {
+      if answer.context.isEmpty {
+        line("no context (1-grams)", .dim, or: "1-grams")
+      } else {
+        line("n-gram context: all", .dim, or: "context: all", "all used")
+      }
+    } else if answer.contextUsed.isEmpty {
+      line("backed off to 1-grams", .warning, or: "off to 1-grams")
+    } else {
+      line("backed off: \(used)", .warning, or: "off: \(used)")
+    }
     if !answer.unknownWords.isEmpty {
       line(
         answer.unknownWords.map { "'\(TerminalText.escape($0))'" }.joined(separator: ", ") + " read as <unk>", .warning)
@@ -314,10 +350,12 @@ enum CompareView {
     return y - rect.y
   }
 
-  /// Draws `s` on row `y` of a column, cut at its width, and moves `y` to the next row; past
+  /// Draws on row `y` of a column the first of `forms` (a line, then shorter ways to say it)
+  /// that fits its width, else the last cut at the width, and moves `y` to the next row; past
   /// the bottom of `rect` it draws nothing and leaves `y` where it is.
-  static func putLine(_ s: String, _ style: Style, rect: Rect, y: inout Int, into g: inout Grid) {
-    guard y < rect.bottom else { return }
+  static func putLine(_ forms: [String], _ style: Style, rect: Rect, y: inout Int, into g: inout Grid) {
+    guard y < rect.bottom, let last = forms.last else { return }
+    let s = forms.first { DisplayWidth.of($0) <= rect.width } ?? last
     g.put(s, x: rect.x, y: y, style: style, maxWidth: rect.width)
     y += 1
   }
