@@ -23,24 +23,17 @@ Needs kenlm and nltk in one venv:
 
 BINARY defaults to .build/debug/ngram-tui. Deterministic: rerunning writes the same files.
 """
-import hashlib
-import json
 import math
-import random
-import shutil
-import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 import kenlm
 from nltk.lm import MLE, KneserNeyInterpolated, Lidstone
 from nltk.util import everygrams
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "Tests/NgramEngineTests/Fixtures"
+from arpa_fixture_tools import (FIXTURES, UNKNOWN_WORD, binary_argument, fresh_output, run, scratch_dir, sha256,
+                                shuffled, write_fixture)
+
 OUT = FIXTURES / "arpa/counts"
-UNKNOWN_WORD = "qqnotawordqq"
 CORPORA = {
     "cat_dog": FIXTURES / "conformance/cat_dog/corpus/cat_dog.txt",
     "fortunes_300": FIXTURES / "conformance/fortunes_300/corpus/fortunes_300.txt",
@@ -72,10 +65,6 @@ CASES = [
     ("edges", "mle", None, 0),
     ("edges", "mle", None, 1),
 ]
-
-
-def run(*args):
-    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
 
 
 def nltk_model(tokens, model, parameter, n):
@@ -121,28 +110,21 @@ def nltk_log10(lm, word, context):
 
 
 def main():
-    binary = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / ".build/debug/ngram-tui").resolve()
-    OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob("*.json"):
-        old.unlink()
+    binary = binary_argument()
+    fresh_output(OUT)
     for corpus_name, model_name, parameter, n in CASES:
         corpus = CORPORA[corpus_name]
         option = {"kneser-ney": ["--discount", repr(parameter)], "add-k": ["--k", repr(parameter)], "mle": []}[model_name]
         name = f"{corpus_name}_{model_name}_ctx{n}" if parameter is None else f"{corpus_name}_{model_name}_{parameter:g}_ctx{n}"
-        with tempfile.TemporaryDirectory() as tmp:
-            base = Path(tmp)
-            (base / "corpus").mkdir()
-            shutil.copyfile(corpus, base / "corpus" / corpus.name)
+        with scratch_dir(corpus) as base:
             arpa = base / "model.arpa"
             run(str(binary), "export", "--dir", str(base), "--model", model_name, *option,
                 "--context", str(n), "--arpa", str(arpa))
-            digest = hashlib.sha256(arpa.read_bytes()).hexdigest()
+            digest = sha256(arpa)
             model = kenlm.Model(str(arpa))
         tokens = corpus.read_text(encoding="utf-8").split()
-        rng = random.Random(name)
-        shuffled = list(tokens)
-        rng.shuffle(shuffled)
-        texts = [tokens, shuffled[:120], shuffled[:6] + [UNKNOWN_WORD] + shuffled[6:12]]
+        mixed = shuffled(tokens, name)
+        texts = [tokens, mixed[:120], mixed[:6] + [UNKNOWN_WORD] + mixed[6:12]]
         lm = nltk_model(tokens, model_name, parameter, n)
         records = []
         worst = 0.0
@@ -171,7 +153,7 @@ def main():
             "arpa_sha256": digest,
             "texts": records,
         }
-        (OUT / f"{name}.json").write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n")
+        write_fixture(OUT, name, doc)
         print(f"{name}: order {model.order}, sha256 {digest[:12]}…, {checked} tokens, worst |KenLM - NLTK| {worst:.2e}")
 
 

@@ -16,21 +16,16 @@ Usage (after `swift build`):
 
 BINARY defaults to .build/debug/ngram-tui. Deterministic: rerunning writes the same files.
 """
-import hashlib
 import json
-import random
-import shutil
 import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
 import kenlm
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "Tests/NgramEngineTests/Fixtures"
+from arpa_fixture_tools import (FIXTURES, UNKNOWN_WORD, binary_argument, fresh_output, run, scratch_dir, sha256,
+                                shuffled, write_fixture)
+
 OUT = FIXTURES / "arpa/sgd"
-UNKNOWN_WORD = "qqnotawordqq"
 
 # (case folder under Fixtures, context length or None for the case's own)
 CASES = [
@@ -51,37 +46,26 @@ CASES = [
 ]
 
 
-def run(*args):
-    return subprocess.run(args, check=True, capture_output=True, text=True).stdout
-
-
 def main():
-    binary = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / ".build/debug/ngram-tui").resolve()
-    OUT.mkdir(parents=True, exist_ok=True)
-    for old in OUT.glob("*.json"):
-        old.unlink()
+    binary = binary_argument()
+    fresh_output(OUT)
     for folder, context in CASES:
         case_dir = FIXTURES / folder
         case = json.loads((case_dir / "case.json").read_text())
         n = case.get("context", 2) if context is None else context
         name = f"{case_dir.name}_export_ctx{n}"
         corpus = case_dir / case["corpus"]
-        with tempfile.TemporaryDirectory() as tmp:
-            base = Path(tmp)
-            (base / "corpus").mkdir()
-            shutil.copyfile(corpus, base / "corpus" / corpus.name)
+        with scratch_dir(corpus) as base:
             run(str(binary), "train", "--dir", str(base), "--context", str(n), "--lr", repr(case["lr"]),
                 "--epochs", str(case["epochs"]), "--weights", "compact", "--quiet")
             arpa = base / "model.arpa"
             run(str(binary), "export", "--dir", str(base), "--arpa", str(arpa))
-            digest = hashlib.sha256(arpa.read_bytes()).hexdigest()
+            digest = sha256(arpa)
             model = kenlm.Model(str(arpa))
             tokens = corpus.read_text(encoding="utf-8").split()
-            rng = random.Random(name)
-            shuffled = list(tokens)
-            rng.shuffle(shuffled)
-            texts = [" ".join(tokens), " ".join(shuffled[:80])]
-            texts.append(" ".join(shuffled[:6] + [UNKNOWN_WORD] + shuffled[6:12]))
+            mixed = shuffled(tokens, name)
+            texts = [" ".join(tokens), " ".join(mixed[:80])]
+            texts.append(" ".join(mixed[:6] + [UNKNOWN_WORD] + mixed[6:12]))
             records = []
             for t in texts:
                 scores = [[round(p, 7), length, oov] for p, length, oov in model.full_scores(t, bos=False, eos=False)]
@@ -94,7 +78,7 @@ def main():
             "arpa_sha256": digest,
             "texts": records,
         }
-        (OUT / f"{name}.json").write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n")
+        write_fixture(OUT, name, doc)
         print(f"{name}: order {model.order}, sha256 {digest[:12]}…, worst |ngram-tui - KenLM| {worst}")
 
 
