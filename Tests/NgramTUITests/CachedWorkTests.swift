@@ -27,6 +27,13 @@ import Testing
       for k in 1...AppState.maxK {
         #expect(Array(kept.prefix(k)) == d.top(k), "epoch \(String(describing: epoch)) k \(k)")
       }
+      // The corpus column's counts, kept for the same tokens.
+      let observed = s.explore.shownStats(p).observed
+      for e in kept {
+        let count = p.followers.counts.first { $0.id == e.id }?.count
+        #expect(observed[e.id] == count)
+        #expect(Double(count ?? 0) / Double(p.followers.occurrences) == p.followers.frequency(of: e.id))
+      }
     }
     _ = s.handle(.tab)
     #expect(s.screen == .generate)

@@ -85,6 +85,8 @@ struct ShownStats: Sendable, Equatable {
   let klBits: Double?
   /// The most probable tokens (as many as any k shows), best first.
   let top: [Distribution.Entry]
+  /// How often each of `top` followed the context in the corpus (absent: never).
+  let observed: [Int: Int]
 
   /// The figures for `p` at `epoch`.
   init(_ p: ExplorePrediction, epoch: Int?) {
@@ -94,6 +96,10 @@ struct ShownStats: Sendable, Equatable {
     entropyBits = d.entropyBits
     klBits = p.followers.occurrences > 0 ? p.followers.klDivergenceBits(from: d) : nil
     top = d.top(AppState.maxK)
+    let shown = Set(top.map(\.id))
+    var observed: [Int: Int] = [:]
+    for c in p.followers.counts where shown.contains(c.id) { observed[c.id] = c.count }
+    self.observed = observed
   }
 }
 

@@ -156,8 +156,9 @@ enum ExploreView {
     let used = Bars.draw(
       top, tokens: tokens, glyphs: view.glyphs,
       extra: { id in
-        let c = f.counts.first { $0.id == id }?.count ?? 0
-        let share = DisplayWidth.padLeft(Format.percent(f.frequency(of: id)), to: 6)
+        let c = shown.observed[id] ?? 0
+        let share = DisplayWidth.padLeft(
+          Format.percent(f.occurrences > 0 ? Double(c) / Double(f.occurrences) : 0), to: 6)
         let corpusText = c > 0 ? "\(Format.count(c)) \(share)" : "-"
         guard let column else { return corpusText }
         return DisplayWidth.padLeft(corpusText, to: 12) + "  " + DisplayWidth.padLeft(column.text(id), to: columnWidth)
