@@ -125,53 +125,59 @@ enum CSV {
   /// `%.{decimals}f` of a finite `v` with |v| < 1e9 and at most 9 decimals, correctly rounded
   /// from its exact binary value (ties to even) as glibc's printf does, without a varargs call;
   /// returns false (appending nothing) for other values.
-  @inline(__always)
   static func appendFixedExact(_ v: Double, decimals d: Int, to buffer: inout [UInt8]) -> Bool {
+    // At most a sign, 9 integer digits, the point and 9 decimals.
+    var room: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+    return withUnsafeMutableBytes(of: &room) { r in
+      let start = r.baseAddress!.assumingMemoryBound(to: UInt8.self)
+      var c = ByteCursor(start)
+      guard putFixedExact(v, decimals: d, to: &c) else { return false }
+      buffer.append(contentsOf: UnsafeBufferPointer(start: start, count: c.p - start))
+      return true
+    }
+  }
+
+  /// `appendFixedExact` through a cursor (at most 20 bytes).
+  @inline(__always)
+  static func putFixedExact(_ v: Double, decimals d: Int, to c: inout ByteCursor) -> Bool {
     let a = abs(v)
     guard d >= 0, d <= 9, a < 1e9 else { return false }  // also false for NaN
     let (m, e) = exactBinary(a)
     var scale: UInt64 = 1
     for _ in 0..<d { scale &*= 10 }
     // a < 2^30, so e <= -23: the value is m * 10^d / 2^-e, rounded half to even.
-    let num = UInt128(m) * UInt128(scale)
     let s = -e
     var q: UInt64
     if s >= 127 {
       q = 0
+    } else if s < 64 && m.multipliedFullWidth(by: scale).high == 0 {
+      // The product fits 64 bits (always for d <= 3; for larger d when m is small enough).
+      let num = m &* scale
+      let qq = num >> UInt64(s)
+      let rem = num &- (qq << UInt64(s))
+      let half: UInt64 = 1 << UInt64(s - 1)
+      q = qq
+      if rem > half || (rem == half && q & 1 == 1) { q += 1 }
     } else {
+      let num = UInt128(m) * UInt128(scale)
       let qq = num >> s
       let rem = num - (qq << s)
       let half = UInt128(1) << (s - 1)
       q = UInt64(qq)
       if rem > half || (rem == half && q & 1 == 1) { q += 1 }
     }
-    if v.sign == .minus { buffer.append(0x2D) }
-    let intPart = q / scale
-    var frac = q % scale
-    // Integer digits (at most 10), then the fraction's d digits with leading zeros.
-    var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) = (
-      0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
-    )
-    withUnsafeMutableBytes(of: &digits) { dg in
-      var n = 0
-      var x = intPart
-      repeat {
-        dg[n] = UInt8(0x30 + x % 10)
-        x /= 10
-        n += 1
-      } while x > 0
-      while n > 0 {
-        n -= 1
-        buffer.append(dg[n])
+    if v.sign == .minus { c.put(0x2D) }
+    c.put(unsigned: q / scale)
+    if d > 0 {
+      var frac = q % scale
+      c.put(0x2E)
+      var j = d
+      while j > 0 {
+        j -= 1
+        c.p[j] = UInt8(0x30 &+ frac % 10)
+        frac /= 10
       }
-      if d > 0 {
-        buffer.append(0x2E)
-        for j in 0..<d {
-          dg[d - 1 - j] = UInt8(0x30 + frac % 10)
-          frac /= 10
-        }
-        for j in 0..<d { buffer.append(dg[j]) }
-      }
+      c.p += d
     }
     return true
   }

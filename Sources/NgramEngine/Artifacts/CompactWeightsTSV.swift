@@ -19,24 +19,40 @@ enum CompactWeightsTSV {
       w.append("#context_length \(model.contextLength.value)\n")
       w.append("#rows \(model.trainedRowCount)\n")
       let n = model.contextLength.value
-      for (i, (_, r)) in trained.enumerated() {
-        if i & 15 == 0 && isCancelled() { throw NgramError.cancelled }
-        for j in 0..<n {
-          if j > 0 { w.append(byte: 0x20) }
-          w.appendInt(Int(model.rowContexts[r * n + j]))
+      let width = DecimalCache.width
+      let cache = w.shortest
+      try model.rowContexts.withUnsafeBufferPointer { ctx in
+        try model.colOffsets.withUnsafeBufferPointer { off in
+          try model.rowExplicitCount.withUnsafeBufferPointer { rowK in
+            try model.cols.withUnsafeBufferPointer { cols in
+              try model.weights.withUnsafeBufferPointer { weights in
+                try model.rowDefault.withUnsafeBufferPointer { w0 in
+                  for (i, (_, r)) in trained.enumerated() {
+                    if i & 15 == 0 && isCancelled() { throw NgramError.cancelled }
+                    let start = off[r]
+                    let k = Int(rowK[r])
+                    var c = try w.reserve(n * 12 + 3 + width + k * (13 + width))
+                    for j in 0..<n {
+                      if j > 0 { c.put(0x20) }
+                      c.put(int: Int(ctx[r * n + j]))
+                    }
+                    c.put(0x09)
+                    c.put(shortest: w0[r], cache)
+                    c.put(0x09)
+                    for q in start..<(start + k) {
+                      if q > start { c.put(0x20) }
+                      c.put(int: Int(cols[q]))
+                      c.put(0x3A)
+                      c.put(shortest: weights[q], cache)
+                    }
+                    c.put(0x0A)
+                    w.commit(c)
+                  }
+                }
+              }
+            }
+          }
         }
-        w.append(byte: 0x09)
-        w.appendShortest(model.rowDefault[r])
-        w.append(byte: 0x09)
-        let start = model.colOffsets[r]
-        for q in 0..<Int(model.rowExplicitCount[r]) {
-          if q > 0 { w.append(byte: 0x20) }
-          w.appendInt(Int(model.cols[start + q]))
-          w.append(byte: 0x3A)
-          w.appendShortest(model.weights[start + q])
-        }
-        w.append(byte: 0x0A)
-        try w.flushIfLarge()
       }
     }
   }

@@ -15,10 +15,31 @@ enum EmbeddingsCSV {
       let v = model.vocabulary.count
       let style = CSV.WeightStyle.forContextLength(model.contextLength.value)
       let n = model.contextLength.value
+      let cache = DecimalCache()
+      // The tokens' UTF-8 bytes, one buffer with offsets: labels are built from them in place.
+      var text: [UInt8] = []
+      var textOffsets = [0]
+      textOffsets.reserveCapacity(v + 1)
+      for t in model.vocabulary.tokens {
+        var t = t
+        t.withUTF8 { text.append(contentsOf: $0) }
+        textOffsets.append(text.count)
+      }
       var label: [UInt8] = []
       var ids = [Int](repeating: 0, count: n)
-      // The label of `ReferenceRows.label`, built in place: the context's tokens joined by `|`.
-      func appendLabel(_ idx: Int, _ row: Int?) {
+      // Columns 0 and 1 of a trained row (its shared weight unless explicit).
+      func xy(_ r: Int) -> (Double, Double) {
+        var x = model.rowDefault[r]
+        var y = x
+        let start = model.colOffsets[r]
+        for q in start..<(start + Int(model.rowExplicitCount[r])) {
+          let col = model.cols[q]
+          if col == 0 { x = model.weights[q] } else if col == 1 { y = model.weights[q] }
+        }
+        return (x, v >= 2 ? y : 0)
+      }
+      func emit(_ idx: Int, _ row: Int?) throws {
+        // The label of `ReferenceRows.label`: the context's tokens joined by `|`.
         label.removeAll(keepingCapacity: true)
         if n == 0 {
           label.append(contentsOf: "(no context)".utf8)
@@ -34,44 +55,39 @@ enum EmbeddingsCSV {
           }
           for j in 0..<n {
             if j > 0 { label.append(0x7C) }
-            var token = model.vocabulary.tokens[ids[j]]
-            token.withUTF8 { label.append(contentsOf: $0) }
+            label.append(contentsOf: text[textOffsets[ids[j]]..<textOffsets[ids[j] + 1]])
           }
         }
-        w.appendField(bytes: label)
-      }
-      func emit(_ idx: Int, _ row: Int?) {
-        w.appendInt(idx)
-        w.append(byte: 0x2C)
-        appendLabel(idx, row)
-        w.append(byte: 0x2C)
-        w.appendWeight(row.map { model.weight(row: $0, column: 0) } ?? 0, style: style)
-        w.append(byte: 0x2C)
-        w.appendWeight(v >= 2 ? (row.map { model.weight(row: $0, column: 1) } ?? 0) : 0, style: style)
-        w.append("\r\n")
+        let (x, y) = row.map(xy) ?? (0, 0)
+        // A number of `style` is at most 20 bytes below 1e9 and 330 above (`%.8f` of 1e300).
+        var c = try w.reserve(24 + 2 * label.count + 2 + 2 * 330)
+        c.put(int: idx)
+        c.put(0x2C)
+        label.withUnsafeBufferPointer { c.put(field: $0) }
+        c.put(0x2C)
+        c.put(weight: x, style: style, cache)
+        c.put(0x2C)
+        c.put(weight: y, style: style, cache)
+        c.put(0x0D)
+        c.put(0x0A)
+        w.commit(c)
       }
       if dense {
         let rows = ReferenceRows.count(vocabSize: v, contextLength: model.contextLength.value)
         var ti = 0
         for idx in 0..<rows {
           if ti < trained.count && trained[ti].ref == idx {
-            emit(idx, trained[ti].row)
+            try emit(idx, trained[ti].row)
             ti += 1
           } else {
-            emit(idx, nil)
+            try emit(idx, nil)
           }
-          if idx & 1023 == 0 {
-            try w.flushIfLarge()
-            if isCancelled() { throw NgramError.cancelled }
-          }
+          if idx & 1023 == 0 && isCancelled() { throw NgramError.cancelled }
         }
       } else {
         for (i, (ref, r)) in trained.enumerated() {
-          emit(ref, r)
-          if i & 1023 == 0 {
-            try w.flushIfLarge()
-            if isCancelled() { throw NgramError.cancelled }
-          }
+          try emit(ref, r)
+          if i & 1023 == 0 && isCancelled() { throw NgramError.cancelled }
         }
       }
     }

@@ -15,8 +15,18 @@ enum ReferenceRows {
   }
 
   /// Trained rows by reference row index (the order every weights and embeddings file uses).
+  /// (Trained and loaded models list their rows in this order already; then nothing is sorted.)
   static func trained(_ model: NgramModel) -> [(ref: Int, row: Int)] {
-    (0..<model.trainedRowCount).map { (model.referenceRowIndex($0), $0) }.sorted { $0.ref < $1.ref }
+    let rows = model.trainedRowCount
+    var refs = [UInt64](repeating: 0, count: rows)
+    var inOrder = true
+    for r in 0..<rows {
+      refs[r] = UInt64(model.referenceRowIndex(r))
+      if r > 0 && refs[r] <= refs[r - 1] { inOrder = false }
+    }
+    if inOrder { return (0..<rows).map { (Int(refs[$0]), $0) } }
+    let order = KeySort.sort(&refs)
+    return (0..<rows).map { (Int(refs[$0]), Int(order[$0])) }
   }
 
   /// V^n: the number of rows of a dense table (saturating).

@@ -7,7 +7,7 @@ import Dispatch
 
 /// Training pairs grouped by context row, in the flat (CSR) layout the trainer walks.
 ///
-/// Rows are numbered in order of first appearance. Each row keeps its targets in corpus order,
+/// Rows are numbered in the reference's order (by their context ids, first id first). Each row keeps its targets in corpus order,
 /// its distinct targets in order of first appearance (`cols`), and every target's position in
 /// that list (`localTargets`). Rows whose local target sequences are identical train
 /// identically, so they are grouped into classes that are trained once.
@@ -22,7 +22,7 @@ struct ContextIndex: Sendable {
   let localTargets: [Int32]
   let colOffsets: [Int]
   let cols: [Int32]
-  /// The class of each row; classes are numbered in order of first appearance.
+  /// The class of each row; classes are numbered in the order of their first rows.
   let classOf: [Int32]
   /// The first row of each class.
   let classRep: [Int32]
@@ -55,39 +55,36 @@ struct ContextIndex: Sendable {
     vocabSize = v
     let p = max(tokenIDs.count - n, 0)
     pairCount = p
-    var rowOfPair = [Int32](repeating: 0, count: p)
-    var ctx: [Int32] = []
-    var rows = 0
+    // The pairs sorted by their context's packed key, which orders the rows the reference's way
+    // (a·V + b, …; the model read out of the trainer then lists its rows in the order every
+    // weights and embeddings file uses); the sort is stable, so each row's pairs stay in corpus
+    // order. No hash table: every pass reads and writes in order.
+    var keys = [UInt64](repeating: 0, count: p)
     tokenIDs.withUnsafeBufferPointer { ids in
-      var table = OpenTable(capacity: 1 << 12)
-      for i in 0..<p {
-        let key = ContextIndex.key(ids.baseAddress! + i, n, v)
-        let (slot, found) = table.find(key)
-        if let r = found {
-          rowOfPair[i] = r
-        } else {
-          table.insert(at: slot, key: key, value: Int32(rows))
-          rowOfPair[i] = Int32(rows)
-          for j in 0..<n { ctx.append(ids[i + j]) }
-          rows += 1
+      for i in 0..<p { keys[i] = ContextIndex.key(ids.baseAddress! + i, n, v) }
+    }
+    let pairOrder = KeySort.sort(&keys)
+    var off = [0]
+    var ctx: [Int32] = []
+    var tg = [Int32](repeating: 0, count: p)
+    keys.withUnsafeBufferPointer { k in
+      tokenIDs.withUnsafeBufferPointer { ids in
+        for q in 0..<p {
+          let i = Int(pairOrder[q])
+          if q == 0 || k[q] != k[q - 1] {
+            if q > 0 { off.append(q) }
+            for j in 0..<n { ctx.append(ids[i + j]) }
+          }
+          tg[q] = ids[i + n]
         }
       }
     }
+    if p > 0 { off.append(p) }
+    keys = []
+    let rows = off.count - 1
     rowCount = rows
     rowContexts = ctx
-    var off = [Int](repeating: 0, count: rows + 1)
-    for r in rowOfPair { off[Int(r) + 1] += 1 }
-    for r in 0..<rows { off[r + 1] += off[r] }
     pairOffsets = off
-    var fill = off
-    var tg = [Int32](repeating: 0, count: p)
-    var positionInRow = [Int32](repeating: 0, count: p)
-    for i in 0..<p {
-      let r = Int(rowOfPair[i])
-      tg[fill[r]] = tokenIDs[i + n]
-      positionInRow[i] = Int32(fill[r] - off[r])
-      fill[r] += 1
-    }
     // Distinct targets per row, in first-appearance order.
     var mark = [Int32](repeating: -1, count: max(v, 1))
     var local = [Int32](repeating: 0, count: max(v, 1))
@@ -165,8 +162,9 @@ struct ContextIndex: Sendable {
     }
     classStepOffsets = stepOff
     var ps = [Int32](repeating: 0, count: p)
-    for i in 0..<p {
-      ps[i] = Int32(stepOff[Int(cls[Int(rowOfPair[i])])]) + positionInRow[i]
+    for r in 0..<rows {
+      let base = stepOff[Int(cls[r])] - off[r]
+      for q in off[r]..<off[r + 1] { ps[Int(pairOrder[q])] = Int32(base + q) }
     }
     pairStep = ps
   }

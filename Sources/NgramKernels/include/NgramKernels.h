@@ -6,6 +6,8 @@
  * Both versions compile the same source with floating-point contraction off, so they give
  * bit-identical results. */
 
+#include <stdint.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -41,6 +43,16 @@ void ngk_update_avx2(double *w, double *s, long k, double z, double lr, double s
  * freed (a fixed threshold: glibc otherwise raises it after each such free). Returns 1 on
  * success, 0 where there is nothing to set. */
 int ngk_fix_mmap_threshold(long bytes);
+
+/* SHA-256 (FIPS 180-4): runs the compression function over `count` 64-byte blocks at `p`,
+ * updating the eight state words. Uses the x86 SHA extensions where the CPU has them, else
+ * portable C (the same function; both exposed for tests, the SHA-NI one only where
+ * ngk_cpu_has_sha()). */
+void ngk_sha256_blocks(uint32_t state[8], const unsigned char *p, long count);
+int ngk_uses_sha_ni(void);
+int ngk_cpu_has_sha(void);
+void ngk_sha256_blocks_portable(uint32_t state[8], const unsigned char *p, long count);
+void ngk_sha256_blocks_shani(uint32_t state[8], const unsigned char *p, long count);
 
 #ifdef __cplusplus
 }
