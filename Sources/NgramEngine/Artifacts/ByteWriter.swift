@@ -184,14 +184,12 @@ final class ByteWriter {
 /// Recently written shortest decimals, direct-mapped by the value's bits: the rows of one
 /// training class share their weights, so most values of a large weights file repeat.
 /// Also used for fixed decimals (one cache per format).
-final class DecimalCache: Sendable {
+final class DecimalCache {
   static let slots = 4096
   static let width = 32
-  // Why `Sendable` is sound without a lock: a cache belongs to one writer, used by one thread at
-  // a time; the pointers themselves never change.
-  nonisolated(unsafe) let bits = UnsafeMutablePointer<UInt64>.allocate(capacity: DecimalCache.slots)
-  nonisolated(unsafe) let length = UnsafeMutablePointer<UInt8>.allocate(capacity: DecimalCache.slots)
-  nonisolated(unsafe) let text = UnsafeMutablePointer<UInt8>.allocate(capacity: DecimalCache.slots * DecimalCache.width)
+  let bits = UnsafeMutablePointer<UInt64>.allocate(capacity: DecimalCache.slots)
+  let length = UnsafeMutablePointer<UInt8>.allocate(capacity: DecimalCache.slots)
+  let text = UnsafeMutablePointer<UInt8>.allocate(capacity: DecimalCache.slots * DecimalCache.width)
 
   init() {
     bits.initialize(repeating: 0, count: DecimalCache.slots)

@@ -17,12 +17,17 @@ enum EmbeddingsCSV {
       let n = model.contextLength.value
       let cache = DecimalCache()
       // The tokens' UTF-8 bytes, one buffer with offsets: labels are built from them in place.
+      // A label needs quotes when one of its tokens does (`|` never does).
       var text: [UInt8] = []
       var textOffsets = [0]
+      var quoted = [Bool](repeating: false, count: v)
       textOffsets.reserveCapacity(v + 1)
-      for t in model.vocabulary.tokens {
+      for (id, t) in model.vocabulary.tokens.enumerated() {
         var t = t
-        t.withUTF8 { text.append(contentsOf: $0) }
+        t.withUTF8 { u in
+          text.append(contentsOf: u)
+          quoted[id] = u.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0D || $0 == 0x0A }
+        }
         textOffsets.append(text.count)
       }
       var label: [UInt8] = []
@@ -38,7 +43,36 @@ enum EmbeddingsCSV {
         }
         return (x, v >= 2 ? y : 0)
       }
+      // The common line: a trained row whose label needs no quotes, written straight through.
+      func emitPlain(_ idx: Int, _ r: Int) throws -> Bool {
+        var length = n
+        for j in 0..<n {
+          let id = Int(model.rowContexts[r * n + j])
+          if quoted[id] { return false }
+          length += textOffsets[id + 1] - textOffsets[id]
+        }
+        let (x, y) = xy(r)
+        var c = try w.reserve(24 + length + 2 + 2 * 330)
+        c.put(int: idx)
+        c.put(0x2C)
+        text.withUnsafeBufferPointer { t in
+          for j in 0..<n {
+            if j > 0 { c.put(0x7C) }
+            let id = Int(model.rowContexts[r * n + j])
+            c.put(t.baseAddress! + textOffsets[id], count: textOffsets[id + 1] - textOffsets[id])
+          }
+        }
+        c.put(0x2C)
+        c.put(weight: x, style: style, cache)
+        c.put(0x2C)
+        c.put(weight: y, style: style, cache)
+        c.put(0x0D)
+        c.put(0x0A)
+        w.commit(c)
+        return true
+      }
       func emit(_ idx: Int, _ row: Int?) throws {
+        if n > 0, let row, try emitPlain(idx, row) { return }
         // The label of `ReferenceRows.label`: the context's tokens joined by `|`.
         label.removeAll(keepingCapacity: true)
         if n == 0 {

@@ -43,8 +43,55 @@ public struct NgramModel: LanguageModel {
     let rows = rowDefault.count
     var cap = 16
     while cap * 3 < rows * 5 { cap <<= 1 }
-    var slots = [Int32](repeating: -1, count: cap)
     let v = vocabulary.count
+    rowSlots =
+      NgramModel.sortedSlots(rowContexts, rows: rows, n: contextLength, v: v, cap: cap)
+      ?? NgramModel.probedSlots(rowContexts, rows: rows, n: contextLength, v: v, cap: cap)
+  }
+
+  /// The row table when the rows are listed in strictly increasing key order (trained and
+  /// loaded models are): no two rows share a context, so rows are placed without comparing keys,
+  /// in the order of their home slots, which writes the table from start to end; nil otherwise.
+  /// (Placing in home-slot order, each at the first free slot from its home, leaves every row
+  /// reachable from its home through occupied slots, as linear probing needs.)
+  static func sortedSlots(_ rowContexts: [Int32], rows: Int, n: Int, v: Int, cap: Int) -> [Int32]? {
+    var homes = [UInt64](repeating: 0, count: rows)
+    let increasing = rowContexts.withUnsafeBufferPointer { p -> Bool in
+      var last: UInt64 = 0
+      for r in 0..<rows {
+        let key = ContextIndex.key(p.baseAddress! + r * n, n, v)
+        if r > 0 && key <= last { return false }
+        last = key
+        homes[r] = UInt64(NgramModel.slot(key, cap))
+      }
+      return true
+    }
+    guard increasing else { return nil }
+    let order = KeySort.sort(&homes)
+    var slots = [Int32](repeating: -1, count: cap)
+    var nextFree = 0
+    var wrapped: [Int32] = []
+    for q in 0..<rows {
+      let at = max(Int(homes[q]), nextFree)
+      if at >= cap {
+        wrapped.append(order[q])
+        continue
+      }
+      slots[at] = order[q]
+      nextFree = at + 1
+    }
+    var s = 0
+    for r in wrapped {
+      while slots[s] >= 0 { s += 1 }
+      slots[s] = r
+    }
+    return slots
+  }
+
+  /// The row table by inserting each row in turn (any row order; a context listed twice is found
+  /// at its last row).
+  static func probedSlots(_ rowContexts: [Int32], rows: Int, n contextLength: Int, v: Int, cap: Int) -> [Int32] {
+    var slots = [Int32](repeating: -1, count: cap)
     rowContexts.withUnsafeBufferPointer { p in
       for r in 0..<rows {
         let key = ContextIndex.key(p.baseAddress! + r * contextLength, contextLength, v)
@@ -58,7 +105,7 @@ public struct NgramModel: LanguageModel {
         slots[s] = Int32(r)
       }
     }
-    rowSlots = slots
+    return slots
   }
 
   @inline(__always) static func slot(_ key: UInt64, _ cap: Int) -> Int {

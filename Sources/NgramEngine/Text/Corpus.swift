@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -132,9 +133,23 @@ public struct Corpus: Sendable {
         badOffset = off
         return
       }
-      let (chars, lines) = Corpus.countCharsAndLines(p)
-      let (ids, vocab) = Tokenizer.tokenize(p)
-      result = (chars, lines, ids, vocab, SHA256.hexDigest(p))
+      // Counting and hashing on a second thread while this one tokenizes.
+      let counted = Mutex<(Int, Int, String)?>(nil)
+      let text = UnsafeSendableBytes(p)
+      let tokenized = Mutex<([Int32], Vocabulary)?>(nil)
+      DispatchQueue.concurrentPerform(iterations: 2) { i in
+        if i == 0 {
+          let r = Tokenizer.tokenize(text.bytes)
+          tokenized.withLock { $0 = r }
+        } else {
+          let (chars, lines) = Corpus.countCharsAndLines(text.bytes)
+          let sha = SHA256.hexDigest(text.bytes)
+          counted.withLock { $0 = (chars, lines, sha) }
+        }
+      }
+      let (chars, lines, sha) = counted.withLock { $0 }!
+      let (ids, vocab) = tokenized.withLock { $0 }!
+      result = (chars, lines, ids, vocab, sha)
     }
     if let off = badOffset { throw NgramError.invalidUTF8(file: path, offset: off) }
     let r = result!
@@ -262,4 +277,13 @@ enum Tokenizer {
     for j in provisional.indices { provisional[j] = remap[Int(provisional[j])] }
     return (provisional, Vocabulary(tokens: tokens, frequencies: freqs))
   }
+}
+
+/// Read-only bytes handed to the threads of one `concurrentPerform`.
+///
+/// Why `@unchecked Sendable` is sound: the buffer is only read, by threads that all finish
+/// (`concurrentPerform` joins them) before the caller's `withUnsafeBufferPointer` returns.
+struct UnsafeSendableBytes: @unchecked Sendable {
+  let bytes: UnsafeBufferPointer<UInt8>
+  init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 }
