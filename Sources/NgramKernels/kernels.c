@@ -6,6 +6,8 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -94,6 +96,22 @@ double ngk_exp1(double x) { return exp(x); }
     return z;                                                                                              \
   }
 
+/* e^(w[j] - m) into s[j] for from <= j < to (from a multiple of 8): the polynomial for the
+ * columns in full blocks of eight of the whole row (j < k rounded down to 8), the C library's exp
+ * past them, exactly as EXP_SUM_BODY computes each column. */
+#define EXP_STORE_BODY                                                                                     \
+  {                                                                                                        \
+    const long k8 = k & ~7L;                                                                               \
+    const long end = to < k8 ? to : k8;                                                                    \
+    const v4d m4 = SPLAT(m);                                                                               \
+    long j = from;                                                                                         \
+    for (; j + 8 <= end; j += 8) {                                                                         \
+      STORE4(s + j, EXP4(LOAD4(w + j) - m4));                                                              \
+      STORE4(s + j + 4, EXP4(LOAD4(w + j + 4) - m4));                                                      \
+    }                                                                                                      \
+    for (j = from > k8 ? from : k8; j < to; j++) s[j] = exp(w[j] - m);                                     \
+  }
+
 #define UPDATE_BODY                                                                                        \
   {                                                                                                        \
     long j = 0;                                                                                            \
@@ -144,8 +162,12 @@ double ngk_exp_sum_portable(const double *w, double *s, long k, double m) EXP_SU
 void ngk_update_portable(double *w, double *s, long k, double z, double lr, double start, double *max_p,
                          long *ties, double *max_w) UPDATE_BODY
 
+static void ngk_exp_store_portable(const double *w, double *s, long from, long to, long k, double m) EXP_STORE_BODY
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define NGK_HAVE_AVX2_BUILD 1
+__attribute__((target("avx2,fma"))) static void ngk_exp_store_avx2(const double *w, double *s, long from, long to,
+                                                                     long k, double m) EXP_STORE_BODY
 __attribute__((target("avx2,fma"))) double ngk_exp_sum_avx2(const double *w, double *s, long k,
                                                                double m) EXP_SUM_BODY
 
@@ -164,6 +186,9 @@ void ngk_update_avx2(double *w, double *s, long k, double z, double lr, double s
   ngk_update_portable(w, s, k, z, lr, start, max_p, ties, max_w);
 }
 int ngk_cpu_has_avx2(void) { return 0; }
+static void ngk_exp_store_avx2(const double *w, double *s, long from, long to, long k, double m) {
+  ngk_exp_store_portable(w, s, from, to, k, m);
+}
 #endif
 
 /* 0: not decided yet, 1: portable, 2: AVX2. Every thread that finds 0 computes the same value. */
@@ -201,4 +226,200 @@ int ngk_fix_mmap_threshold(long bytes) {
   (void)bytes;
   return 0;
 #endif
+}
+
+/* ---- Two threads inside one row (see NgramKernels.h). ----
+ *
+ * One step of a big row is split at h (a multiple of 8 near k/2): the driver takes columns
+ * [0, h), the helper [h, k). The softmax sum keeps ngk_exp_sum's order because its eight lane
+ * sums run over the blocks in order: the driver accumulates its blocks and hands the eight
+ * partial sums over; the helper, which has stored its exps meanwhile, continues them over its
+ * blocks, adds the lanes and the scalar tail in ngk_exp_sum's order, and publishes z. Each side
+ * then updates its own columns; maxima and tie counts are merged exactly. If the helper has not
+ * claimed its half by the time the driver's half is done (it may not be running), the driver
+ * claims and does it itself: a step never waits for a thread that has not started. */
+#include <sched.h>
+
+#define ACC_BODY                                                                                           \
+  {                                                                                                        \
+    v4d za = LOAD4(acc), zb = LOAD4(acc + 4);                                                              \
+    const v4d m4 = SPLAT(m);                                                                               \
+    for (long j = from; j + 8 <= to; j += 8) {                                                             \
+      v4d ea = EXP4(LOAD4(w + j) - m4), eb = EXP4(LOAD4(w + j + 4) - m4);                                  \
+      STORE4(s + j, ea);                                                                                   \
+      STORE4(s + j + 4, eb);                                                                               \
+      za += ea;                                                                                            \
+      zb += eb;                                                                                            \
+    }                                                                                                      \
+    STORE4(acc, za);                                                                                       \
+    STORE4(acc + 4, zb);                                                                                   \
+  }
+
+#define ADD_STORED_BODY                                                                                    \
+  {                                                                                                        \
+    v4d za = LOAD4(acc), zb = LOAD4(acc + 4);                                                              \
+    for (long j = from; j + 8 <= to; j += 8) {                                                             \
+      za += LOAD4(s + j);                                                                                  \
+      zb += LOAD4(s + j + 4);                                                                              \
+    }                                                                                                      \
+    STORE4(acc, za);                                                                                       \
+    STORE4(acc + 4, zb);                                                                                   \
+  }
+
+static void acc_portable(const double *w, double *s, long from, long to, double m, double *acc) ACC_BODY
+static void add_stored_portable(const double *s, long from, long to, double *acc) ADD_STORED_BODY
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+__attribute__((target("avx2,fma"))) static void acc_avx2(const double *w, double *s, long from, long to, double m,
+                                                           double *acc) ACC_BODY
+__attribute__((target("avx2,fma"))) static void add_stored_avx2(const double *s, long from, long to,
+                                                                  double *acc) ADD_STORED_BODY
+#else
+static void acc_avx2(const double *w, double *s, long from, long to, double m, double *acc) {
+  acc_portable(w, s, from, to, m, acc);
+}
+static void add_stored_avx2(const double *s, long from, long to, double *acc) { add_stored_portable(s, from, to, acc); }
+#endif
+
+struct ngk_team {
+  /* generation << 1 | 1 once the helper's half is claimed (by either thread); -1: stop. */
+  long job __attribute__((aligned(64)));
+  long sums_ready __attribute__((aligned(64)));
+  double acc[8];
+  long z_ready __attribute__((aligned(64)));
+  double z;
+  long half_done __attribute__((aligned(64)));
+  double max_p, max_w, s_target, w_target;
+  long ties;
+  /* The step, written by the driver before it publishes `job`. */
+  double *w __attribute__((aligned(64)));
+  double *s;
+  long k, h, target;
+  double m, head, e0, lr;
+  int has_default;
+  long generation;
+};
+
+ngk_team *ngk_team_new(void) {
+  ngk_team *t = aligned_alloc(64, (sizeof(ngk_team) + 63) & ~(size_t)63);
+  if (t) memset(t, 0, sizeof *t);
+  return t;
+}
+
+void ngk_team_free(ngk_team *t) { free(t); }
+
+static inline void relax(long *spins) {
+#if defined(__x86_64__)
+  __builtin_ia32_pause();
+#endif
+  /* After a while of waiting, let another thread (or program) run. */
+  if (++*spins > 4000) {
+    *spins = 0;
+    sched_yield();
+  }
+}
+
+static inline void wait_for(long *flag, long g) {
+  long spins = 0;
+  while (__atomic_load_n(flag, __ATOMIC_ACQUIRE) != g) relax(&spins);
+}
+
+/* The helper's half of generation g: its exps (stored), then, with the driver's lane sums,
+ * the sum, z, and the update of its columns. `acc` holds the driver's lane sums once
+ * `sums_ready` is g. */
+static void helper_half(ngk_team *t, long g, int wait_sums) {
+  const int avx = choice() == 2;
+  const long k = t->k, h = t->h, k8 = k & ~7L;
+  double *w = t->w, *s = t->s;
+  if (avx)
+    ngk_exp_store_avx2(w, s, h, k, k, t->m);
+  else
+    ngk_exp_store_portable(w, s, h, k, k, t->m);
+  if (wait_sums) wait_for(&t->sums_ready, g);
+  double acc[8];
+  memcpy(acc, t->acc, sizeof acc);
+  if (avx)
+    add_stored_avx2(s, h, k8, acc);
+  else
+    add_stored_portable(s, h, k8, acc);
+  double z = acc[0];
+  for (int l = 1; l < 8; l++) z += acc[l];
+  for (long j = k8; j < k; j++) z += s[j];
+  z = t->head + z;
+  t->z = z;
+  __atomic_store_n(&t->z_ready, g, __ATOMIC_RELEASE);
+  if (t->target >= h && t->target < k) {
+    t->s_target = s[t->target];
+    t->w_target = w[t->target];
+  }
+  ngk_update(w + h, s + h, k - h, z, t->lr, -1.0, &t->max_p, &t->ties, &t->max_w);
+  __atomic_store_n(&t->half_done, g, __ATOMIC_RELEASE);
+}
+
+void ngk_team_serve(ngk_team *t) {
+  long seen = 0, spins = 0;
+  for (;;) {
+    long c = __atomic_load_n(&t->job, __ATOMIC_ACQUIRE);
+    if (c == -1) return;
+    long g = c >> 1;
+    if (g != seen && !(c & 1)) {
+      seen = g;
+      spins = 0;
+      if (__atomic_compare_exchange_n(&t->job, &c, c | 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+        helper_half(t, g, 1);
+    } else {
+      relax(&spins);
+    }
+  }
+}
+
+void ngk_team_stop(ngk_team *t) { __atomic_store_n(&t->job, -1L, __ATOMIC_RELEASE); }
+
+void ngk_team_step(ngk_team *t, double *w, double *s, long k, double m, double head, double e0, int has_default,
+                   double lr, long target, ngk_step_result *r) {
+  const long g = ++t->generation;
+  const long h = (k / 2) & ~7L;
+  t->w = w;
+  t->s = s;
+  t->k = k;
+  t->h = h;
+  t->m = m;
+  t->head = head;
+  t->e0 = e0;
+  t->has_default = has_default;
+  t->lr = lr;
+  t->target = target;
+  __atomic_store_n(&t->job, g << 1, __ATOMIC_RELEASE);
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  if (choice() == 2)
+    acc_avx2(w, s, 0, h, m, acc);
+  else
+    acc_portable(w, s, 0, h, m, acc);
+  memcpy(t->acc, acc, sizeof acc);
+  __atomic_store_n(&t->sums_ready, g, __ATOMIC_RELEASE);
+  long c = g << 1;
+  int mine = __atomic_compare_exchange_n(&t->job, &c, c | 1, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+  if (mine)
+    helper_half(t, g, 0);
+  else
+    wait_for(&t->z_ready, g);
+  const double z = t->z;
+  r->z = z;
+  if (target < h) {
+    r->s_target = s[target];
+    r->w_target = w[target];
+  }
+  double mp, mw;
+  long ties;
+  const double p0 = e0 / z;
+  ngk_update(w, s, h, z, lr, has_default ? p0 : -1.0, &mp, &ties, &mw);
+  if (!mine) wait_for(&t->half_done, g);
+  if (target >= h && target < k) {
+    r->s_target = t->s_target;
+    r->w_target = t->w_target;
+  }
+  /* Merge: the largest p (at least the start), the explicit p equal to it, the largest w. */
+  long c2 = mp == t->max_p ? ties + t->ties : (mp > t->max_p ? ties : t->ties);
+  r->max_p = mp > t->max_p ? mp : t->max_p;
+  r->ties = c2;
+  r->max_w = mw > t->max_w ? mw : t->max_w;
 }

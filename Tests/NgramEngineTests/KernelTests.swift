@@ -1,4 +1,8 @@
+import Dispatch
 import Testing
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 @testable import NgramEngine
 import NgramKernels
@@ -115,6 +119,74 @@ struct KernelTests {
       #expect(portable.log.map(\.avgLoss.bitPattern) == fast.log.map(\.avgLoss.bitPattern), "context \(n)")
       #expect(portable.log.map(\.accuracy) == fast.log.map(\.accuracy), "context \(n)")
       #expect(portable.model.weights.map(\.bitPattern) == fast.model.weights.map(\.bitPattern), "context \(n)")
+    }
+  }
+
+  @Test("a team step gives the bits of the one-thread passes, with or without its helper running")
+  func teamStepSameBits() throws {
+    var g = SeededGenerator(seed: 21)
+    for k in [2048, 2049, 2055, 3000, 4103] {
+      var w0: [Double] = []
+      for j in 0..<k {
+        switch j % 5 {
+        case 0: w0.append(0.25)
+        case 1: w0.append(-Double.random(in: 0...900, using: &g))
+        default: w0.append(Double.random(in: -3...3, using: &g))
+        }
+      }
+      let m = w0.max()!
+      for (target, hasDefault) in [(0, true), (k - 1, false), (k / 2 + 3, true), (k, true)] {
+        let (nd, e0) = hasDefault ? (17, exp(0.1 - m)) : (0, 0.0)
+        // One thread: the passes the trainer runs for a small row.
+        var (wa, sa) = (w0, [Double](repeating: 0, count: k + 8))
+        let z = Double(nd) * e0 + ngk_exp_sum(wa, &sa, k, m)
+        let st = target < k ? sa[target] : 0
+        var (p, t, mw) = (0.0, 0, 0.0)
+        ngk_update(&wa, &sa, k, z, 0.1, hasDefault ? e0 / z : -1.0, &p, &t, &mw)
+        for helper in [false, true] {
+          let team = try #require(RowKernel.Team())
+          var (wb, sb) = (w0, [Double](repeating: 0, count: k + 8))
+          var r = ngk_step_result()
+          // With the helper serving on another thread, or none (the driver does both halves).
+          let served = DispatchSemaphore(value: 0)
+          if helper {
+            DispatchQueue.global().async {
+              team.serve()
+              served.signal()
+            }
+          }
+          ngk_team_step(team.pointer, &wb, &sb, k, m, Double(nd) * e0, e0, hasDefault ? 1 : 0, 0.1, target, &r)
+          team.stop()
+          if helper { served.wait() }
+          let label = "k = \(k), target \(target), helper \(helper)"
+          #expect(r.z.bitPattern == z.bitPattern, "\(label)")
+          if target < k { #expect(r.s_target.bitPattern == st.bitPattern && r.w_target == w0[target], "\(label)") }
+          #expect(bits(wa) == bits(wb) && bits(sa) == bits(sb), "\(label)")
+          #expect(r.max_p.bitPattern == p.bitPattern && r.ties == t && r.max_w.bitPattern == mw.bitPattern, "\(label)")
+        }
+      }
+    }
+  }
+
+  @Test("rows big enough for two threads train to the same log and weights on one worker and on two")
+  func bigRowsSameOnOneAndTwoWorkers() throws {
+    var g = SeededGenerator(seed: 8)
+    let words = (0..<(RowKernel.teamColumns + 500)).map { "w\($0)" }
+    let text = (0..<9000).map { _ in words[Int.random(in: 0..<words.count, using: &g)] }.joined(separator: " ")
+    let corpus = try Corpus(bytes: Array(text.utf8), path: "corpus/big.txt")
+    // Context 0: one row of every word; context 1 with a repeated word: one big row among small ones.
+    let skewed = (0..<9000).map { i in i % 2 == 0 ? "the" : words[Int.random(in: 0..<words.count, using: &g)] }
+      .joined(separator: " ")
+    let corpus1 = try Corpus(bytes: Array(skewed.utf8), path: "corpus/skewed.txt")
+    for (c, n) in [(corpus, 0), (corpus1, 1)] {
+      let trainer = try Trainer(corpus: c, config: TrainingConfig(contextLength: n, epochs: 2))
+      #expect(!SparseRun(index: trainer.index, lr: 0.1).bigClasses.isEmpty, "context \(n) has a big row")
+      let one = try trainer.train(workers: 1)
+      let two = try trainer.train(workers: 2)
+      #expect(one.log.map(\.avgLoss.bitPattern) == two.log.map(\.avgLoss.bitPattern), "context \(n)")
+      #expect(one.log.map(\.accuracy) == two.log.map(\.accuracy), "context \(n)")
+      #expect(one.model.weights.map(\.bitPattern) == two.model.weights.map(\.bitPattern), "context \(n)")
+      #expect(one.model.rowDefault.map(\.bitPattern) == two.model.rowDefault.map(\.bitPattern), "context \(n)")
     }
   }
 }

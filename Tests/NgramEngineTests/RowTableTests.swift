@@ -54,7 +54,8 @@ struct KeySortTests {
     var g = SeededGenerator(seed: 11)
     for (count, bits) in [(0, 8), (1, 8), (2, 1), (1000, 3), (5000, 12), (5000, 33), (3000, 64)] {
       let keys: [UInt64] = (0..<count).map { _ in
-        bits == 64 ? UInt64.random(in: 0...UInt64.max, using: &g) : UInt64.random(in: 0..<(1 << UInt64(bits)), using: &g)
+        bits == 64
+          ? UInt64.random(in: 0...UInt64.max, using: &g) : UInt64.random(in: 0..<(1 << UInt64(bits)), using: &g)
       }
       let expected = keys.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }
       var sorted = keys

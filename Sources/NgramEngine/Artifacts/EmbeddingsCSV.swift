@@ -147,7 +147,8 @@ enum EmbeddingsCSV {
         throw NgramError.malformed(
           file: path, line: no,
           reason:
-            "x and y must be finite numbers, found \(f[2]),\(f[3]) (training diverged? train again with a smaller learning rate)")
+            "x and y must be finite numbers, found \(f[2]),\(f[3]) (training diverged? train again with a smaller learning rate)"
+        )
       }
       rows.append(EmbeddingPoint(row: row, label: f[1], x: x, y: y))
     }

@@ -7,6 +7,36 @@ internal import NgramKernels
 
 /// The softmax passes of one training step over a row's explicit weights.
 enum RowKernel {
+  /// Rows with at least this many explicit columns are split over two threads when a team is
+  /// given (below it the hand-off costs more than it saves; measured on fortunes, context 0).
+  static let teamColumns = 2048
+
+  /// A two-thread team for big rows (`ngk_team`), freed on deinit.
+  final class Team: @unchecked Sendable {
+    // Why `@unchecked Sendable` is sound: the C team is only touched through its own atomics
+    // (`ngk_team_serve` on the helper, the `ngk_team_*` calls on the one driver thread), and it
+    // is freed only after both threads have left it (`concurrentPerform` has joined them).
+    let pointer: OpaquePointer
+    init?() {
+      guard let p = ngk_team_new() else { return nil }
+      pointer = p
+    }
+    func serve() { ngk_team_serve(pointer) }
+    func stop() { ngk_team_stop(pointer) }
+
+    /// One step of a row of `k` columns on both threads; see `ngk_team_step`.
+    @inline(__always)
+    func step(
+      _ w: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>, _ k: Int, m: Double, head: Double,
+      e0: Double, hasDefault: Bool, lr: Double, target: Int
+    ) -> ngk_step_result {
+      var r = ngk_step_result()
+      ngk_team_step(pointer, w, s, k, m, head, e0, hasDefault ? 1 : 0, lr, target, &r)
+      return r
+    }
+    deinit { ngk_team_free(pointer) }
+  }
+
   /// The maximum of `w[0..<k]` and `start`.
   @inline(__always)
   static func max(_ w: UnsafeMutablePointer<Double>, _ k: Int, start: Double) -> Double {

@@ -389,7 +389,25 @@ final class SparseRun: @unchecked Sendable {
     }
     if bounds.last! != index.classCount { bounds.append(index.classCount) }
     chunkBounds = bounds
+    var big: [Int] = []
+    var isBig = [Bool](repeating: false, count: index.classCount)
+    for c in 0..<index.classCount {
+      let rep = Int(index.classRep[c])
+      if index.colOffsets[rep + 1] - index.colOffsets[rep] >= RowKernel.teamColumns {
+        big.append(c)
+        isBig[c] = true
+      }
+    }
+    bigClasses = big
+    isBigClass = isBig
   }
+
+  /// Whether each class is among `bigClasses`.
+  let isBigClass: [Bool]
+
+  /// Classes with rows of `RowKernel.teamColumns` columns or more: with two workers or more,
+  /// each is trained by two threads together, one class after another, before the others.
+  let bigClasses: [Int]
 
   /// Runs one epoch over all classes; returns (loss sum, correct count) or nil when cancelled.
   func epoch(workers: Int, control: TrainingControl, partial: (@Sendable (Int, Double, Int) -> Void)?) -> (
@@ -409,6 +427,52 @@ final class SparseRun: @unchecked Sendable {
     let progressLock = Mutex((done: 0, loss: 0.0, correct: 0, lastReport: UInt64(0)))
     let threads = max(1, min(workers, chunks))
     let parts = ChunkSums(loss: lossParts.baseAddress!, correct: correctParts.baseAddress!)
+    // Reported under the lock, so the reports reach the observer in the order of their counts
+    // (the observer only hands them on).
+    @Sendable func report(_ pairs: Int, _ loss: Double, _ correct: Int) {
+      guard let partial else { return }
+      let now = DispatchTime.now().uptimeNanoseconds
+      progressLock.withLock { s in
+        s.done += pairs
+        s.loss += loss
+        s.correct += correct
+        // `now` was read before the lock: another worker may have stored a later one.
+        if now > s.lastReport &+ 20_000_000 {
+          s.lastReport = now
+          partial(s.done, s.loss, s.correct)
+        }
+      }
+    }
+    // The big classes first, each by both threads together (the second one serves the team).
+    let teamed = workers >= 2 && !bigClasses.isEmpty
+    var bigCorrect = 0
+    if teamed, let team = RowKernel.Team() {
+      let bigSums = Mutex((correct: 0, stopped: false))
+      DispatchQueue.concurrentPerform(iterations: 2) { i in
+        if i == 1 {
+          team.serve()
+          return
+        }
+        defer { team.stop() }
+        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(self.maxColumns, 1) + 8)
+        defer { scratch.deallocate() }
+        var events: [TieEvent] = []
+        var correct = 0
+        for c in self.bigClasses {
+          if control.isCancelled {
+            bigSums.withLock { $0.stopped = true }
+            return
+          }
+          let (l, cor, pr) = self.trainClassEpoch(c, scratch: scratch, events: &events, team: team)
+          correct += cor
+          report(pr, l, cor)
+        }
+        bigSums.withLock { $0.correct = correct }
+      }
+      let sums = bigSums.withLock { $0 }
+      if sums.stopped { return nil }
+      bigCorrect = sums.correct
+    }
     DispatchQueue.concurrentPerform(iterations: threads) { _ in
       let maxCols = self.maxColumns
       let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(maxCols, 1) + 8)
@@ -424,7 +488,7 @@ final class SparseRun: @unchecked Sendable {
         var loss = 0.0
         var correct = 0
         var pairs = 0
-        for c in self.chunkBounds[ch]..<self.chunkBounds[ch + 1] {
+        for c in self.chunkBounds[ch]..<self.chunkBounds[ch + 1] where !(teamed && self.isBigClass[c]) {
           let (l, cor, pr) = self.trainClassEpoch(c, scratch: scratch, events: &events)
           loss += l
           correct += cor
@@ -432,25 +496,11 @@ final class SparseRun: @unchecked Sendable {
         }
         parts.loss[ch] = loss
         parts.correct[ch] = correct
-        if let partial {
-          let now = DispatchTime.now().uptimeNanoseconds
-          // Reported under the lock, so the reports reach the observer in the order of their
-          // counts (the observer only hands them on).
-          progressLock.withLock { s in
-            s.done += pairs
-            s.loss += loss
-            s.correct += correct
-            // `now` was read before the lock: another worker may have stored a later one.
-            if now > s.lastReport &+ 20_000_000 {
-              s.lastReport = now
-              partial(s.done, s.loss, s.correct)
-            }
-          }
-        }
+        report(pairs, loss, correct)
       }
     }
     if cancelled.load(ordering: .relaxed) { return nil }
-    var correct = 0
+    var correct = bigCorrect
     for ch in 0..<chunks { correct += correctParts[ch] }
     // The reference adds each pair's loss to a running total in corpus order; doing the same
     // (rather than adding the per-chunk sums) keeps the logged 8 decimals identical even on
@@ -489,7 +539,7 @@ final class SparseRun: @unchecked Sendable {
 
   /// One epoch of one class: every step of its representative; sums scaled by the member count.
   func trainClassEpoch(
-    _ c: Int, scratch: UnsafeMutablePointer<Double>, events: inout [TieEvent]
+    _ c: Int, scratch: UnsafeMutablePointer<Double>, events: inout [TieEvent], team: RowKernel.Team? = nil
   ) -> (Double, Int, Int) {
     let rep = Int(index.classRep[c])
     let pStart = index.pairOffsets[rep]
@@ -502,7 +552,7 @@ final class SparseRun: @unchecked Sendable {
       SparseRun.rowEpoch(
         weights: weights + cStart, k: &kk, w0: &ww0, localTargets: ltb.baseAddress! + pStart, count: pEnd - pStart,
         vocabSize: v, lr: lr, scratch: scratch, events: &events,
-        stepLosses: stepLosses! + index.classStepOffsets[c])
+        stepLosses: stepLosses! + index.classStepOffsets[c], team: team)
     }
     k[c] = kk
     w0[c] = ww0
@@ -532,7 +582,7 @@ final class SparseRun: @unchecked Sendable {
   static func rowEpoch(
     weights w: UnsafeMutablePointer<Double>, k: inout Int, w0: inout Double, localTargets: UnsafePointer<Int32>,
     count: Int, vocabSize vv: Int, lr: Double, scratch s: UnsafeMutablePointer<Double>, events: inout [TieEvent],
-    stepLosses: UnsafeMutablePointer<Double>? = nil
+    stepLosses: UnsafeMutablePointer<Double>? = nil, team: RowKernel.Team? = nil
   ) -> (loss: Double, correct: Int) {
     var kk = k
     var ww0 = w0
@@ -546,15 +596,27 @@ final class SparseRun: @unchecked Sendable {
       let nd = vv - kk
       let m = nd > 0 && ww0 > maxW ? ww0 : maxW
       let e0 = nd > 0 ? RowKernel.exp1(ww0 - m) : 0
-      let z = Double(nd) * e0 + RowKernel.expSum(w, s, kk, m)
+      let z: Double
+      let st: Double
+      let wtOld: Double
+      let maxP: Double
+      let explicitTies: Int
+      if let team, kk >= RowKernel.teamColumns {
+        // Both threads: the same sums in the same order, the update split (same bits).
+        let r = team.step(w, s, kk, m: m, head: Double(nd) * e0, e0: e0, hasDefault: nd > 0, lr: lr, target: t)
+        (z, st, wtOld) = (r.z, t < kk ? r.s_target : 0, t < kk ? r.w_target : 0)
+        (maxP, explicitTies, maxW) = (r.max_p, r.ties, r.max_w)
+      } else {
+        z = Double(nd) * e0 + RowKernel.expSum(w, s, kk, m)
+        st = t < kk ? s[t] : 0
+        wtOld = t < kk ? w[t] : 0
+        (maxP, explicitTies, maxW) = RowKernel.update(w, s, kk, z, lr, start: nd > 0 ? e0 / z : -1.0)
+      }
       let p0 = e0 / z
-      let pt = t < kk ? s[t] / z : p0
+      let pt = t < kk ? st / z : p0
       let stepLoss = -libmLog(pt > 1e-12 ? pt : 1e-12)
       loss += stepLoss
       stepLosses?[q] = stepLoss
-      let wtOld = t < kk ? w[t] : 0
-      let (maxP, explicitTies, newMaxW) = RowKernel.update(w, s, kk, z, lr, start: nd > 0 ? p0 : -1.0)
-      maxW = newMaxW
       if t < kk {
         w[t] = wtOld - lr * (s[t] - 1.0)
         if w[t] > maxW { maxW = w[t] }

@@ -39,6 +39,24 @@ void ngk_update_portable(double *w, double *s, long k, double z, double lr, doub
 void ngk_update_avx2(double *w, double *s, long k, double z, double lr, double start, double *max_p, long *ties,
                      double *max_w);
 
+/* Two threads inside one row: one training step of a row with k explicit columns, the same bits
+ * as ngk_exp_sum followed by ngk_update, with the columns split between the calling thread (the
+ * driver) and a helper thread that runs ngk_team_serve until ngk_team_stop. The step computes
+ * z = head + (the sum ngk_exp_sum returns, in its order), then the update with start e0 / z when
+ * has_default, else -1; it also returns s[target] before the update and w[target] before it
+ * (for target < k). If the helper has not picked up its half, the driver does it itself. */
+typedef struct ngk_team ngk_team;
+typedef struct {
+  double z, s_target, w_target, max_p, max_w;
+  long ties;
+} ngk_step_result;
+ngk_team *ngk_team_new(void);
+void ngk_team_free(ngk_team *t);
+void ngk_team_serve(ngk_team *t);
+void ngk_team_stop(ngk_team *t);
+void ngk_team_step(ngk_team *t, double *w, double *s, long k, double m, double head, double e0, int has_default,
+                   double lr, long target, ngk_step_result *r);
+
 /* glibc: allocations of at least `bytes` get their own mapping, returned to the system when
  * freed (a fixed threshold: glibc otherwise raises it after each such free). Returns 1 on
  * success, 0 where there is nothing to set. */
