@@ -68,59 +68,73 @@ double ngk_exp1(double x) { return exp(x); }
     SELECT4(under, SPLAT(0.0), p * (v4d)bits);                                                             \
   })
 
-/* EXP4 of four vectors at once, each step of the four interleaved: the same operations per lane
- * (so the same bits), but four independent chains for the CPU to overlap. Declares e0..e3. */
-#define EXP_PRE4(i, x_in)                                                                                  \
-  v4d x##i = (x_in);                                                                                       \
-  v4l u##i = x##i < SPLAT(-708.0);                                                                         \
-  x##i = SELECT4(u##i, SPLAT(-708.0), x##i);                                                               \
-  v4d t##i = x##i * SPLAT(1.4426950408889634) + SPLAT(6755399441055744.0);                                 \
-  v4d n##i = t##i - SPLAT(6755399441055744.0);                                                             \
-  v4d r##i = (x##i - n##i * SPLAT(6.93147180369123816490e-01)) - n##i * SPLAT(1.90821492927058770002e-10); \
-  v4d p##i = SPLAT(1.0 / 6227020800.0);
-#define HORNER4(c)                                                                                         \
-  p0 = p0 * r0 + SPLAT(c);                                                                                 \
-  p1 = p1 * r1 + SPLAT(c);                                                                                 \
-  p2 = p2 * r2 + SPLAT(c);                                                                                 \
-  p3 = p3 * r3 + SPLAT(c);
-#define EXP16(wp, m4)                                                                                      \
-  EXP_PRE4(0, LOAD4((wp)) - (m4))                                                                          \
-  EXP_PRE4(1, LOAD4((wp) + 4) - (m4))                                                                      \
-  EXP_PRE4(2, LOAD4((wp) + 8) - (m4))                                                                      \
-  EXP_PRE4(3, LOAD4((wp) + 12) - (m4))                                                                     \
-  HORNER4(1.0 / 479001600.0)                                                                               \
-  HORNER4(1.0 / 39916800.0)                                                                                \
-  HORNER4(1.0 / 3628800.0)                                                                                 \
-  HORNER4(1.0 / 362880.0)                                                                                  \
-  HORNER4(1.0 / 40320.0)                                                                                   \
-  HORNER4(1.0 / 5040.0)                                                                                    \
-  HORNER4(1.0 / 720.0)                                                                                     \
-  HORNER4(1.0 / 120.0)                                                                                     \
-  HORNER4(1.0 / 24.0)                                                                                      \
-  HORNER4(1.0 / 6.0)                                                                                       \
-  HORNER4(0.5)                                                                                             \
-  HORNER4(1.0)                                                                                             \
-  HORNER4(1.0)                                                                                             \
-  v4d e0 = SELECT4(u0, SPLAT(0.0), p0 * (v4d)(((v4u)t0 + 1023) << 52));                                   \
-  v4d e1 = SELECT4(u1, SPLAT(0.0), p1 * (v4d)(((v4u)t1 + 1023) << 52));                                   \
-  v4d e2 = SELECT4(u2, SPLAT(0.0), p2 * (v4d)(((v4u)t2 + 1023) << 52));                                   \
-  v4d e3 = SELECT4(u3, SPLAT(0.0), p3 * (v4d)(((v4u)t3 + 1023) << 52));
+/* EXP4 of eight vectors at once, each step of the eight interleaved: the same operations per
+ * lane (so the same bits), but eight independent polynomial chains for the CPU to overlap.
+ * EXP_BARRIER(v) keeps the compiler from serializing the chains again (it would, to save
+ * registers): in the AVX2 versions an empty asm that only pins v to a register, nothing in the
+ * portable ones. Declares e[0..7]. */
+#define EXP_BAR8(v)                                                                                        \
+  EXP_BARRIER(v[0]);                                                                                       \
+  EXP_BARRIER(v[1]);                                                                                       \
+  EXP_BARRIER(v[2]);                                                                                       \
+  EXP_BARRIER(v[3]);                                                                                       \
+  EXP_BARRIER(v[4]);                                                                                       \
+  EXP_BARRIER(v[5]);                                                                                       \
+  EXP_BARRIER(v[6]);                                                                                       \
+  EXP_BARRIER(v[7]);
+#define HORNER8(c)                                                                                         \
+  for (int i_ = 0; i_ < 8; i_++) p_[i_] = p_[i_] * r_[i_] + SPLAT(c);                                     \
+  EXP_BAR8(p_)
+#define EXP32(wp, m4)                                                                                      \
+  v4d e[8];                                                                                                \
+  {                                                                                                        \
+    v4d p_[8], r_[8], t_[8];                                                                               \
+    v4l u_[8];                                                                                             \
+    for (int i_ = 0; i_ < 8; i_++) {                                                                       \
+      v4d x_ = LOAD4((wp) + 4 * i_) - (m4);                                                                \
+      u_[i_] = x_ < SPLAT(-708.0);                                                                         \
+      x_ = SELECT4(u_[i_], SPLAT(-708.0), x_);                                                             \
+      t_[i_] = x_ * SPLAT(1.4426950408889634) + SPLAT(6755399441055744.0);                                 \
+      v4d n_ = t_[i_] - SPLAT(6755399441055744.0);                                                         \
+      r_[i_] = (x_ - n_ * SPLAT(6.93147180369123816490e-01)) - n_ * SPLAT(1.90821492927058770002e-10);     \
+      p_[i_] = SPLAT(1.0 / 6227020800.0);                                                                  \
+    }                                                                                                      \
+    EXP_BAR8(r_)                                                                                           \
+    HORNER8(1.0 / 479001600.0)                                                                             \
+    HORNER8(1.0 / 39916800.0)                                                                              \
+    HORNER8(1.0 / 3628800.0)                                                                               \
+    HORNER8(1.0 / 362880.0)                                                                                \
+    HORNER8(1.0 / 40320.0)                                                                                 \
+    HORNER8(1.0 / 5040.0)                                                                                  \
+    HORNER8(1.0 / 720.0)                                                                                   \
+    HORNER8(1.0 / 120.0)                                                                                   \
+    HORNER8(1.0 / 24.0)                                                                                    \
+    HORNER8(1.0 / 6.0)                                                                                     \
+    HORNER8(0.5)                                                                                           \
+    HORNER8(1.0)                                                                                           \
+    HORNER8(1.0)                                                                                           \
+    for (int i_ = 0; i_ < 8; i_++) e[i_] = SELECT4(u_[i_], SPLAT(0.0), p_[i_] * (v4d)(((v4u)t_[i_] + 1023) << 52)); \
+  }
+
+/* Stores e[0..7] at s + j; STORE_SUM32 also adds them to the lane sums za, zb in block order. */
+#define STORE32                                                                                            \
+  for (int i_ = 0; i_ < 8; i_++) STORE4(s + j + 4 * i_, e[i_]);
+#define STORE_SUM32                                                                                        \
+  for (int i_ = 0; i_ < 8; i_ += 2) {                                                                      \
+    STORE4(s + j + 4 * i_, e[i_]);                                                                         \
+    STORE4(s + j + 4 * i_ + 4, e[i_ + 1]);                                                                 \
+    za += e[i_];                                                                                           \
+    zb += e[i_ + 1];                                                                                       \
+  }
 
 #define EXP_SUM_BODY                                                                                       \
   {                                                                                                        \
     long j = 0;                                                                                            \
     v4d za = SPLAT(0.0), zb = SPLAT(0.0);                                                                  \
     const v4d m4 = SPLAT(m);                                                                               \
-    for (; j + 16 <= k; j += 16) {                                                                         \
-      EXP16(w + j, m4)                                                                                     \
-      STORE4(s + j, e0);                                                                                   \
-      STORE4(s + j + 4, e1);                                                                               \
-      STORE4(s + j + 8, e2);                                                                               \
-      STORE4(s + j + 12, e3);                                                                              \
-      za += e0;                                                                                            \
-      zb += e1;                                                                                            \
-      za += e2;                                                                                            \
-      zb += e3;                                                                                            \
+    for (; j + 32 <= k; j += 32) {                                                                         \
+      EXP32(w + j, m4)                                                                                     \
+      STORE_SUM32                                                                                           \
     }                                                                                                      \
     for (; j + 8 <= k; j += 8) {                                                                           \
       v4d ea = EXP4(LOAD4(w + j) - m4), eb = EXP4(LOAD4(w + j + 4) - m4);                                  \
@@ -154,12 +168,9 @@ double ngk_exp1(double x) { return exp(x); }
     const long end = to < k8 ? to : k8;                                                                    \
     const v4d m4 = SPLAT(m);                                                                               \
     long j = from;                                                                                         \
-    for (; j + 16 <= end; j += 16) {                                                                       \
-      EXP16(w + j, m4)                                                                                     \
-      STORE4(s + j, e0);                                                                                   \
-      STORE4(s + j + 4, e1);                                                                               \
-      STORE4(s + j + 8, e2);                                                                               \
-      STORE4(s + j + 12, e3);                                                                              \
+    for (; j + 32 <= end; j += 32) {                                                                       \
+      EXP32(w + j, m4)                                                                                     \
+      STORE32                                                                                           \
     }                                                                                                      \
     for (; j + 8 <= end; j += 8) {                                                                         \
       STORE4(s + j, EXP4(LOAD4(w + j) - m4));                                                              \
@@ -213,6 +224,7 @@ double ngk_exp1(double x) { return exp(x); }
     *max_w = mw;                                                                                           \
   }
 
+#define EXP_BARRIER(v) ((void)0)
 double ngk_exp_sum_portable(const double *w, double *s, long k, double m) EXP_SUM_BODY
 
 void ngk_update_portable(double *w, double *s, long k, double z, double lr, double start, double *max_p,
@@ -222,6 +234,9 @@ static void ngk_exp_store_portable(const double *w, double *s, long from, long t
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define NGK_HAVE_AVX2_BUILD 1
+#undef EXP_BARRIER
+/* An empty asm statement that takes v in a vector register and gives it back unchanged. */
+#define EXP_BARRIER(v) __asm__ volatile("" : "+x"(v))
 __attribute__((target("avx2,fma"))) static void ngk_exp_store_avx2(const double *w, double *s, long from, long to,
                                                                      long k, double m) EXP_STORE_BODY
 __attribute__((target("avx2,fma"))) double ngk_exp_sum_avx2(const double *w, double *s, long k,
@@ -301,16 +316,9 @@ int ngk_fix_mmap_threshold(long bytes) {
     v4d za = LOAD4(acc), zb = LOAD4(acc + 4);                                                              \
     const v4d m4 = SPLAT(m);                                                                               \
     long j = from;                                                                                         \
-    for (; j + 16 <= to; j += 16) {                                                                        \
-      EXP16(w + j, m4)                                                                                     \
-      STORE4(s + j, e0);                                                                                   \
-      STORE4(s + j + 4, e1);                                                                               \
-      STORE4(s + j + 8, e2);                                                                               \
-      STORE4(s + j + 12, e3);                                                                              \
-      za += e0;                                                                                            \
-      zb += e1;                                                                                            \
-      za += e2;                                                                                            \
-      zb += e3;                                                                                            \
+    for (; j + 32 <= to; j += 32) {                                                                        \
+      EXP32(w + j, m4)                                                                                     \
+      STORE_SUM32                                                                                           \
     }                                                                                                      \
     for (; j + 8 <= to; j += 8) {                                                                          \
       v4d ea = EXP4(LOAD4(w + j) - m4), eb = EXP4(LOAD4(w + j + 4) - m4);                                  \
@@ -334,9 +342,13 @@ int ngk_fix_mmap_threshold(long bytes) {
     STORE4(acc + 4, zb);                                                                                   \
   }
 
+#undef EXP_BARRIER
+#define EXP_BARRIER(v) ((void)0)
 static void acc_portable(const double *w, double *s, long from, long to, double m, double *acc) ACC_BODY
 static void add_stored_portable(const double *s, long from, long to, double *acc) ADD_STORED_BODY
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#undef EXP_BARRIER
+#define EXP_BARRIER(v) __asm__ volatile("" : "+x"(v))
 __attribute__((target("avx2,fma"))) static void acc_avx2(const double *w, double *s, long from, long to, double m,
                                                            double *acc) ACC_BODY
 __attribute__((target("avx2,fma"))) static void add_stored_avx2(const double *s, long from, long to,
