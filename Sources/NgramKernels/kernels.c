@@ -82,24 +82,31 @@ double ngk_exp1(double x) { return exp(x); }
   EXP_BARRIER(v[5]);                                                                                       \
   EXP_BARRIER(v[6]);                                                                                       \
   EXP_BARRIER(v[7]);
+#define FOR8 _Pragma("clang loop unroll(full)") for (int i_ = 0; i_ < 8; i_++)
 #define HORNER8(c)                                                                                         \
-  for (int i_ = 0; i_ < 8; i_++) p_[i_] = p_[i_] * r_[i_] + SPLAT(c);                                     \
+  FOR8 p_[i_] = p_[i_] * r_[i_] + SPLAT(c);                                                                \
   EXP_BAR8(p_)
 #define EXP32(wp, m4)                                                                                      \
   v4d e[8];                                                                                                \
   {                                                                                                        \
-    v4d p_[8], r_[8], t_[8];                                                                               \
+    v4d x_[8], t_[8], n_[8], r_[8], p_[8];                                                                 \
     v4l u_[8];                                                                                             \
-    for (int i_ = 0; i_ < 8; i_++) {                                                                       \
-      v4d x_ = LOAD4((wp) + 4 * i_) - (m4);                                                                \
-      u_[i_] = x_ < SPLAT(-708.0);                                                                         \
-      x_ = SELECT4(u_[i_], SPLAT(-708.0), x_);                                                             \
-      t_[i_] = x_ * SPLAT(1.4426950408889634) + SPLAT(6755399441055744.0);                                 \
-      v4d n_ = t_[i_] - SPLAT(6755399441055744.0);                                                         \
-      r_[i_] = (x_ - n_ * SPLAT(6.93147180369123816490e-01)) - n_ * SPLAT(1.90821492927058770002e-10);     \
-      p_[i_] = SPLAT(1.0 / 6227020800.0);                                                                  \
+    FOR8 x_[i_] = LOAD4((wp) + 4 * i_) - (m4);                                                             \
+    EXP_BAR8(x_)                                                                                           \
+    FOR8 {                                                                                                 \
+      u_[i_] = x_[i_] < SPLAT(-708.0);                                                                     \
+      x_[i_] = SELECT4(u_[i_], SPLAT(-708.0), x_[i_]);                                                     \
     }                                                                                                      \
+    EXP_BAR8(x_)                                                                                           \
+    FOR8 t_[i_] = x_[i_] * SPLAT(1.4426950408889634) + SPLAT(6755399441055744.0);                          \
+    EXP_BAR8(t_)                                                                                           \
+    FOR8 n_[i_] = t_[i_] - SPLAT(6755399441055744.0);                                                      \
+    EXP_BAR8(n_)                                                                                           \
+    FOR8 r_[i_] = x_[i_] - n_[i_] * SPLAT(6.93147180369123816490e-01);                                     \
     EXP_BAR8(r_)                                                                                           \
+    FOR8 r_[i_] = r_[i_] - n_[i_] * SPLAT(1.90821492927058770002e-10);                                     \
+    EXP_BAR8(r_)                                                                                           \
+    FOR8 p_[i_] = SPLAT(1.0 / 6227020800.0);                                                               \
     HORNER8(1.0 / 479001600.0)                                                                             \
     HORNER8(1.0 / 39916800.0)                                                                              \
     HORNER8(1.0 / 3628800.0)                                                                               \
@@ -113,7 +120,7 @@ double ngk_exp1(double x) { return exp(x); }
     HORNER8(0.5)                                                                                           \
     HORNER8(1.0)                                                                                           \
     HORNER8(1.0)                                                                                           \
-    for (int i_ = 0; i_ < 8; i_++) e[i_] = SELECT4(u_[i_], SPLAT(0.0), p_[i_] * (v4d)(((v4u)t_[i_] + 1023) << 52)); \
+    FOR8 e[i_] = SELECT4(u_[i_], SPLAT(0.0), p_[i_] * (v4d)(((v4u)t_[i_] + 1023) << 52));                  \
   }
 
 /* Stores e[0..7] at s + j; STORE_SUM32 also adds them to the lane sums za, zb in block order. */
