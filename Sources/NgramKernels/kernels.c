@@ -73,65 +73,73 @@ double ngk_exp1(double x) { return exp(x); }
  * EXP_BARRIER(v) keeps the compiler from serializing the chains again (it would, to save
  * registers): in the AVX2 versions an empty asm that only pins v to a register, nothing in the
  * portable ones. Declares e[0..7]. */
-#define EXP_BAR8(v)                                                                                        \
-  EXP_BARRIER(v[0]);                                                                                       \
-  EXP_BARRIER(v[1]);                                                                                       \
-  EXP_BARRIER(v[2]);                                                                                       \
-  EXP_BARRIER(v[3]);                                                                                       \
-  EXP_BARRIER(v[4]);                                                                                       \
-  EXP_BARRIER(v[5]);                                                                                       \
-  EXP_BARRIER(v[6]);                                                                                       \
-  EXP_BARRIER(v[7]);
-#define FOR8 _Pragma("clang loop unroll(full)") for (int i_ = 0; i_ < 8; i_++)
-#define HORNER8(c)                                                                                         \
-  FOR8 p_[i_] = p_[i_] * r_[i_] + SPLAT(c);                                                                \
-  EXP_BAR8(p_)
-#define EXP32(wp, m4)                                                                                      \
+#define EXP_BARN(v, nv) FORN(nv) EXP_BARRIER(v[i_]);
+#define FORN(nv) _Pragma("clang loop unroll(full)") for (int i_ = 0; i_ < (nv); i_++)
+#define HORNERN(c, nv)                                                                                         \
+  FORN(nv) p_[i_] = p_[i_] * r_[i_] + SPLAT(c);                                                                \
+  EXP_BARN(p_, nv)
+#define EXPN(wp, m4, nv)                                                                                      \
   v4d e[8];                                                                                                \
   {                                                                                                        \
     v4d x_[8], t_[8], n_[8], r_[8], p_[8];                                                                 \
     v4l u_[8];                                                                                             \
-    FOR8 x_[i_] = LOAD4((wp) + 4 * i_) - (m4);                                                             \
-    EXP_BAR8(x_)                                                                                           \
-    FOR8 {                                                                                                 \
+    FORN(nv) x_[i_] = LOAD4((wp) + 4 * i_) - (m4);                                                             \
+    EXP_BARN(x_, nv)                                                                                           \
+    FORN(nv) {                                                                                                 \
       u_[i_] = x_[i_] < SPLAT(-708.0);                                                                     \
       x_[i_] = SELECT4(u_[i_], SPLAT(-708.0), x_[i_]);                                                     \
     }                                                                                                      \
-    EXP_BAR8(x_)                                                                                           \
-    FOR8 t_[i_] = x_[i_] * SPLAT(1.4426950408889634) + SPLAT(6755399441055744.0);                          \
-    EXP_BAR8(t_)                                                                                           \
-    FOR8 n_[i_] = t_[i_] - SPLAT(6755399441055744.0);                                                      \
-    EXP_BAR8(n_)                                                                                           \
-    FOR8 r_[i_] = x_[i_] - n_[i_] * SPLAT(6.93147180369123816490e-01);                                     \
-    EXP_BAR8(r_)                                                                                           \
-    FOR8 r_[i_] = r_[i_] - n_[i_] * SPLAT(1.90821492927058770002e-10);                                     \
-    EXP_BAR8(r_)                                                                                           \
-    FOR8 p_[i_] = SPLAT(1.0 / 6227020800.0);                                                               \
-    HORNER8(1.0 / 479001600.0)                                                                             \
-    HORNER8(1.0 / 39916800.0)                                                                              \
-    HORNER8(1.0 / 3628800.0)                                                                               \
-    HORNER8(1.0 / 362880.0)                                                                                \
-    HORNER8(1.0 / 40320.0)                                                                                 \
-    HORNER8(1.0 / 5040.0)                                                                                  \
-    HORNER8(1.0 / 720.0)                                                                                   \
-    HORNER8(1.0 / 120.0)                                                                                   \
-    HORNER8(1.0 / 24.0)                                                                                    \
-    HORNER8(1.0 / 6.0)                                                                                     \
-    HORNER8(0.5)                                                                                           \
-    HORNER8(1.0)                                                                                           \
-    HORNER8(1.0)                                                                                           \
-    FOR8 e[i_] = SELECT4(u_[i_], SPLAT(0.0), p_[i_] * (v4d)(((v4u)t_[i_] + 1023) << 52));                  \
+    EXP_BARN(x_, nv)                                                                                           \
+    FORN(nv) t_[i_] = x_[i_] * SPLAT(1.4426950408889634) + SPLAT(6755399441055744.0);                          \
+    EXP_BARN(t_, nv)                                                                                           \
+    FORN(nv) n_[i_] = t_[i_] - SPLAT(6755399441055744.0);                                                      \
+    EXP_BARN(n_, nv)                                                                                           \
+    FORN(nv) r_[i_] = x_[i_] - n_[i_] * SPLAT(6.93147180369123816490e-01);                                     \
+    EXP_BARN(r_, nv)                                                                                           \
+    FORN(nv) r_[i_] = r_[i_] - n_[i_] * SPLAT(1.90821492927058770002e-10);                                     \
+    EXP_BARN(r_, nv)                                                                                           \
+    FORN(nv) p_[i_] = SPLAT(1.0 / 6227020800.0);                                                               \
+    HORNERN(1.0 / 479001600.0, nv)                                                                             \
+    HORNERN(1.0 / 39916800.0, nv)                                                                              \
+    HORNERN(1.0 / 3628800.0, nv)                                                                               \
+    HORNERN(1.0 / 362880.0, nv)                                                                                \
+    HORNERN(1.0 / 40320.0, nv)                                                                                 \
+    HORNERN(1.0 / 5040.0, nv)                                                                                  \
+    HORNERN(1.0 / 720.0, nv)                                                                                   \
+    HORNERN(1.0 / 120.0, nv)                                                                                   \
+    HORNERN(1.0 / 24.0, nv)                                                                                    \
+    HORNERN(1.0 / 6.0, nv)                                                                                     \
+    HORNERN(0.5, nv)                                                                                           \
+    HORNERN(1.0, nv)                                                                                           \
+    HORNERN(1.0, nv)                                                                                           \
+    FORN(nv) e[i_] = SELECT4(u_[i_], SPLAT(0.0), p_[i_] * (v4d)(((v4u)t_[i_] + 1023) << 52));                  \
   }
 
-/* Stores e[0..7] at s + j; STORE_SUM32 also adds them to the lane sums za, zb in block order. */
-#define STORE32                                                                                            \
-  for (int i_ = 0; i_ < 8; i_++) STORE4(s + j + 4 * i_, e[i_]);
-#define STORE_SUM32                                                                                        \
-  for (int i_ = 0; i_ < 8; i_ += 2) {                                                                      \
+/* Stores e[0..nv) at s + j; STORE_SUMN also adds them to the lane sums za, zb in block order. */
+#define STOREN(nv) FORN(nv) STORE4(s + j + 4 * i_, e[i_]);
+#define STORE_SUMN(nv)                                                                                     \
+  FORN(nv) {                                                                                               \
     STORE4(s + j + 4 * i_, e[i_]);                                                                         \
-    STORE4(s + j + 4 * i_ + 4, e[i_ + 1]);                                                                 \
-    za += e[i_];                                                                                           \
-    zb += e[i_ + 1];                                                                                       \
+    if (i_ % 2 == 0)                                                                                       \
+      za += e[i_];                                                                                         \
+    else                                                                                                   \
+      zb += e[i_];                                                                                         \
+  }
+/* Blocks of 32, then one of 16 and one of 8 if left, below `lim`, in column order. */
+#define EXP_BLOCKS(lim, STORE)                                                                             \
+  for (; j + 32 <= (lim); j += 32) {                                                                       \
+    EXPN(w + j, m4, 8)                                                                                     \
+    STORE(8)                                                                                               \
+  }                                                                                                        \
+  if (j + 16 <= (lim)) {                                                                                   \
+    EXPN(w + j, m4, 4)                                                                                     \
+    STORE(4)                                                                                               \
+    j += 16;                                                                                               \
+  }                                                                                                        \
+  if (j + 8 <= (lim)) {                                                                                    \
+    EXPN(w + j, m4, 2)                                                                                     \
+    STORE(2)                                                                                               \
+    j += 8;                                                                                                \
   }
 
 #define EXP_SUM_BODY                                                                                       \
@@ -139,17 +147,7 @@ double ngk_exp1(double x) { return exp(x); }
     long j = 0;                                                                                            \
     v4d za = SPLAT(0.0), zb = SPLAT(0.0);                                                                  \
     const v4d m4 = SPLAT(m);                                                                               \
-    for (; j + 32 <= k; j += 32) {                                                                         \
-      EXP32(w + j, m4)                                                                                     \
-      STORE_SUM32                                                                                           \
-    }                                                                                                      \
-    for (; j + 8 <= k; j += 8) {                                                                           \
-      v4d ea = EXP4(LOAD4(w + j) - m4), eb = EXP4(LOAD4(w + j + 4) - m4);                                  \
-      STORE4(s + j, ea);                                                                                   \
-      STORE4(s + j + 4, eb);                                                                               \
-      za += ea;                                                                                            \
-      zb += eb;                                                                                            \
-    }                                                                                                      \
+    EXP_BLOCKS(k, STORE_SUMN)                                                                              \
     double z = za[0];                                                                                      \
     z += za[1];                                                                                            \
     z += za[2];                                                                                            \
@@ -175,14 +173,7 @@ double ngk_exp1(double x) { return exp(x); }
     const long end = to < k8 ? to : k8;                                                                    \
     const v4d m4 = SPLAT(m);                                                                               \
     long j = from;                                                                                         \
-    for (; j + 32 <= end; j += 32) {                                                                       \
-      EXP32(w + j, m4)                                                                                     \
-      STORE32                                                                                           \
-    }                                                                                                      \
-    for (; j + 8 <= end; j += 8) {                                                                         \
-      STORE4(s + j, EXP4(LOAD4(w + j) - m4));                                                              \
-      STORE4(s + j + 4, EXP4(LOAD4(w + j + 4) - m4));                                                      \
-    }                                                                                                      \
+    EXP_BLOCKS(end, STOREN)                                                                                \
     for (j = from > k8 ? from : k8; j < to; j++) s[j] = exp(w[j] - m);                                     \
   }
 
@@ -323,17 +314,7 @@ int ngk_fix_mmap_threshold(long bytes) {
     v4d za = LOAD4(acc), zb = LOAD4(acc + 4);                                                              \
     const v4d m4 = SPLAT(m);                                                                               \
     long j = from;                                                                                         \
-    for (; j + 32 <= to; j += 32) {                                                                        \
-      EXP32(w + j, m4)                                                                                     \
-      STORE_SUM32                                                                                           \
-    }                                                                                                      \
-    for (; j + 8 <= to; j += 8) {                                                                          \
-      v4d ea = EXP4(LOAD4(w + j) - m4), eb = EXP4(LOAD4(w + j + 4) - m4);                                  \
-      STORE4(s + j, ea);                                                                                   \
-      STORE4(s + j + 4, eb);                                                                               \
-      za += ea;                                                                                            \
-      zb += eb;                                                                                            \
-    }                                                                                                      \
+    EXP_BLOCKS(to, STORE_SUMN)                                                                             \
     STORE4(acc, za);                                                                                       \
     STORE4(acc + 4, zb);                                                                                   \
   }
