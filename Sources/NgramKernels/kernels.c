@@ -38,81 +38,53 @@ double ngk_exp1(double x) { return exp(x); }
   } while (0)
 #define SELECT4(mask, a, b) ((v4d)(((v4l)(a) & (mask)) | ((v4l)(b) & ~(mask))))
 
-/* e^x lane by lane, x <= 0 (inputs below -708 give 0): Cody-Waite reduction by ln 2 (rounded
- * with the 1.5 * 2^52 trick) and a degree-13 Taylor polynomial. */
-#define EXP4(x_in)                                                                                         \
-  ({                                                                                                       \
-    v4d x = (x_in);                                                                                        \
-    const v4d lo = SPLAT(-708.0);                                                                          \
-    v4l under = x < lo;                                                                                    \
-    v4d xc = SELECT4(under, lo, x);                                                                        \
-    const v4d magic = SPLAT(6755399441055744.0);                                                           \
-    v4d t = xc * SPLAT(1.4426950408889634) + magic;                                                        \
-    v4d n = t - magic;                                                                                     \
-    v4d r = (xc - n * SPLAT(6.93147180369123816490e-01)) - n * SPLAT(1.90821492927058770002e-10);          \
-    v4d p = SPLAT(1.0 / 6227020800.0);                                                                     \
-    p = p * r + SPLAT(1.0 / 479001600.0);                                                                  \
-    p = p * r + SPLAT(1.0 / 39916800.0);                                                                   \
-    p = p * r + SPLAT(1.0 / 3628800.0);                                                                    \
-    p = p * r + SPLAT(1.0 / 362880.0);                                                                     \
-    p = p * r + SPLAT(1.0 / 40320.0);                                                                      \
-    p = p * r + SPLAT(1.0 / 5040.0);                                                                       \
-    p = p * r + SPLAT(1.0 / 720.0);                                                                        \
-    p = p * r + SPLAT(1.0 / 120.0);                                                                        \
-    p = p * r + SPLAT(1.0 / 24.0);                                                                         \
-    p = p * r + SPLAT(1.0 / 6.0);                                                                          \
-    p = p * r + SPLAT(0.5);                                                                                \
-    p = p * r + SPLAT(1.0);                                                                                \
-    p = p * r + SPLAT(1.0);                                                                                \
-    v4u bits = ((v4u)t + 1023) << 52;                                                                      \
-    SELECT4(under, SPLAT(0.0), p * (v4d)bits);                                                             \
-  })
-
-/* EXP4 of eight vectors at once, each step of the eight interleaved: the same operations per
- * lane (so the same bits), but eight independent polynomial chains for the CPU to overlap.
- * EXP_BARRIER(v) keeps the compiler from serializing the chains again (it would, to save
- * registers): in the AVX2 versions an empty asm that only pins v to a register, nothing in the
- * portable ones. Declares e[0..7]. */
+/* e^x lane by lane for nv (<= 8) vectors of x = w[...] - m, x <= 0 (inputs below -708 give 0):
+ * Cody-Waite reduction by ln 2 (rounded with the 1.5 * 2^52 trick) and a degree-13 Taylor
+ * polynomial. Each step is done for all nv vectors before the next, so the CPU has nv
+ * independent chains to overlap; EXP_BARRIER(v) keeps the compiler from serializing the chains
+ * again (it would, to save registers): in the AVX2 versions an empty asm that only pins v to a
+ * register, nothing in the portable ones. The operations per lane, and so the bits, do not depend
+ * on nv. Declares e[0..nv). */
 #define EXP_BARN(v, nv) FORN(nv) EXP_BARRIER(v[i_]);
 #define FORN(nv) _Pragma("clang loop unroll(full)") for (int i_ = 0; i_ < (nv); i_++)
-#define HORNERN(c, nv)                                                                                         \
-  FORN(nv) p_[i_] = p_[i_] * r_[i_] + SPLAT(c);                                                                \
+#define HORNERN(c, nv)                                                                                     \
+  FORN(nv) p_[i_] = p_[i_] * r_[i_] + SPLAT(c);                                                            \
   EXP_BARN(p_, nv)
-#define EXPN(wp, m4, nv)                                                                                      \
+#define EXPN(wp, m4, nv)                                                                                   \
   v4d e[8];                                                                                                \
   {                                                                                                        \
     v4d x_[8], t_[8], n_[8], r_[8], p_[8];                                                                 \
     v4l u_[8];                                                                                             \
-    FORN(nv) x_[i_] = LOAD4((wp) + 4 * i_) - (m4);                                                             \
-    EXP_BARN(x_, nv)                                                                                           \
-    FORN(nv) {                                                                                                 \
+    FORN(nv) x_[i_] = LOAD4((wp) + 4 * i_) - (m4);                                                         \
+    EXP_BARN(x_, nv)                                                                                       \
+    FORN(nv) {                                                                                             \
       u_[i_] = x_[i_] < SPLAT(-708.0);                                                                     \
       x_[i_] = SELECT4(u_[i_], SPLAT(-708.0), x_[i_]);                                                     \
     }                                                                                                      \
-    EXP_BARN(x_, nv)                                                                                           \
-    FORN(nv) t_[i_] = x_[i_] * SPLAT(1.4426950408889634) + SPLAT(6755399441055744.0);                          \
-    EXP_BARN(t_, nv)                                                                                           \
-    FORN(nv) n_[i_] = t_[i_] - SPLAT(6755399441055744.0);                                                      \
-    EXP_BARN(n_, nv)                                                                                           \
-    FORN(nv) r_[i_] = x_[i_] - n_[i_] * SPLAT(6.93147180369123816490e-01);                                     \
-    EXP_BARN(r_, nv)                                                                                           \
-    FORN(nv) r_[i_] = r_[i_] - n_[i_] * SPLAT(1.90821492927058770002e-10);                                     \
-    EXP_BARN(r_, nv)                                                                                           \
-    FORN(nv) p_[i_] = SPLAT(1.0 / 6227020800.0);                                                               \
-    HORNERN(1.0 / 479001600.0, nv)                                                                             \
-    HORNERN(1.0 / 39916800.0, nv)                                                                              \
-    HORNERN(1.0 / 3628800.0, nv)                                                                               \
-    HORNERN(1.0 / 362880.0, nv)                                                                                \
-    HORNERN(1.0 / 40320.0, nv)                                                                                 \
-    HORNERN(1.0 / 5040.0, nv)                                                                                  \
-    HORNERN(1.0 / 720.0, nv)                                                                                   \
-    HORNERN(1.0 / 120.0, nv)                                                                                   \
-    HORNERN(1.0 / 24.0, nv)                                                                                    \
-    HORNERN(1.0 / 6.0, nv)                                                                                     \
-    HORNERN(0.5, nv)                                                                                           \
-    HORNERN(1.0, nv)                                                                                           \
-    HORNERN(1.0, nv)                                                                                           \
-    FORN(nv) e[i_] = SELECT4(u_[i_], SPLAT(0.0), p_[i_] * (v4d)(((v4u)t_[i_] + 1023) << 52));                  \
+    EXP_BARN(x_, nv)                                                                                       \
+    FORN(nv) t_[i_] = x_[i_] * SPLAT(1.4426950408889634) + SPLAT(6755399441055744.0);                      \
+    EXP_BARN(t_, nv)                                                                                       \
+    FORN(nv) n_[i_] = t_[i_] - SPLAT(6755399441055744.0);                                                  \
+    EXP_BARN(n_, nv)                                                                                       \
+    FORN(nv) r_[i_] = x_[i_] - n_[i_] * SPLAT(6.93147180369123816490e-01);                                 \
+    EXP_BARN(r_, nv)                                                                                       \
+    FORN(nv) r_[i_] = r_[i_] - n_[i_] * SPLAT(1.90821492927058770002e-10);                                 \
+    EXP_BARN(r_, nv)                                                                                       \
+    FORN(nv) p_[i_] = SPLAT(1.0 / 6227020800.0);                                                           \
+    HORNERN(1.0 / 479001600.0, nv)                                                                         \
+    HORNERN(1.0 / 39916800.0, nv)                                                                          \
+    HORNERN(1.0 / 3628800.0, nv)                                                                           \
+    HORNERN(1.0 / 362880.0, nv)                                                                            \
+    HORNERN(1.0 / 40320.0, nv)                                                                             \
+    HORNERN(1.0 / 5040.0, nv)                                                                              \
+    HORNERN(1.0 / 720.0, nv)                                                                               \
+    HORNERN(1.0 / 120.0, nv)                                                                               \
+    HORNERN(1.0 / 24.0, nv)                                                                                \
+    HORNERN(1.0 / 6.0, nv)                                                                                 \
+    HORNERN(0.5, nv)                                                                                       \
+    HORNERN(1.0, nv)                                                                                       \
+    HORNERN(1.0, nv)                                                                                       \
+    FORN(nv) e[i_] = SELECT4(u_[i_], SPLAT(0.0), p_[i_] * (v4d)(((v4u)t_[i_] + 1023) << 52));              \
   }
 
 /* Stores e[0..nv) at s + j; STORE_SUMN also adds them to the lane sums za, zb in block order. */
