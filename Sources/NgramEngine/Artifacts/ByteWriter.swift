@@ -284,15 +284,20 @@ struct ByteCursor {
     p += digits
   }
 
+  /// Writes the cached text of the number whose bits are `b` (in `slot`) and says true, or says
+  /// false when the cache does not hold it.
+  @inline(__always) private mutating func putCached(_ b: UInt64, _ slot: Int, _ cache: DecimalCache) -> Bool {
+    let len = Int(cache.length[slot])
+    guard len > 0 && cache.bits[slot] == b else { return false }
+    put(cache.text + slot * DecimalCache.width, count: len)
+    return true
+  }
+
   /// `v.description` (at most `DecimalCache.width` bytes), from the cache when it is there.
   @inline(__always) mutating func put(shortest v: Double, _ cache: DecimalCache) {
     let b = v.bitPattern
     let slot = DecimalCache.slot(b)
-    let len = Int(cache.length[slot])
-    if len > 0 && cache.bits[slot] == b {
-      put(cache.text + slot * DecimalCache.width, count: len)
-      return
-    }
+    if putCached(b, slot, cache) { return }
     putShortestSlow(v, b, slot, cache)
   }
 
@@ -313,11 +318,7 @@ struct ByteCursor {
   @inline(__always) mutating func put(weight v: Double, style: CSV.WeightStyle, _ cache: DecimalCache) {
     let b = v.bitPattern
     let slot = DecimalCache.slot(b)
-    let len = Int(cache.length[slot])
-    if len > 0 && cache.bits[slot] == b {
-      put(cache.text + slot * DecimalCache.width, count: len)
-      return
-    }
+    if putCached(b, slot, cache) { return }
     let start = p
     let done: Bool
     switch style {

@@ -43,6 +43,16 @@ enum EmbeddingsCSV {
         }
         return (x, v >= 2 ? y : 0)
       }
+      // `,x,y` and the line end after the label, then the line is committed.
+      @inline(__always) func finishLine(_ c: inout ByteCursor, _ x: Double, _ y: Double) {
+        c.put(0x2C)
+        c.put(weight: x, style: style, cache)
+        c.put(0x2C)
+        c.put(weight: y, style: style, cache)
+        c.put(0x0D)
+        c.put(0x0A)
+        w.commit(c)
+      }
       // The common line: a trained row whose label needs no quotes, written straight through.
       func emitPlain(_ idx: Int, _ r: Int) throws -> Bool {
         var length = n
@@ -62,13 +72,7 @@ enum EmbeddingsCSV {
             c.put(t.baseAddress! + textOffsets[id], count: textOffsets[id + 1] - textOffsets[id])
           }
         }
-        c.put(0x2C)
-        c.put(weight: x, style: style, cache)
-        c.put(0x2C)
-        c.put(weight: y, style: style, cache)
-        c.put(0x0D)
-        c.put(0x0A)
-        w.commit(c)
+        finishLine(&c, x, y)
         return true
       }
       func emit(_ idx: Int, _ row: Int?) throws {
@@ -98,13 +102,7 @@ enum EmbeddingsCSV {
         c.put(int: idx)
         c.put(0x2C)
         label.withUnsafeBufferPointer { c.put(field: $0) }
-        c.put(0x2C)
-        c.put(weight: x, style: style, cache)
-        c.put(0x2C)
-        c.put(weight: y, style: style, cache)
-        c.put(0x0D)
-        c.put(0x0A)
-        w.commit(c)
+        finishLine(&c, x, y)
       }
       if dense {
         let rows = ReferenceRows.count(vocabSize: v, contextLength: model.contextLength.value)
