@@ -167,11 +167,7 @@ enum ExploreView {
         DisplayWidth.padLeft("in corpus", to: 12) + "  " + DisplayWidth.padLeft($0.name, to: columnWidth)
       } ?? "in corpus", x: r.x, y: y, width: min(r.width, 100), maxRows: maxRows, into: &g)
     y += used
-    if used - 1 < top.count {
-      g.put(
-        "(\(used - 1) of top \(k) shown: enlarge the terminal for more)", x: r.x, y: y, style: .dim, maxWidth: r.width)
-    }
-    y += 1
+    putCutNote(barLines: used, of: top.count, k: k, r: r, y: &y, into: &g)
 
     let h = shown.entropyBits
     let ppl = pow(2.0, h)
@@ -213,6 +209,17 @@ enum ExploreView {
 }
 
 extension ExploreView {
+  /// After the bars (`barLines` lines, their heading included): when the terminal cut the list
+  /// of `count`, a dim line saying how many of the top `k` are shown; then one line down.
+  static func putCutNote(barLines: Int, of count: Int, k: Int, r: Rect, y: inout Int, into g: inout Grid) {
+    if barLines - 1 < count {
+      g.put(
+        "(\(barLines - 1) of top \(k) shown: enlarge the terminal for more)", x: r.x, y: y, style: .dim,
+        maxWidth: r.width)
+    }
+    y += 1
+  }
+
   /// The answer of a model without a corpus (read from a file) below the heading: the part of
   /// the context it used (`LanguageModel.usedContextLength`), the words it read as unknown, the
   /// bars with each word's log10 probability, entropy and perplexity.
@@ -250,11 +257,7 @@ extension ExploreView {
       extraHeading: DisplayWidth.padLeft("log10", to: 10), x: r.x, y: y, width: min(r.width, 100), maxRows: maxRows,
       into: &g)
     y += shown
-    if shown - 1 < top.count {
-      g.put(
-        "(\(shown - 1) of top \(k) shown: enlarge the terminal for more)", x: r.x, y: y, style: .dim, maxWidth: r.width)
-    }
-    y += 1
+    putCutNote(barLines: shown, of: top.count, k: k, r: r, y: &y, into: &g)
     let h = stats.entropyBits
     g.put(
       "entropy \(Format.fixed(h, 4)) bits  perplexity \(Format.fixed(pow(2.0, h), 2))  k=\(k)  vocabulary \(Format.count(tokens.count))",
