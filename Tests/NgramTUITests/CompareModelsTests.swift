@@ -19,8 +19,8 @@ import Testing
     return entry["perplexity"] as! Double
   }
 
-  static func modelsView(_ text: String, width: Int = 80, height: Int = 24) -> AppState {
-    var s = Fixture.compared(text)
+  static func modelsView(_ text: String, width: Int = 80, height: Int = 24, arpa: [ARPAModel] = []) -> AppState {
+    var s = Fixture.compared(text, arpa: arpa)
     _ = s.handle(.escape)
     _ = s.handle(.char("="))
     Fixture.runJobs(&s)
@@ -63,15 +63,7 @@ import Testing
   @Test("the models view's columns fit: every perplexity, the loss and every heading whole", arguments: [80, 110])
   func columnsFit(width: Int) throws {
     for withARPA in [false, true] {
-      var s = Fixture.state()
-      if withARPA { s.compare.addARPAModels([try ARPAFixture.model()]) }
-      s.show(.compare)
-      Fixture.type("the cat", into: &s)
-      _ = s.handle(.enter)
-      Fixture.runJobs(&s)
-      _ = s.handle(.escape)
-      _ = s.handle(.char("="))
-      Fixture.runJobs(&s)
+      let s = Self.modelsView("the cat", arpa: withARPA ? [try ARPAFixture.model()] : [])
       let text = Render.frame(s, width: width, height: 30).text
       var figures: [String] = []
       for e in CompareState.countEstimators {
@@ -102,15 +94,7 @@ import Testing
   /// (Fixtures/arpa: expected/cat_dog.o3.arpa.json and uses.json, recorded with KenLM's Python
   /// module by scripts/make-arpa-fixtures.py and scripts/make-arpa-use-fixtures.py).
   @Test func anARPAModelAnswersWithKenLMsNumbers() throws {
-    var s = Fixture.state()
-    s.compare.addARPAModels([try ARPAFixture.model()])
-    s.show(.compare)
-    Fixture.type("the cat", into: &s)
-    _ = s.handle(.enter)
-    Fixture.runJobs(&s)
-    _ = s.handle(.escape)
-    _ = s.handle(.char("="))
-    Fixture.runJobs(&s)
+    let s = Self.modelsView("the cat", arpa: [try ARPAFixture.model()])
     let a = try #require(s.compare.arpaModels.first)
     guard case .ready(let h) = a.heldOut else {
       Issue.record("no held-out score: \(a.heldOut)")

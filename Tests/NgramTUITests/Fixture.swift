@@ -74,8 +74,9 @@ enum Fixture {
   }
 
   /// A state on Compare with `text` submitted and compared.
-  static func compared(_ text: String, ascii: Bool = false) -> AppState {
+  static func compared(_ text: String, ascii: Bool = false, arpa: [ARPAModel] = []) -> AppState {
     var s = state(ascii: ascii)
+    if !arpa.isEmpty { s.compare.addARPAModels(arpa) }
     s.show(.compare)
     type(text, into: &s)
     _ = s.handle(.enter)
