@@ -67,23 +67,18 @@ struct Phases: ParsableCommand {
       record("training (\(epochs) epochs)", tTrain)
       record("training per epoch", tTrain / Double(max(epochs, 1)))
       record("pairs per second (M)", Double(trainer.pairCount * epochs) / tTrain / 1e6)
-      let (_, tCompact) = try time {
-        try ArtifactStore.write(
-          directory: scratch, corpus: c, config: config, model: model, log: log, format: .compact)
-      }
-      record("write artifacts (compact)", tCompact)
-      let (_, tLoadC) = try time { try ArtifactStore.load(directory: scratch) }
-      record("load artifacts (compact)", tLoadC)
-      let cells = WeightsFormat.denseCellCount(vocabSize: c.vocabulary.count, contextLength: context)
-      if cells <= WeightsFormat.defaultDenseCellLimit {
-        let (_, tDense) = try time {
-          try ArtifactStore.write(
-            directory: scratch, corpus: c, config: config, model: model, log: log, format: .dense)
+      // Writes the artifacts in `format` and reads them back, timing each.
+      func writeAndLoad(_ format: WeightsFormat, _ name: String) throws {
+        let (_, tWrite) = try time {
+          try ArtifactStore.write(directory: scratch, corpus: c, config: config, model: model, log: log, format: format)
         }
-        record("write artifacts (dense)", tDense)
-        let (_, tLoadD) = try time { try ArtifactStore.load(directory: scratch) }
-        record("load artifacts (dense)", tLoadD)
+        record("write artifacts (\(name))", tWrite)
+        let (_, tLoad) = try time { try ArtifactStore.load(directory: scratch) }
+        record("load artifacts (\(name))", tLoad)
       }
+      try writeAndLoad(.compact, "compact")
+      let cells = WeightsFormat.denseCellCount(vocabSize: c.vocabulary.count, contextLength: context)
+      if cells <= WeightsFormat.defaultDenseCellLimit { try writeAndLoad(.dense, "dense") }
       facts = (c.tokenCount, c.vocabulary.count, trainer.pairCount, trainer.rowCount, cells)
     }
     var rusage = rusage()
