@@ -162,4 +162,30 @@ status=$(cat "$WORK/exit_status")
 [[ "$(T display-message -p -t e2e '#{cursor_flag}')" == 1 ]] || fail "cursor left hidden"
 screen | grep -qF "ngram-tui   Train" && fail "explorer screen left behind after exit"
 echo "ok: Esc, q: exit status 0, terminal restored"
+
+# 6. Without a usable ncurses library the explorer prints one error line naming it (and the REPL
+#    to use instead) and exits 1; NGRAM_TUI_NCURSES names the library to load. A missing file,
+#    then a library that is not ncurses (the C library).
+check_no_ncurses() { # LIBRARY EXPECTED-LINE
+  local out="$WORK/no-ncurses.txt"
+  rm -f "$out" "$WORK/no-ncurses-status"
+  T new-window -t e2e -n noncurses \
+    "cd '$WORK' && NGRAM_TUI_NCURSES='$1' '$BIN' --dir '$WORK' 2> '$out'; echo \$? > '$WORK/no-ncurses-status'"
+  local deadline=$((SECONDS + TIMEOUT))
+  while [[ ! -s "$WORK/no-ncurses-status" ]] && ((SECONDS < deadline)); do sleep 0.1; done
+  [[ -s "$WORK/no-ncurses-status" ]] || fail "the explorer did not exit with NGRAM_TUI_NCURSES=$1"
+  local status
+  status=$(cat "$WORK/no-ncurses-status")
+  [[ "$status" == 1 ]] || fail "NGRAM_TUI_NCURSES=$1: exit status $status, expected 1"
+  [[ "$(wc -l < "$out")" == 1 ]] || fail "NGRAM_TUI_NCURSES=$1: expected one line, got: $(cat "$out")"
+  [[ "$(cat "$out")" == "$2" ]] || fail "NGRAM_TUI_NCURSES=$1: got
+  $(cat "$out")
+expected
+  $2"
+}
+check_no_ncurses /nonexistent/libncursesw.so.6 \
+  "ngram-tui: error: cannot load the ncurses library that NGRAM_TUI_NCURSES names (/nonexistent/libncursesw.so.6): check the path, or unset it (or use \`ngram-tui repl\`)"
+check_no_ncurses libc.so.6 \
+  "ngram-tui: error: the ncurses library has no stdscr: it is not a wide-character ncurses 6 library (or use \`ngram-tui repl\`)"
+echo "ok: no usable ncurses library: one error line naming it and the REPL, exit status 1"
 echo "e2e-tmux: PASS"

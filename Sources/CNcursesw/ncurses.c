@@ -18,6 +18,7 @@
 #include <dlfcn.h>
 #include <stdio.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include "CNcursesw.h"
 
 static const char *const library_names[] = {
@@ -61,7 +62,7 @@ static int (*p_setcchar)(cchar_t *, const wchar_t *, const attr_t, short, const 
 static int find(void *lib, const char *name, void *slot) {
   void *f = dlsym(lib, name);
   if (f == NULL) {
-    snprintf(load_error, sizeof load_error, "the ncurses library has no %s", name);
+    snprintf(load_error, sizeof load_error, "the ncurses library has no %s: it is not a wide-character ncurses 6 library", name);
     return 0;
   }
   *(void **)slot = f;
@@ -71,13 +72,26 @@ static int find(void *lib, const char *name, void *slot) {
 int ngt_load(void) {
   if (loaded) return 1;
   void *lib = NULL;
+  /* NGRAM_TUI_NCURSES names the one library to load instead (a system that keeps ncurses
+     elsewhere; the tests use it to check the message below). */
+  const char *chosen = getenv("NGRAM_TUI_NCURSES");
+  if (chosen != NULL && chosen[0] != '\0') {
+    lib = dlopen(chosen, RTLD_NOW | RTLD_LOCAL);
+    if (lib == NULL) {
+      snprintf(load_error, sizeof load_error,
+               "cannot load the ncurses library that NGRAM_TUI_NCURSES names (%s): check the path, or unset it",
+               chosen);
+      return 0;
+    }
+  }
   for (size_t i = 0; i < sizeof library_names / sizeof library_names[0] && lib == NULL; i++) {
     lib = dlopen(library_names[i], RTLD_NOW | RTLD_LOCAL);
   }
   if (lib == NULL) {
-    const char *why = dlerror();
-    snprintf(load_error, sizeof load_error, "cannot load %s (install the wide-character ncurses library): %s",
-             library_names[0], why ? why : "not found");
+    snprintf(load_error, sizeof load_error,
+             "cannot load the ncurses library %s: install the wide-character ncurses library "
+             "(Debian: apt-get install libncursesw6)",
+             library_names[0]);
     return 0;
   }
   int ok = find(lib, "stdscr", &p_stdscr) && find(lib, "newterm", &p_newterm) &&
