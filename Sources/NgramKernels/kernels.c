@@ -1,7 +1,9 @@
 /* See include/NgramKernels.h. The same kernel bodies are compiled twice: once for any x86-64
  * (or other CPU) and once with AVX2/FMA enabled for this function only; which one runs is
  * decided once, at run time, from the CPU. Contraction of a*b+c into a fused multiply-add is
- * switched off so that both versions round every operation the same way. */
+ * switched off, and the fused multiply-adds the exp is written with are exact-then-rounded in both
+ * (the AVX2 instruction, or the C library's fma()), so both versions round every operation the
+ * same way. */
 #include "NgramKernels.h"
 
 #include <math.h>
@@ -38,43 +40,48 @@ double ngk_exp1(double x) { return exp(x); }
   } while (0)
 #define SELECT4(mask, a, b) ((v4d)(((v4l)(a) & (mask)) | ((v4l)(b) & ~(mask))))
 
-/* e^x lane by lane for nv (<= 8) vectors of x = w[...] - m, x <= 0 (inputs below -708 give 0):
- * Cody-Waite reduction by ln 2 (rounded with the 1.5 * 2^52 trick) and a degree-13 Taylor
- * polynomial. Each step is done for all nv vectors before the next, so the CPU has nv
- * independent chains to overlap; EXP_BARRIER(v) keeps the compiler from serializing the chains
- * again (it would, to save registers): in the AVX2 versions an empty asm that only pins v to a
- * register, nothing in the portable ones. The operations per lane, and so the bits, do not depend
- * on nv. Declares e[0..nv). */
+/* e^x lane by lane for nv (<= 8) vectors of x = w[...] - m, x <= 0 (inputs below -708 give 0),
+ * with fused multiply-adds (one rounding each: the AVX2 versions use the CPU's, the portable ones
+ * the C library's fma(), which is correctly rounded, so both give the same bits):
+ * x = (4q + i) ln2/4 + r with |r| <= ln2/8 (n = 4q + i rounded with the 1.5 * 2^52 trick, ln2/4
+ * in two parts), e^x = 2^q T[i] (1 + tail[i]) e^r, where T[i] is 2^(i/4) rounded and tail[i] its
+ * relative rounding error, and e^r - 1 = r + r^2 (1/2! + r/3! + ... + r^7/9!) (the Taylor
+ * remainder is below 2^-56 on |r| <= ln2/8). The result is scale + scale * (tail + e^r - 1), with
+ * scale = 2^q T[i] built by adding n << 50 to T[i]'s bits less i << 50 (within 0.55 ulp of e^x;
+ * tested against the C library's exp). The table lookups are in-register permutes in the AVX2
+ * versions, plain indexing in the portable ones (LOOKUP4). Each step is done for all nv vectors
+ * before the next, so the CPU has nv independent chains to overlap; EXP_BARRIER(v) keeps the
+ * compiler from serializing the chains again: in the AVX2 versions an empty asm that only pins v
+ * to a register, nothing in the portable ones. The operations per lane, and so the bits, do not
+ * depend on nv. Declares e[0..nv). */
 #define EXP_BARN(v, nv) FORN(nv) EXP_BARRIER(v[i_]);
 #define FORN(nv) _Pragma("clang loop unroll(full)") for (int i_ = 0; i_ < (nv); i_++)
+#define FMA4(a, b, c) __builtin_elementwise_fma((a), (b), (c))
 #define HORNERN(c, nv)                                                                                     \
-  FORN(nv) p_[i_] = p_[i_] * r_[i_] + SPLAT(c);                                                            \
+  FORN(nv) p_[i_] = FMA4(p_[i_], r_[i_], SPLAT(c));                                                        \
   EXP_BARN(p_, nv)
+/* T[i] bits less i << 50, and tail[i] = (2^(i/4) - T[i]) / T[i], for i = 0..3. */
+#define EXP_T0 0x3ff0000000000000L
+#define EXP_T1 0x3fef06fe0a31b715L
+#define EXP_T2 0x3feea09e667f3bcdL
+#define EXP_T3 0x3feee89f995ad3adL
+#define EXP_TAIL0 0.0
+#define EXP_TAIL1 3.3484623336251524e-17
+#define EXP_TAIL2 -6.835808657661922e-17
+#define EXP_TAIL3 4.875160526227062e-17
 #define EXPN(wp, m4, nv)                                                                                   \
   v4d e[8];                                                                                                \
   {                                                                                                        \
-    v4d x_[8], t_[8], n_[8], r_[8], p_[8];                                                                 \
-    v4l u_[8];                                                                                             \
+    v4d x_[8], t_[8], r_[8], p_[8];                                                                        \
     FORN(nv) x_[i_] = LOAD4((wp) + 4 * i_) - (m4);                                                         \
     EXP_BARN(x_, nv)                                                                                       \
-    FORN(nv) {                                                                                             \
-      u_[i_] = x_[i_] < SPLAT(-708.0);                                                                     \
-      x_[i_] = SELECT4(u_[i_], SPLAT(-708.0), x_[i_]);                                                     \
-    }                                                                                                      \
-    EXP_BARN(x_, nv)                                                                                       \
-    FORN(nv) t_[i_] = x_[i_] * SPLAT(1.4426950408889634) + SPLAT(6755399441055744.0);                      \
+    FORN(nv) t_[i_] = FMA4(x_[i_], SPLAT(5.7707801635558535), SPLAT(6755399441055744.0));                 \
     EXP_BARN(t_, nv)                                                                                       \
-    FORN(nv) n_[i_] = t_[i_] - SPLAT(6755399441055744.0);                                                  \
-    EXP_BARN(n_, nv)                                                                                       \
-    FORN(nv) r_[i_] = x_[i_] - n_[i_] * SPLAT(6.93147180369123816490e-01);                                 \
+    FORN(nv) r_[i_] = FMA4(t_[i_] - SPLAT(6755399441055744.0), SPLAT(-0.17328679513998632), x_[i_]);     \
     EXP_BARN(r_, nv)                                                                                       \
-    FORN(nv) r_[i_] = r_[i_] - n_[i_] * SPLAT(1.90821492927058770002e-10);                                 \
+    FORN(nv) r_[i_] = FMA4(t_[i_] - SPLAT(6755399441055744.0), SPLAT(-5.797617034615749e-18), r_[i_]);   \
     EXP_BARN(r_, nv)                                                                                       \
-    FORN(nv) p_[i_] = SPLAT(1.0 / 6227020800.0);                                                           \
-    HORNERN(1.0 / 479001600.0, nv)                                                                         \
-    HORNERN(1.0 / 39916800.0, nv)                                                                          \
-    HORNERN(1.0 / 3628800.0, nv)                                                                           \
-    HORNERN(1.0 / 362880.0, nv)                                                                            \
+    FORN(nv) p_[i_] = SPLAT(1.0 / 362880.0);                                                               \
     HORNERN(1.0 / 40320.0, nv)                                                                             \
     HORNERN(1.0 / 5040.0, nv)                                                                              \
     HORNERN(1.0 / 720.0, nv)                                                                               \
@@ -82,9 +89,14 @@ double ngk_exp1(double x) { return exp(x); }
     HORNERN(1.0 / 24.0, nv)                                                                                \
     HORNERN(1.0 / 6.0, nv)                                                                                 \
     HORNERN(0.5, nv)                                                                                       \
-    HORNERN(1.0, nv)                                                                                       \
-    HORNERN(1.0, nv)                                                                                       \
-    FORN(nv) e[i_] = SELECT4(u_[i_], SPLAT(0.0), p_[i_] * (v4d)(((v4u)t_[i_] + 1023) << 52));              \
+    FORN(nv) {                                                                                             \
+      v4l tb_ = (v4l)t_[i_];                                                                               \
+      v4d tail_, sc_;                                                                                      \
+      LOOKUP4(tb_, tail_, sc_);                                                                            \
+      p_[i_] = FMA4(r_[i_] * r_[i_], p_[i_], tail_) + r_[i_];                                              \
+      sc_ = (v4d)((v4l)sc_ + (tb_ << 50));                                                                 \
+      e[i_] = (v4d)((v4l)FMA4(sc_, p_[i_], sc_) & ~(v4l)(x_[i_] < SPLAT(-708.0)));                         \
+    }                                                                                                      \
   }
 
 /* Stores e[0..nv) at s + j; STORE_SUMN also adds them to the lane sums za, zb in block order. */
@@ -195,6 +207,20 @@ double ngk_exp1(double x) { return exp(x); }
   }
 
 #define EXP_BARRIER(v) ((void)0)
+#undef LOOKUP4
+#define LOOKUP4 LOOKUP4_PORTABLE
+/* tail[i] and T[i]'s bits less i << 50 for i = the low two bits of each lane of tb. */
+#define LOOKUP4_PORTABLE(tb, tail, sc)                                                                        \
+  do {                                                                                                     \
+    static const double tails_[4] = {EXP_TAIL0, EXP_TAIL1, EXP_TAIL2, EXP_TAIL3};                          \
+    static const int64_t ts_[4] = {EXP_T0, EXP_T1, EXP_T2, EXP_T3};                                        \
+    v4l s_;                                                                                                \
+    for (int l_ = 0; l_ < 4; l_++) {                                                                       \
+      tail[l_] = tails_[tb[l_] & 3];                                                                       \
+      s_[l_] = ts_[tb[l_] & 3];                                                                            \
+    }                                                                                                      \
+    sc = (v4d)s_;                                                                                          \
+  } while (0)
 double ngk_exp_sum_portable(const double *w, double *s, long k, double m) EXP_SUM_BODY
 
 void ngk_update_portable(double *w, double *s, long k, double z, double lr, double start, double *max_p,
@@ -207,6 +233,20 @@ static void ngk_exp_store_portable(const double *w, double *s, long from, long t
 #undef EXP_BARRIER
 /* An empty asm statement that takes v in a vector register and gives it back unchanged. */
 #define EXP_BARRIER(v) __asm__ volatile("" : "+x"(v))
+#undef LOOKUP4
+#define LOOKUP4 LOOKUP4_AVX2
+/* The same lookup with in-lane permutes (vpermilpd selects by bit 1 of each index, so the index
+ * is tb << 1) and a blend on bit 1 of tb (vblendvpd selects by the sign bit). */
+#define LOOKUP4_AVX2(tb, tail, sc)                                                                          \
+  do {                                                                                                     \
+    const v4l i_ = (tb) << 1, hi_ = (tb) << 62;                                                            \
+    tail = __builtin_ia32_blendvpd256(                                                                     \
+        __builtin_ia32_vpermilvarpd256((v4d){EXP_TAIL0, EXP_TAIL1, EXP_TAIL0, EXP_TAIL1}, i_),             \
+        __builtin_ia32_vpermilvarpd256((v4d){EXP_TAIL2, EXP_TAIL3, EXP_TAIL2, EXP_TAIL3}, i_), (v4d)hi_);  \
+    sc = __builtin_ia32_blendvpd256(                                                                       \
+        __builtin_ia32_vpermilvarpd256((v4d)(v4l){EXP_T0, EXP_T1, EXP_T0, EXP_T1}, i_),                    \
+        __builtin_ia32_vpermilvarpd256((v4d)(v4l){EXP_T2, EXP_T3, EXP_T2, EXP_T3}, i_), (v4d)hi_);         \
+  } while (0)
 __attribute__((target("avx2,fma"))) static void ngk_exp_store_avx2(const double *w, double *s, long from, long to,
                                                                      long k, double m) EXP_STORE_BODY
 __attribute__((target("avx2,fma"))) double ngk_exp_sum_avx2(const double *w, double *s, long k,
@@ -304,11 +344,15 @@ int ngk_fix_mmap_threshold(long bytes) {
 
 #undef EXP_BARRIER
 #define EXP_BARRIER(v) ((void)0)
+#undef LOOKUP4
+#define LOOKUP4 LOOKUP4_PORTABLE
 static void acc_portable(const double *w, double *s, long from, long to, double m, double *acc) ACC_BODY
 static void add_stored_portable(const double *s, long from, long to, double *acc) ADD_STORED_BODY
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #undef EXP_BARRIER
 #define EXP_BARRIER(v) __asm__ volatile("" : "+x"(v))
+#undef LOOKUP4
+#define LOOKUP4 LOOKUP4_AVX2
 __attribute__((target("avx2,fma"))) static void acc_avx2(const double *w, double *s, long from, long to, double m,
                                                            double *acc) ACC_BODY
 __attribute__((target("avx2,fma"))) static void add_stored_avx2(const double *s, long from, long to,

@@ -51,6 +51,38 @@ struct KernelTests {
     }
   }
 
+  @Test("the kernels' exp is within one ulp of the C library's exp, and 0 below -708")
+  func expAgainstLibm() {
+    // x = w - m over [-708, 0] (uniform, near 0, near -708, and at the reduction's boundaries,
+    // multiples of ln 2 / 8) plus values past -708, in one row so the vector part covers them.
+    var g = SeededGenerator(seed: 5)
+    var w: [Double] = [0, -708, -708.0000001, -707.9999999, -709, -745, -800, -1e-300, -0x1p-60]
+    for i in 0..<20000 {
+      w.append(-Double.random(in: 0...708, using: &g))
+      w.append(-Double.random(in: 0...1, using: &g))
+      w.append(-Double.random(in: 0...1e-8, using: &g))
+      w.append(-708 + Double.random(in: 0...1, using: &g))
+      let b = -Double(i % 8200) * 0.6931471805599453 / 8
+      w.append(b.nextDown)
+      w.append(b)
+      w.append(b.nextUp > 0 ? b : b.nextUp)
+    }
+    w += [Double](repeating: -1, count: 8 - w.count % 8)
+    for build in ["portable", "avx2"] {
+      if build == "avx2" && ngk_cpu_has_avx2() == 0 { continue }
+      var s = [Double](repeating: 0, count: w.count)
+      _ = build == "avx2" ? ngk_exp_sum_avx2(w, &s, w.count, 0) : ngk_exp_sum_portable(w, &s, w.count, 0)
+      var worst = 0
+      var worstAt = 0.0
+      for (x, e) in zip(w, s) {
+        let ref = x < -708 ? 0 : exp(x)
+        let ulps = Int(e.bitPattern > ref.bitPattern ? e.bitPattern - ref.bitPattern : ref.bitPattern - e.bitPattern)
+        if ulps > worst { (worst, worstAt) = (ulps, x) }
+      }
+      #expect(worst <= 1, "\(build): \(worst) ulps at x = \(worstAt)")
+    }
+  }
+
   @Test("update: AVX2 and portable builds give identical bits, maxima and tie counts")
   func updateSameBits() throws {
     try #require(ngk_cpu_has_avx2() != 0, "this machine has no AVX2: only the portable build can run")

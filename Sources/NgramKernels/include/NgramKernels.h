@@ -3,8 +3,9 @@
 
 /* The softmax passes of one training step over a row's explicit weights, in C so that one
  * binary carries both a portable (SSE2) and an AVX2 version and picks one at run time.
- * Both versions compile the same source with floating-point contraction off, so they give
- * bit-identical results. */
+ * Both versions compile the same source with floating-point contraction off and fused
+ * multiply-adds only where written (the CPU's in the AVX2 version, the C library's correctly
+ * rounded fma() in the portable one), so they give bit-identical results. */
 
 #include <stdint.h>
 
@@ -14,7 +15,8 @@ extern "C" {
 
 /* Stores e^(w[j] - m) in s[j] for j < k and returns their sum (8 lane sums over full blocks of
  * eight, added lane 0..7 in order, then the remaining columns one by one). The vector part uses
- * a polynomial exp (within an ulp of the C library's); the remaining columns use exp(). */
+ * a table-and-polynomial exp with fused multiply-adds (within an ulp of the C library's; 0 below
+ * -708); the remaining columns use exp(). */
 double ngk_exp_sum(const double *w, double *s, long k, double m);
 
 /* The update of one step: p[j] = s[j] / z into s, w[j] -= lr * p[j]. Writes the largest p
