@@ -161,15 +161,16 @@ double ngk_exp1(double x) { return exp(x); }
     for (j = from > k8 ? from : k8; j < to; j++) s[j] = exp(w[j] - m);                                     \
   }
 
+/* p = s[j] * rz (s is left as it is), w[j] -= lr * p, with the largest p, its count and the
+ * largest new w. */
 #define UPDATE_BODY                                                                                        \
   {                                                                                                        \
     long j = 0;                                                                                            \
     v4d pm = SPLAT(start), wm = SPLAT(-INFINITY);                                                          \
     v4l cnt = {0, 0, 0, 0};                                                                                \
-    const v4d z4 = SPLAT(z), lr4 = SPLAT(lr);                                                              \
+    const v4d rz4 = SPLAT(rz), lr4 = SPLAT(lr);                                                            \
     for (; j + 4 <= k; j += 4) {                                                                           \
-      v4d p = LOAD4(s + j) / z4;                                                                           \
-      STORE4(s + j, p);                                                                                    \
+      v4d p = LOAD4(s + j) * rz4;                                                                          \
       v4d x = LOAD4(w + j) - lr4 * p;                                                                      \
       STORE4(w + j, x);                                                                                    \
       v4l gt = p > pm, eq = p == pm;                                                                       \
@@ -189,8 +190,7 @@ double ngk_exp1(double x) { return exp(x); }
       if (wm[l] > mw) mw = wm[l];                                                                          \
     }                                                                                                      \
     for (; j < k; j++) {                                                                                   \
-      double p = s[j] / z;                                                                                 \
-      s[j] = p;                                                                                            \
+      double p = s[j] * rz;                                                                                \
       double x = w[j] - lr * p;                                                                            \
       w[j] = x;                                                                                            \
       if (p > mp) {                                                                                        \
@@ -223,7 +223,7 @@ double ngk_exp1(double x) { return exp(x); }
   } while (0)
 double ngk_exp_sum_portable(const double *w, double *s, long k, double m) EXP_SUM_BODY
 
-void ngk_update_portable(double *w, double *s, long k, double z, double lr, double start, double *max_p,
+void ngk_update_portable(double *w, const double *s, long k, double rz, double lr, double start, double *max_p,
                          long *ties, double *max_w) UPDATE_BODY
 
 static void ngk_exp_store_portable(const double *w, double *s, long from, long to, long k, double m) EXP_STORE_BODY
@@ -252,7 +252,7 @@ __attribute__((target("avx2,fma"))) static void ngk_exp_store_avx2(const double 
 __attribute__((target("avx2,fma"))) double ngk_exp_sum_avx2(const double *w, double *s, long k,
                                                                double m) EXP_SUM_BODY
 
-__attribute__((target("avx2,fma"))) void ngk_update_avx2(double *w, double *s, long k, double z, double lr,
+__attribute__((target("avx2,fma"))) void ngk_update_avx2(double *w, const double *s, long k, double rz, double lr,
                                                             double start, double *max_p, long *ties,
                                                             double *max_w) UPDATE_BODY
 
@@ -262,9 +262,9 @@ int ngk_cpu_has_avx2(void) {
 }
 #else
 double ngk_exp_sum_avx2(const double *w, double *s, long k, double m) { return ngk_exp_sum_portable(w, s, k, m); }
-void ngk_update_avx2(double *w, double *s, long k, double z, double lr, double start, double *max_p, long *ties,
+void ngk_update_avx2(double *w, const double *s, long k, double rz, double lr, double start, double *max_p, long *ties,
                      double *max_w) {
-  ngk_update_portable(w, s, k, z, lr, start, max_p, ties, max_w);
+  ngk_update_portable(w, s, k, rz, lr, start, max_p, ties, max_w);
 }
 int ngk_cpu_has_avx2(void) { return 0; }
 static void ngk_exp_store_avx2(const double *w, double *s, long from, long to, long k, double m) {
@@ -292,12 +292,12 @@ double ngk_exp_sum(const double *w, double *s, long k, double m) {
   return choice() == 2 ? ngk_exp_sum_avx2(w, s, k, m) : ngk_exp_sum_portable(w, s, k, m);
 }
 
-void ngk_update(double *w, double *s, long k, double z, double lr, double start, double *max_p, long *ties,
+void ngk_update(double *w, const double *s, long k, double rz, double lr, double start, double *max_p, long *ties,
                 double *max_w) {
   if (choice() == 2)
-    ngk_update_avx2(w, s, k, z, lr, start, max_p, ties, max_w);
+    ngk_update_avx2(w, s, k, rz, lr, start, max_p, ties, max_w);
   else
-    ngk_update_portable(w, s, k, z, lr, start, max_p, ties, max_w);
+    ngk_update_portable(w, s, k, rz, lr, start, max_p, ties, max_w);
 }
 
 int ngk_fix_mmap_threshold(long bytes) {
@@ -435,7 +435,7 @@ static void helper_half(ngk_team *t, long g, int wait_sums) {
     t->s_target = s[t->target];
     t->w_target = w[t->target];
   }
-  ngk_update(w + h, s + h, k - h, z, t->lr, -1.0, &t->max_p, &t->ties, &t->max_w);
+  ngk_update(w + h, s + h, k - h, 1.0 / z, t->lr, -1.0, &t->max_p, &t->ties, &t->max_w);
   __atomic_store_n(&t->half_done, g, __ATOMIC_RELEASE);
 }
 
@@ -494,8 +494,8 @@ void ngk_team_step(ngk_team *t, double *w, double *s, long k, double m, double h
   }
   double mp, mw;
   long ties;
-  const double p0 = e0 / z;
-  ngk_update(w, s, h, z, lr, has_default ? p0 : -1.0, &mp, &ties, &mw);
+  const double rz = 1.0 / z, p0 = e0 * rz;
+  ngk_update(w, s, h, rz, lr, has_default ? p0 : -1.0, &mp, &ties, &mw);
   if (!mine) wait_for(&t->half_done, g);
   if (target >= h && target < k) {
     r->s_target = t->s_target;

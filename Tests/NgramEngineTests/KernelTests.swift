@@ -94,12 +94,14 @@ struct KernelTests {
         var (wa, sa, wb, sb) = (w0, e, w0, e)
         var (pa, ta, ma) = (0.0, 0, 0.0)
         var (pb, tb, mb) = (0.0, 0, 0.0)
-        ngk_update_portable(&wa, &sa, w0.count, z, lr, start, &pa, &ta, &ma)
-        ngk_update_avx2(&wb, &sb, w0.count, z, lr, start, &pb, &tb, &mb)
-        #expect(bits(wa) == bits(wb) && bits(sa) == bits(sb), "k = \(w0.count)")
+        let rz = 1 / z
+        ngk_update_portable(&wa, &sa, w0.count, rz, lr, start, &pa, &ta, &ma)
+        ngk_update_avx2(&wb, &sb, w0.count, rz, lr, start, &pb, &tb, &mb)
+        #expect(bits(wa) == bits(wb) && bits(sa) == bits(sb) && bits(sa) == bits(e), "k = \(w0.count)")
         #expect(pa.bitPattern == pb.bitPattern && ta == tb && ma.bitPattern == mb.bitPattern, "k = \(w0.count)")
-        // The fused maximum and tie count are the plain ones.
-        let ps = Array(sa.prefix(w0.count))
+        // The update is w - lr * (e * rz), and the fused maximum and tie count are the plain ones.
+        let ps = e.prefix(w0.count).map { $0 * rz }
+        #expect(bits(Array(wa.prefix(w0.count))) == bits(zip(w0, ps).map { $0 - lr * $1 }), "k = \(w0.count)")
         let best = ps.reduce(start) { Swift.max($0, $1) }
         #expect(pa == best, "k = \(w0.count)")
         #expect(ta == ps.filter { $0 == best }.count, "k = \(w0.count)")
@@ -123,11 +125,11 @@ struct KernelTests {
       var wc = w0
       let r = w.withUnsafeMutableBufferPointer { wp in
         s.withUnsafeMutableBufferPointer { sp in
-          RowKernel.update(wp.baseAddress!, sp.baseAddress!, w0.count, z, 0.1, start: -1)
+          RowKernel.update(wp.baseAddress!, sp.baseAddress!, w0.count, rz: 1 / z, 0.1, start: -1)
         }
       }
       var (p, t, mw) = (0.0, 0, 0.0)
-      ngk_update_portable(&wc, &sc, w0.count, zc, 0.1, -1, &p, &t, &mw)
+      ngk_update_portable(&wc, &sc, w0.count, 1 / zc, 0.1, -1, &p, &t, &mw)
       #expect(bits(w) == bits(wc) && bits(s) == bits(sc), "k = \(w0.count)")
       #expect(r.maxP.bitPattern == p.bitPattern && r.ties == t && r.maxW.bitPattern == mw.bitPattern, "k = \(w0.count)")
     }
@@ -174,7 +176,7 @@ struct KernelTests {
         let z = Double(nd) * e0 + ngk_exp_sum(wa, &sa, k, m)
         let st = target < k ? sa[target] : 0
         var (p, t, mw) = (0.0, 0, 0.0)
-        ngk_update(&wa, &sa, k, z, 0.1, hasDefault ? e0 / z : -1.0, &p, &t, &mw)
+        ngk_update(&wa, &sa, k, 1 / z, 0.1, hasDefault ? e0 * (1 / z) : -1.0, &p, &t, &mw)
         for helper in [false, true] {
           let team = try #require(RowKernel.Team())
           var (wb, sb) = (w0, [Double](repeating: 0, count: k + 8))

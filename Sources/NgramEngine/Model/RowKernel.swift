@@ -75,26 +75,25 @@ enum RowKernel {
   @inline(__always)
   static func exp1(_ x: Double) -> Double { exp(x) }
 
-  /// p[j] = s[j] / z into `s`, w[j] −= lr·p[j]; returns the largest p (at least `start`), how many
-  /// of the p equal it, and the largest new w.
+  /// p[j] = s[j] · rz (rz = 1 / z; `s` keeps the exps), w[j] −= lr·p[j]; returns the largest p
+  /// (at least `start`), how many of the p equal it, and the largest new w.
   @inline(__always)
   static func update(
-    _ w: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>, _ k: Int, _ z: Double, _ lr: Double,
+    _ w: UnsafeMutablePointer<Double>, _ s: UnsafePointer<Double>, _ k: Int, rz: Double, _ lr: Double,
     start: Double
   ) -> (maxP: Double, ties: Int, maxW: Double) {
     if k >= 4 {
       var maxP = 0.0
       var ties = 0
       var maxW = 0.0
-      ngk_update(w, s, k, z, lr, start, &maxP, &ties, &maxW)
+      ngk_update(w, s, k, rz, lr, start, &maxP, &ties, &maxW)
       return (maxP, ties, maxW)
     }
     var m = start
     var c = 0
     var mw = -Double.infinity
     for j in 0..<k {
-      let p = s[j] / z
-      s[j] = p
+      let p = s[j] * rz
       let x = w[j] - lr * p
       w[j] = x
       if p > m {

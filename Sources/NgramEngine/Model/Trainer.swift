@@ -596,7 +596,9 @@ final class SparseRun: @unchecked Sendable {
       let nd = vv - kk
       let m = nd > 0 && ww0 > maxW ? ww0 : maxW
       let e0 = nd > 0 ? RowKernel.exp1(ww0 - m) : 0
-      let z: Double
+      // The probabilities are e · (1 / z) everywhere (kernels, target, shared weight, ties), so
+      // equal exps give equal probabilities.
+      let rz: Double
       let st: Double
       let wtOld: Double
       let maxP: Double
@@ -604,21 +606,21 @@ final class SparseRun: @unchecked Sendable {
       if let team, kk >= RowKernel.teamColumns {
         // Both threads: the same sums in the same order, the update split (same bits).
         let r = team.step(w, s, kk, m: m, head: Double(nd) * e0, e0: e0, hasDefault: nd > 0, lr: lr, target: t)
-        (z, st, wtOld) = (r.z, t < kk ? r.s_target : 0, t < kk ? r.w_target : 0)
+        (rz, st, wtOld) = (1.0 / r.z, t < kk ? r.s_target : 0, t < kk ? r.w_target : 0)
         (maxP, explicitTies, maxW) = (r.max_p, r.ties, r.max_w)
       } else {
-        z = Double(nd) * e0 + RowKernel.expSum(w, s, kk, m)
+        rz = 1.0 / (Double(nd) * e0 + RowKernel.expSum(w, s, kk, m))
         st = t < kk ? s[t] : 0
         wtOld = t < kk ? w[t] : 0
-        (maxP, explicitTies, maxW) = RowKernel.update(w, s, kk, z, lr, start: nd > 0 ? e0 / z : -1.0)
+        (maxP, explicitTies, maxW) = RowKernel.update(w, s, kk, rz: rz, lr, start: nd > 0 ? e0 * rz : -1.0)
       }
-      let p0 = e0 / z
-      let pt = t < kk ? st / z : p0
+      let p0 = e0 * rz
+      let pt = t < kk ? st * rz : p0
       let stepLoss = -libmLog(pt > 1e-12 ? pt : 1e-12)
       loss += stepLoss
       stepLosses?[q] = stepLoss
       if t < kk {
-        w[t] = wtOld - lr * (s[t] - 1.0)
+        w[t] = wtOld - lr * (pt - 1.0)
         if w[t] > maxW { maxW = w[t] }
       }
       let defaultTied = nd > 0 && p0 == maxP
@@ -629,7 +631,7 @@ final class SparseRun: @unchecked Sendable {
         // The shared weight wins alone and the target is explicit: wrong for every member.
       } else {
         var tied: [Int32] = []
-        if ties > 1 { for j in 0..<kk where s[j] == maxP { tied.append(Int32(j)) } }
+        if ties > 1 { for j in 0..<kk where s[j] * rz == maxP { tied.append(Int32(j)) } }
         events.append(TieEvent(localTarget: Int32(t), kAtStep: Int32(kk), defaultTied: defaultTied, tied: tied))
       }
       if t == kk {

@@ -19,9 +19,10 @@ extern "C" {
  * -708); the remaining columns use exp(). */
 double ngk_exp_sum(const double *w, double *s, long k, double m);
 
-/* The update of one step: p[j] = s[j] / z into s, w[j] -= lr * p[j]. Writes the largest p
- * (at least `start`), how many p equal it, and the largest new w (-inf when k = 0). */
-void ngk_update(double *w, double *s, long k, double z, double lr, double start, double *max_p, long *ties,
+/* The update of one step: p[j] = s[j] * rz (rz = 1 / z; s is not written), w[j] -= lr * p[j].
+ * Writes the largest p (at least `start`), how many p equal it, and the largest new w (-inf when
+ * k = 0). */
+void ngk_update(double *w, const double *s, long k, double rz, double lr, double start, double *max_p, long *ties,
                 double *max_w);
 
 /* The scalar exp the vector kernels use past the last full block: the C library's. */
@@ -36,17 +37,17 @@ void ngk_force_portable(int on);
 int ngk_cpu_has_avx2(void);
 double ngk_exp_sum_portable(const double *w, double *s, long k, double m);
 double ngk_exp_sum_avx2(const double *w, double *s, long k, double m);
-void ngk_update_portable(double *w, double *s, long k, double z, double lr, double start, double *max_p,
+void ngk_update_portable(double *w, const double *s, long k, double rz, double lr, double start, double *max_p,
                          long *ties, double *max_w);
-void ngk_update_avx2(double *w, double *s, long k, double z, double lr, double start, double *max_p, long *ties,
-                     double *max_w);
+void ngk_update_avx2(double *w, const double *s, long k, double rz, double lr, double start, double *max_p,
+                     long *ties, double *max_w);
 
 /* Two threads inside one row: one training step of a row with k explicit columns, the same bits
  * as ngk_exp_sum followed by ngk_update, with the columns split between the calling thread (the
  * driver) and a helper thread that runs ngk_team_serve until ngk_team_stop. The step computes
- * z = head + (the sum ngk_exp_sum returns, in its order), then the update with start e0 / z when
- * has_default, else -1; it also returns s[target] before the update and w[target] before it
- * (for target < k). If the helper has not picked up its half, the driver does it itself. */
+ * z = head + (the sum ngk_exp_sum returns, in its order), then the update with rz = 1 / z and
+ * start e0 * rz when has_default, else -1; it also returns s[target] (the exp) and w[target]
+ * before the update (for target < k). If the helper has not picked up its half, the driver does it itself. */
 typedef struct ngk_team ngk_team;
 typedef struct {
   double z, s_target, w_target, max_p, max_w;
