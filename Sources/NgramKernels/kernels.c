@@ -109,16 +109,12 @@ double ngk_exp1(double x) { return exp(x); }
     else                                                                                                   \
       zb += e[i_];                                                                                         \
   }
-/* Blocks of 32, then one of 16 and one of 8 if left, below `lim`, in column order. */
+/* Blocks of 16 (4 chains: more only spill registers), then one of 8 if left, below `lim`, in
+ * column order. */
 #define EXP_BLOCKS(lim, STORE)                                                                             \
-  for (; j + 32 <= (lim); j += 32) {                                                                       \
-    EXPN(w + j, m4, 8)                                                                                     \
-    STORE(8)                                                                                               \
-  }                                                                                                        \
-  if (j + 16 <= (lim)) {                                                                                   \
+  for (; j + 16 <= (lim); j += 16) {                                                                       \
     EXPN(w + j, m4, 4)                                                                                     \
     STORE(4)                                                                                               \
-    j += 16;                                                                                               \
   }                                                                                                        \
   if (j + 8 <= (lim)) {                                                                                    \
     EXPN(w + j, m4, 2)                                                                                     \
@@ -163,31 +159,48 @@ double ngk_exp1(double x) { return exp(x); }
 
 /* p = s[j] * rz (s is left as it is), w[j] -= lr * p, with the largest p, its count and the
  * largest new w. */
+#define UPDATE_LANES(a, jj)                                                                                \
+  {                                                                                                        \
+    v4d p = LOAD4(s + (jj)) * rz4;                                                                         \
+    v4d x = LOAD4(w + (jj)) - lr4 * p;                                                                     \
+    STORE4(w + (jj), x);                                                                                   \
+    v4l gt = p > pm[a], eq = p == pm[a];                                                                   \
+    cnt[a] = (cnt[a] & ~gt) - gt - eq; /* the masks are 0 or -1 */                                         \
+    pm[a] = SELECT4(gt, p, pm[a]);                                                                         \
+    wm[a] = SELECT4(x > wm[a], x, wm[a]);                                                                  \
+  }
+/* Four sets of lane maxima and counts (16 columns a round), so that the compare-and-select chains
+ * overlap; they are merged exactly (the largest value, the counts of those equal to it). */
 #define UPDATE_BODY                                                                                        \
   {                                                                                                        \
     long j = 0;                                                                                            \
-    v4d pm = SPLAT(start), wm = SPLAT(-INFINITY);                                                          \
-    v4l cnt = {0, 0, 0, 0};                                                                                \
-    const v4d rz4 = SPLAT(rz), lr4 = SPLAT(lr);                                                            \
-    for (; j + 4 <= k; j += 4) {                                                                           \
-      v4d p = LOAD4(s + j) * rz4;                                                                          \
-      v4d x = LOAD4(w + j) - lr4 * p;                                                                      \
-      STORE4(w + j, x);                                                                                    \
-      v4l gt = p > pm, eq = p == pm;                                                                       \
-      cnt = (cnt & ~gt) + (gt & 1) + (eq & 1);                                                             \
-      pm = SELECT4(gt, p, pm);                                                                             \
-      wm = SELECT4(x > wm, x, wm);                                                                         \
+    v4d pm[4], wm[4];                                                                                      \
+    v4l cnt[4];                                                                                            \
+    for (int a = 0; a < 4; a++) {                                                                          \
+      pm[a] = SPLAT(start);                                                                                \
+      wm[a] = SPLAT(-INFINITY);                                                                            \
+      cnt[a] = (v4l){0, 0, 0, 0};                                                                          \
     }                                                                                                      \
+    const v4d rz4 = SPLAT(rz), lr4 = SPLAT(lr);                                                            \
+    for (; j + 16 <= k; j += 16) {                                                                         \
+      UPDATE_LANES(0, j)                                                                                   \
+      UPDATE_LANES(1, j + 4)                                                                               \
+      UPDATE_LANES(2, j + 8)                                                                               \
+      UPDATE_LANES(3, j + 12)                                                                              \
+    }                                                                                                      \
+    for (; j + 4 <= k; j += 4) UPDATE_LANES(0, j)                                                          \
     double mp = start, mw = -INFINITY;                                                                     \
     long c = 0;                                                                                            \
-    for (int l = 0; l < 4; l++) {                                                                          \
-      if (pm[l] > mp) {                                                                                    \
-        mp = pm[l];                                                                                        \
-        c = cnt[l];                                                                                        \
-      } else if (pm[l] == mp) {                                                                            \
-        c += cnt[l];                                                                                       \
+    for (int a = 0; a < 4; a++) {                                                                          \
+      for (int l = 0; l < 4; l++) {                                                                        \
+        if (pm[a][l] > mp) {                                                                               \
+          mp = pm[a][l];                                                                                   \
+          c = cnt[a][l];                                                                                   \
+        } else if (pm[a][l] == mp) {                                                                       \
+          c += cnt[a][l];                                                                                  \
+        }                                                                                                  \
+        if (wm[a][l] > mw) mw = wm[a][l];                                                                  \
       }                                                                                                    \
-      if (wm[l] > mw) mw = wm[l];                                                                          \
     }                                                                                                      \
     for (; j < k; j++) {                                                                                   \
       double p = s[j] * rz;                                                                                \
@@ -235,17 +248,17 @@ static void ngk_exp_store_portable(const double *w, double *s, long from, long t
 #define EXP_BARRIER(v) __asm__ volatile("" : "+x"(v))
 #undef LOOKUP4
 #define LOOKUP4 LOOKUP4_AVX2
-/* The same lookup with in-lane permutes (vpermilpd selects by bit 1 of each index, so the index
- * is tb << 1) and a blend on bit 1 of tb (vblendvpd selects by the sign bit). */
+/* The same lookup with one cross-lane permute per table (vpermps over the four 64-bit entries as
+ * eight 32-bit halves): lane l takes halves 2i and 2i + 1. vpermps reads the low three bits of
+ * each 32-bit index, so the low half of tb << 1 already holds 2i; it is copied to the high half,
+ * which gets + 1. */
+typedef int v8i __attribute__((vector_size(32)));
+typedef float v8f __attribute__((vector_size(32)));
 #define LOOKUP4_AVX2(tb, tail, sc)                                                                          \
   do {                                                                                                     \
-    const v4l i_ = (tb) << 1, hi_ = (tb) << 62;                                                            \
-    tail = __builtin_ia32_blendvpd256(                                                                     \
-        __builtin_ia32_vpermilvarpd256((v4d){EXP_TAIL0, EXP_TAIL1, EXP_TAIL0, EXP_TAIL1}, i_),             \
-        __builtin_ia32_vpermilvarpd256((v4d){EXP_TAIL2, EXP_TAIL3, EXP_TAIL2, EXP_TAIL3}, i_), (v4d)hi_);  \
-    sc = __builtin_ia32_blendvpd256(                                                                       \
-        __builtin_ia32_vpermilvarpd256((v4d)(v4l){EXP_T0, EXP_T1, EXP_T0, EXP_T1}, i_),                    \
-        __builtin_ia32_vpermilvarpd256((v4d)(v4l){EXP_T2, EXP_T3, EXP_T2, EXP_T3}, i_), (v4d)hi_);         \
+    const v8i i_ = __builtin_ia32_pshufd256((v8i)((tb) << 1), 0xA0) | (v8i){0, 1, 0, 1, 0, 1, 0, 1};       \
+    tail = (v4d)__builtin_ia32_permvarsf256((v8f)(v4d){EXP_TAIL0, EXP_TAIL1, EXP_TAIL2, EXP_TAIL3}, i_);   \
+    sc = (v4d)__builtin_ia32_permvarsf256((v8f)(v4l){EXP_T0, EXP_T1, EXP_T2, EXP_T3}, i_);                 \
   } while (0)
 __attribute__((target("avx2,fma"))) static void ngk_exp_store_avx2(const double *w, double *s, long from, long to,
                                                                      long k, double m) EXP_STORE_BODY
