@@ -25,22 +25,21 @@ public struct ContextComparison: Sendable {
   public let heldOutUnseen: Double?
 
   /// Trains each context length on `corpus` (and, with `holdout` > 0, once more holding out the
-  /// last fraction) and answers for `tokens`.
+  /// last fraction) and answers for `tokens`. The trainings run side by side on the cores
+  /// (`ComparisonTraining.train`); the numbers are those of training one after another.
   public static func run(
     corpus: Corpus, tokens: [String], contextLengths: [Int] = [1, 2, 3], learningRate: Double = 0.1,
-    epochs: Int = 50, topK k: Int = 5, holdout: Double = 0.1
+    epochs: Int = 50, topK k: Int = 5, holdout: Double = 0.1,
+    onEvent: (@Sendable (ComparisonTraining.Event) -> Void)? = nil
   ) throws -> [ContextComparison] {
-    var out: [ContextComparison] = []
-    for n in contextLengths {
-      guard tokens.count >= n else {
-        throw NgramError.invalidOption(
-          "context length \(n) needs \(n) typed token\(n == 1 ? "" : "s"), got \(tokens.count)")
-      }
-      let trained = try TrainedContextModel(
-        corpus: corpus, contextLength: n, learningRate: learningRate, epochs: epochs, holdout: holdout)
-      out.append(try trained.answer(tokens, topK: k))
+    for n in contextLengths where tokens.count < n {
+      throw NgramError.invalidOption(
+        "context length \(n) needs \(n) typed token\(n == 1 ? "" : "s"), got \(tokens.count)")
     }
-    return out
+    let trained = ComparisonTraining.train(
+      corpus: corpus, contextLengths: contextLengths, learningRate: learningRate, epochs: epochs, holdout: holdout,
+      onEvent: onEvent)
+    return try trained.map { try $0.get().answer(tokens, topK: k) }
   }
 }
 
@@ -71,38 +70,19 @@ public struct TrainedContextModel: Sendable {
     corpus: Corpus, contextLength n: Int, learningRate: Double, epochs: Int, holdout: Double,
     reusing run: TrainingOutcome? = nil, runHoldout: Double = 0
   ) throws {
-    let matching = run.flatMap { $0.model.contextLength.value == n ? $0 : nil }
-    let outcome: TrainingOutcome
-    if let matching, runHoldout == 0 {
-      outcome = matching
-    } else {
-      outcome = try Trainer(
-        corpus: corpus, config: TrainingConfig(contextLength: n, learningRate: learningRate, epochs: epochs)
-      ).run()
-    }
-    var perplexity: Double?
-    var unseen: Double?
-    if holdout > 0 {
-      let validation: [ValidationStats]
-      if let matching, runHoldout == holdout {
-        validation = matching.validation
-      } else {
-        validation = try Trainer(
-          corpus: corpus,
-          config: TrainingConfig(contextLength: n, learningRate: learningRate, epochs: epochs, holdout: holdout)
-        ).run().validation
-      }
-      if let last = validation.last {
-        perplexity = last.valPerplexity
-        unseen = last.unseenContexts
-      }
-    }
+    self = try ComparisonTraining.train(
+      corpus: corpus, contextLengths: [n], learningRate: learningRate, epochs: epochs, holdout: holdout,
+      reusing: run, runHoldout: runHoldout)[0].get()
+  }
+
+  /// Length `n`'s numbers from its whole-corpus run and the last held-out scores of its head run.
+  init(contextLength n: Int, whole: TrainingOutcome, heldOut: ValidationStats?) {
     contextLength = n
-    model = outcome.model
-    trainingLoss = outcome.log.last?.avgLoss ?? .nan
-    contexts = outcome.model.trainedRowCount
-    heldOutPerplexity = perplexity
-    heldOutUnseen = unseen
+    model = whole.model
+    trainingLoss = whole.log.last?.avgLoss ?? .nan
+    contexts = whole.model.trainedRowCount
+    heldOutPerplexity = heldOut?.valPerplexity
+    heldOutUnseen = heldOut?.unseenContexts
   }
 
   /// The answer for typed `tokens` (the last n are used).

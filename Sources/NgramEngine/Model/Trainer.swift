@@ -270,6 +270,24 @@ public struct Trainer: Sendable {
     control: TrainingControl = TrainingControl(), workers: Int = onlineProcessorCount(),
     observer: (@Sendable (TrainingProgress) -> Void)? = nil
   ) throws -> TrainingOutcome {
+    try run(control: control, workers: { workers }, scoring: .everyEpoch, observer: observer)
+  }
+
+  /// When a run with `holdout` scores the held-out tokens.
+  enum HeldOutScoring: Sendable {
+    /// After every epoch (`train --holdout`'s eval_log).
+    case everyEpoch
+    /// After the last epoch only (one `validation` entry): for a run whose only use is the final
+    /// held-out score. The model is the same after every epoch either way, so that score is too.
+    case lastEpoch
+  }
+
+  /// Trains all epochs with `workers()` threads for each epoch (asked again before every epoch:
+  /// the result does not depend on it), scoring the held-out tokens as `scoring` says.
+  func run(
+    control: TrainingControl, workers: () -> Int, scoring: HeldOutScoring,
+    observer: (@Sendable (TrainingProgress) -> Void)?
+  ) throws -> TrainingOutcome {
     let run = SparseRun(index: index, lr: config.learningRate)
     var log: [EpochStats] = []
     var validation: [ValidationStats] = []
@@ -302,12 +320,12 @@ public struct Trainer: Sendable {
       } else {
         partial = nil
       }
-      guard let (loss, correct) = run.epoch(workers: workers, control: control, partial: partial) else {
+      guard let (loss, correct) = run.epoch(workers: workers(), control: control, partial: partial) else {
         throw NgramError.cancelled
       }
       let p = Double(index.pairCount)
       log.append(EpochStats(epoch: e + 1, avgLoss: loss / p, accuracy: Double(correct) / p))
-      if !heldOut.isEmpty {
+      if !heldOut.isEmpty && (scoring == .everyEpoch || e == config.epochs - 1) {
         let (vl, unseen) = run.score(heldOut)
         validation.append(ValidationStats(epoch: e + 1, valLoss: vl, unseenContexts: unseen))
       }
@@ -652,6 +670,9 @@ final class SparseRun: @unchecked Sendable {
     guard !pairs.isEmpty else { return (0, 0) }
     var loss = 0.0
     var unseen = 0
+    // A row's max, shared exp and normaliser, made once for all its held-out pairs (by class:
+    // rows of a class have the same weights); the same operations as making them per pair.
+    var rowSums: [Int: (m: Double, e0: Double, z: Double)] = [:]
     for pair in pairs {
       let p: Double
       if pair.row < 0 {
@@ -661,14 +682,21 @@ final class SparseRun: @unchecked Sendable {
         let c = Int(index.classOf[Int(pair.row)])
         let w = weights + index.colOffsets[Int(index.classRep[c])]
         let kk = k[c]
-        let nd = v - kk
-        var m = nd > 0 ? w0[c] : -Double.infinity
-        for j in 0..<kk where w[j] > m { m = w[j] }
-        let e0 = nd > 0 ? libmExp(w0[c] - m) : 0
-        var z = Double(nd) * e0
-        for j in 0..<kk { z += libmExp(w[j] - m) }
+        let sums: (m: Double, e0: Double, z: Double)
+        if let known = rowSums[c] {
+          sums = known
+        } else {
+          let nd = v - kk
+          var m = nd > 0 ? w0[c] : -Double.infinity
+          for j in 0..<kk where w[j] > m { m = w[j] }
+          let e0 = nd > 0 ? libmExp(w0[c] - m) : 0
+          var z = Double(nd) * e0
+          for j in 0..<kk { z += libmExp(w[j] - m) }
+          sums = (m, e0, z)
+          rowSums[c] = sums
+        }
         let local = Int(pair.local)
-        p = (local >= 0 && local < kk ? libmExp(w[local] - m) : e0) / z
+        p = (local >= 0 && local < kk ? libmExp(w[local] - sums.m) : sums.e0) / sums.z
       }
       loss += -libmLog(p > 1e-12 ? p : 1e-12)
     }

@@ -22,6 +22,7 @@ struct Compare: Command {
   var k: Double = 1
   var discount: Double = 0.75
   var output = JSONOption()
+  var timings = false
   var tokens: [String] = []
 
   static var arguments: [Argument<Self>] {
@@ -41,6 +42,9 @@ struct Compare: Command {
       .option("k", \.k, help: "add-k: the k added to every count."),
       .option("discount", \.discount, help: "kneser-ney: the absolute discount D, 0 ≤ D ≤ 1."),
       .group(\.output),
+      .flag(
+        "timings", \.timings,
+        help: "Also print on stderr how long each SGD training took (they run side by side) and the total."),
       .positional("tokens", \.tokens, help: "The typed text; each model uses its last n tokens."),
     ]
   }
@@ -109,6 +113,27 @@ struct Compare: Command {
     for n in lengths where n > words.count {
       writeStandardError("ngram-tui: note: skipping context \(n): it needs \(n) typed tokens, got \(words.count)\n")
     }
+    // Every SGD length's trainings at once, side by side on the cores.
+    var sgd: [Int: Result<TrainedContextModel, any Error>] = [:]
+    if let c, choices.contains(.sgd), !usable.isEmpty {
+      let start = DispatchTime.now().uptimeNanoseconds
+      var report: (@Sendable (ComparisonTraining.Event) -> Void)?
+      if timings {
+        report = { event in
+          if case .finished(let job, let seconds) = event {
+            writeStandardError("ngram-tui: timing: \(job.name): \(fixed(seconds, 2)) s\n")
+          }
+        }
+      }
+      let trained = ComparisonTraining.train(
+        corpus: c, contextLengths: usable, learningRate: training.lr, epochs: training.epochs, holdout: holdout,
+        onEvent: report)
+      for (n, r) in zip(usable, trained) { sgd[n] = r }
+      if timings {
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        writeStandardError("ngram-tui: timing: all SGD trainings: \(fixed(seconds, 2)) s\n")
+      }
+    }
     var rows: [CompareRow] = []
     for n in usable {
       guard let c else { break }
@@ -120,11 +145,7 @@ struct Compare: Command {
                 corpus: c, tokens: words, contextLength: ContextLength(n)!, estimator: estimator, topK: topK.topk,
                 holdout: holdout)))
         } else {
-          rows.append(
-            .sgd(
-              try ContextComparison.run(
-                corpus: c, tokens: words, contextLengths: [n], learningRate: training.lr, epochs: training.epochs,
-                topK: topK.topk, holdout: holdout)[0]))
+          rows.append(.sgd(try sgd[n]!.get().answer(words, topK: topK.topk)))
         }
       }
     }
