@@ -100,8 +100,10 @@ public enum Explorer {
 
     var loop = RunLoop(state: state, terminal: terminal, monitor: monitor, control: control)
     let status = loop.run(signalled: signalled)
-    // Stop training (or writing) and give the thread a moment to clean up its temporary files.
+    // Stop training (or writing) and give the thread a moment to clean up its temporary files;
+    // stop Compare's trainings too.
     control.cancel()
+    loop.jobs.cancel()
     monitor.waitUntilFinished(seconds: 3)
     terminal.stop()
     return status

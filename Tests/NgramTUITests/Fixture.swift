@@ -69,7 +69,7 @@ enum Fixture {
     while true {
       let jobs = s.takeJobs()
       if jobs.isEmpty { return }
-      for j in jobs { s.receive(j.perform()) }
+      for j in jobs { for r in j.perform() { s.receive(r) } }
     }
   }
 

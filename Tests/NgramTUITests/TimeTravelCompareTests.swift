@@ -102,14 +102,15 @@ struct TimeTravelCompareTests {
     let runner = JobRunner()
     let corpus = Fixture.run.corpus
     let ctx = try Fixture.run.model.ids(for: ["the", "cat"])
-    runner.submit(.comparison(contextLength: 3, corpus: corpus, learningRate: 0.1, epochs: 50, holdout: 0.1))
+    runner.submit(.comparison(contextLengths: [3], corpus: corpus, learningRate: 0.1, epochs: 50, holdout: 0.1))
     runner.submit(.history(context: ctx, corpus: corpus, learningRate: 0.1, epochs: 50))
     var results: [JobResult] = []
-    for _ in 0..<1000 where results.count < 2 {
+    for _ in 0..<1000 where runner.pending > 0 || results.count < 4 {
       results += runner.take()
-      if results.count < 2 { usleep(5000) }
+      if results.count < 4 { usleep(5000) }
     }
-    #expect(results.count == 2)
+    // Context 3's two trainings (whole corpus, head) start, it is ready, and the history.
+    #expect(results.count == 4)
     #expect(runner.pending == 0)
     var s = Fixture.state()
     for r in results { s.receive(r) }
@@ -154,7 +155,7 @@ struct TimeTravelCompareTests {
     let scrubbedWhilePending = s.scrub(.char("<"))
     #expect(!scrubbedWhilePending)
     let job = Job.history(context: p.ids, corpus: s.corpus, learningRate: 0.1, epochs: 50)
-    s.receive(job.perform())
+    for r in job.perform() { s.receive(r) }
     let after = Self.prediction(s)!
     #expect(!after.historyPending && after.history.count == 51)
     #expect(after.history[7].top(5).map(\.probability) == full[7].top(5).map(\.probability))
@@ -219,23 +220,33 @@ struct TimeTravelCompareTests {
     s.cycle(-1)  // Explore → Train → Step → Map → Compare
     #expect(s.screen == .compare)
     #expect(s.compare.words == ["the", "cat"])
-    let jobs = s.takeJobs()
-    let lengths = jobs.compactMap { j -> Int? in
-      if case .comparison(let n, _, _, _, _, _, _) = j { return n }
-      return nil
+    let jobs = s.takeJobs().filter { j in
+      if case .comparison = j { return true }
+      return false
     }
-    #expect(lengths == [3, 2, 1])
-    // The explorer's own run (context 2, no holdout) stands in for context 2's full training.
-    let reused = jobs.compactMap { j -> Int? in
-      if case .comparison(let n, _, _, _, _, let run?, 0) = j { return run.model.contextLength.value == n ? n : -1 }
-      return nil
+    #expect(jobs.count == 1)
+    guard case .comparison(let lengths, _, _, _, let holdout, let run?, let runHoldout) = jobs.first else {
+      Issue.record("expected one comparison job reusing the explorer's run")
+      return
     }
-    #expect(reused == [2])
+    #expect(lengths == [1, 2, 3])
+    // The explorer's own run (context 2, no holdout) stands in for context 2's full training;
+    // the sparsest lengths train first.
+    #expect(run.model.contextLength.value == 2 && runHoldout == 0)
+    let order = ComparisonTraining.jobs(contextLengths: lengths, holdout: holdout, reusing: run, runHoldout: runHoldout)
+    #expect(order.map(\.contextLength) == [3, 3, 2, 1, 1])
+    #expect(order.map(\.heldOut) == [false, true, true, false, true])
+    guard case .queued? = s.compare.columns(vocabulary: s.vocabulary)[0].column else {
+      Issue.record("expected context 1 to show that it is queued")
+      return
+    }
+    let results = jobs[0].perform()
+    for r in results where r.isStart { s.receive(r) }
     guard case .training? = s.compare.columns(vocabulary: s.vocabulary)[0].column else {
       Issue.record("expected context 1 to show that it is training")
       return
     }
-    for j in jobs { s.receive(j.perform()) }
+    for r in results where !r.isStart { s.receive(r) }
     // Another text: answered at once, nothing more to train.
     Fixture.type("on the", into: &s)
     _ = s.handle(.enter)
@@ -259,7 +270,7 @@ struct TimeTravelCompareTests {
     Snapshot.check(Render.frame(s, width: 80, height: 24), "compare_waiting_80x24_unicode")
     s.setModel(Fixture.run.model)
     #expect(!s.compare.waitingForTraining)
-    #expect(s.takeJobs().count == 3)
+    #expect(s.takeJobs().count == 1)
   }
 
   @Test func plusAndMinusChangeTheRowsOnCompare() {
@@ -311,10 +322,22 @@ struct TimeTravelCompareTests {
     s.show(.compare)
     Fixture.type("the cat sat", into: &s)
     _ = s.handle(.enter)
+    let results = s.takeJobs()[0].perform()
+    for r in results where r.isStart { s.receive(r) }
     s.compare.now = 45.5
     Snapshot.check(Render.frame(s, width: 80, height: 24), "compare_training_80x24_unicode")
     // Context 3 arrives first.
-    s.receive(s.takeJobs()[0].perform())
+    for r in results {
+      if case .comparison(3, _) = r { s.receive(r) }
+    }
     Snapshot.check(Render.frame(s, width: 80, height: 24), "compare_partly_trained_80x24_unicode")
+  }
+}
+
+extension JobResult {
+  /// Whether this is a comparison training's start.
+  var isStart: Bool {
+    if case .comparisonStarted = self { return true }
+    return false
   }
 }

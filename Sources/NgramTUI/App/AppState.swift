@@ -205,6 +205,8 @@ struct AppState: Sendable {
   mutating func receive(_ result: JobResult) {
     defer { refreshHeaderHints() }
     switch result {
+    case .comparisonStarted(let n):
+      if case .queued? = compare.models[n] { compare.models[n] = .training(since: compare.now) }
     case .comparison(let n, let result):
       switch result {
       case .success(let m): compare.install(n, .ready(m), vocabulary: vocabulary)

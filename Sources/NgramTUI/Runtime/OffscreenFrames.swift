@@ -72,7 +72,7 @@ public struct OffscreenFrames {
     while withCompare {
       let jobs = compare.takeJobs()
       if jobs.isEmpty { break }
-      for j in jobs { compare.receive(j.perform()) }
+      for j in jobs { for r in j.perform() { compare.receive(r) } }
     }
     var compare2 = compare
     _ = compare2.handle(.escape)

@@ -22,24 +22,25 @@ extension AppState {
     if compare.showModels { requestCountModels() }
   }
 
-  /// Asks the background to train the context lengths not trained yet, sparsest first (3, 2,
-  /// then 1, the slowest on a large vocabulary), so columns fill in as soon as possible; waits
-  /// for the explorer's own training to finish first. The explorer's own run is reused for its
-  /// context length (as its full-corpus model, or for its held-out scores when it held out the
-  /// same fraction), so that length trains once at most.
+  /// Asks the background to train the context lengths not trained yet (one job: the trainings
+  /// run side by side, sparsest lengths first — 3, 2, then 1, the slowest on a large vocabulary —
+  /// so columns fill in as soon as possible); waits for the explorer's own training to finish
+  /// first. The explorer's own run is reused for its context length (as its full-corpus model,
+  /// or for its held-out scores when it held out the same fraction), so that length trains once
+  /// at most.
   mutating func requestComparison() {
     guard model != nil else {
       compare.waitingForTraining = true
       return
     }
     compare.waitingForTraining = false
-    for n in compare.missing.reversed() {
-      compare.models[n] = .training(since: compare.now)
-      jobs.append(
-        .comparison(
-          contextLength: n, corpus: corpus, learningRate: info.learningRate, epochs: info.epochs,
-          holdout: compareHoldout, reusing: n == info.contextLength ? mainRun : nil, runHoldout: info.holdout))
-    }
+    let lengths = compare.missing
+    guard !lengths.isEmpty else { return }
+    for n in lengths { compare.models[n] = .queued(since: compare.now) }
+    jobs.append(
+      .comparison(
+        contextLengths: lengths, corpus: corpus, learningRate: info.learningRate, epochs: info.epochs,
+        holdout: compareHoldout, reusing: mainRun, runHoldout: info.holdout))
   }
 
   /// Asks the background to fit the models view's count-based models not fitted yet (fast: a

@@ -4,6 +4,8 @@ import NgramEngine
 enum CompareColumn: Sendable {
   /// The model of this context length answered (as `ngram-tui compare`).
   case answer(ContextComparison)
+  /// The model waits for other trainings to make room on the cores.
+  case queued
   /// The model is still training (since `since`, in run-loop seconds).
   case training(since: Double)
   /// Fewer tokens were typed than this context length reads.
@@ -16,6 +18,8 @@ enum CompareColumn: Sendable {
 
 /// A context length's model for Compare: training, trained, or failed.
 enum ModelSlot: Sendable {
+  /// Asked for at `since` (run-loop seconds); its trainings have not started yet.
+  case queued(since: Double)
   /// Training in the background since `since` (run-loop seconds).
   case training(since: Double)
   /// Trained.
@@ -118,6 +122,7 @@ struct CompareState: Sendable {
       }
       switch models[n] {
       case nil: return (n, nil)
+      case .queued?: return (n, .queued)
       case .training(let since)?: return (n, .training(since: since))
       case .failed(let m)?: return (n, .failed(m))
       case .ready?:
@@ -127,22 +132,26 @@ struct CompareState: Sendable {
     }
   }
 
-  /// Context lengths still training.
+  /// Context lengths still training or queued to.
   var training: [Int] {
     Self.contextLengths.filter { n in
-      if case .training? = models[n] { return true }
-      return false
+      switch models[n] {
+      case .training?, .queued?: return true
+      default: return false
+      }
     }
   }
 
   /// Context lengths not asked for yet.
   var missing: [Int] { Self.contextLengths.filter { models[$0] == nil } }
 
-  /// The earliest start among the models still training.
+  /// The earliest request among the models still training or queued.
   var trainingSince: Double? {
     models.values.compactMap { slot -> Double? in
-      if case .training(let s) = slot { return s }
-      return nil
+      switch slot {
+      case .training(let s), .queued(let s): return s
+      default: return nil
+      }
     }.min()
   }
 }

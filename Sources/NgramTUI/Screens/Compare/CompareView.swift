@@ -122,6 +122,8 @@ enum CompareView {
     switch column {
     case nil:
       line("waiting", .dim)
+    case .queued?:
+      line("queued (the cores are busy)", .dim, or: "queued")
     case .training(let since)?:
       line("training\(view.glyphs.ellipsis) \(Int(max(view.compare.now - since, 0))) s", .dim)
     case .needsTokens(let typed)?:
