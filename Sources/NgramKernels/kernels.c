@@ -189,18 +189,22 @@ double ngk_exp1(double x) { return exp(x); }
       UPDATE_LANES(3, j + 12)                                                                              \
     }                                                                                                      \
     for (; j + 4 <= k; j += 4) UPDATE_LANES(0, j)                                                          \
+    for (int a = 1; a < 4; a++) {                                                                          \
+      v4l gt = pm[a] > pm[0], eq = pm[a] == pm[0];                                                         \
+      cnt[0] = (cnt[0] & ~gt) + (cnt[a] & (gt | eq));                                                      \
+      pm[0] = SELECT4(gt, pm[a], pm[0]);                                                                   \
+      wm[0] = SELECT4(wm[a] > wm[0], wm[a], wm[0]);                                                        \
+    }                                                                                                      \
     double mp = start, mw = -INFINITY;                                                                     \
     long c = 0;                                                                                            \
-    for (int a = 0; a < 4; a++) {                                                                          \
-      for (int l = 0; l < 4; l++) {                                                                        \
-        if (pm[a][l] > mp) {                                                                               \
-          mp = pm[a][l];                                                                                   \
-          c = cnt[a][l];                                                                                   \
-        } else if (pm[a][l] == mp) {                                                                       \
-          c += cnt[a][l];                                                                                  \
-        }                                                                                                  \
-        if (wm[a][l] > mw) mw = wm[a][l];                                                                  \
+    for (int l = 0; l < 4; l++) {                                                                          \
+      if (pm[0][l] > mp) {                                                                                 \
+        mp = pm[0][l];                                                                                     \
+        c = cnt[0][l];                                                                                     \
+      } else if (pm[0][l] == mp) {                                                                         \
+        c += cnt[0][l];                                                                                    \
       }                                                                                                    \
+      if (wm[0][l] > mw) mw = wm[0][l];                                                                    \
     }                                                                                                      \
     for (; j < k; j++) {                                                                                   \
       double p = s[j] * rz;                                                                                \
