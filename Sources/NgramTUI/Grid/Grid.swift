@@ -1,3 +1,5 @@
+import NgramEngine
+
 /// What a cell means, not how it looks: the terminal driver maps roles to colours and attributes.
 enum Style: UInt8, Sendable, Equatable, CaseIterable {
   /// Plain text.
@@ -71,6 +73,18 @@ struct Grid: Equatable, Sendable {
     let limit = min(width, maxWidth.map { x + max(0, $0) } ?? width)
     var col = x
     for ch in text {
+      if let visible = DisplayWidth.escaped(ch) {
+        // A control character from data: its escaped form, one ASCII cell per character.
+        for e in visible {
+          if col + 1 > limit { return col }
+          if col >= 0 {
+            clearWide(at: col, y: y)
+            self[col, y] = Cell(text: String(e), style: style)
+          }
+          col += 1
+        }
+        continue
+      }
       let w = DisplayWidth.of(ch)
       if w == 0 { continue }
       if col + w > limit { break }
@@ -167,10 +181,21 @@ struct Grid: Equatable, Sendable {
 
 /// Terminal column widths of characters, independent of the C locale (so tests and the driver agree).
 enum DisplayWidth {
-  /// Columns taken by a grapheme: 0 (combining or control), 1, or 2 (East Asian wide, emoji).
+  /// Columns taken by a grapheme: 0 (combining), 1, or 2 (East Asian wide, emoji); one holding a
+  /// control character takes the columns of its escaped form (see `escaped`).
   static func of(_ ch: Character) -> Int {
+    if let visible = escaped(ch) { return visible.count }
     guard let first = ch.unicodeScalars.first else { return 0 }
     return of(scalar: first)
+  }
+
+  /// How a grapheme holding a control character (C0, DEL, C1: a token may hold one) is drawn:
+  /// visibly, as the command line prints it (`TerminalText.escape`: `\e`, `\t`, `\u{07}`, …),
+  /// never as the raw byte; nil for every other grapheme.
+  static func escaped(_ ch: Character) -> String? {
+    if let a = ch.asciiValue, a >= 0x20, a != 0x7F, ch.unicodeScalars.count == 1 { return nil }
+    guard ch.unicodeScalars.contains(where: TerminalText.isControl) else { return nil }
+    return TerminalText.escape(String(ch))
   }
 
   /// Columns taken by the text.
