@@ -90,6 +90,14 @@ public enum ArtifactStore {
   /// failure at any point, readers see either the whole previous set or the whole new one.
   ///
   /// - Parameters:
+  ///   - directory: the run folder (`artifacts/` and `outputs/` go under it).
+  ///   - corpus: the corpus the model was trained on (its file, hash and counts go in the meta).
+  ///   - config: the training settings.
+  ///   - model: the trained model.
+  ///   - log: one line per epoch, as `outputs/train_log.csv`.
+  ///   - requested: the weights format (`auto` picks dense below `denseCellLimit` cells).
+  ///   - denseCellLimit: the most cells `auto` writes as dense `02_model_weights.csv`.
+  ///   - validation: the held-out scores per epoch (`outputs/eval_log.csv`), empty without a holdout.
   ///   - lock: the folder's lock, if the caller took it before training; taken here otherwise.
   ///   - isCancelled: polled while writing; when it turns true the new set is removed, the
   ///     previous one stays current, and `NgramError.cancelled` is thrown.

@@ -38,6 +38,8 @@ public struct PredictionInsight: Sendable {
   /// Explains the model's answer for `context`.
   ///
   /// - Parameters:
+  ///   - model: the model that answers.
+  ///   - context: the context's token ids (as many as the model's context length).
   ///   - corpus: the training corpus (see `LoadedArtifacts.trainingCorpus(directory:)`); time
   ///     travel and back-off replay training on it, and are skipped without it.
   ///   - training: the learning rate and epochs the model was trained with.

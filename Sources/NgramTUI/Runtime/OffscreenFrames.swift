@@ -23,9 +23,11 @@ public struct OffscreenFrames {
   /// Trains on `corpus` and prepares every screen's two states.
   ///
   /// - Parameters:
+  ///   - corpus: the corpus to train on.
+  ///   - config: the training settings (context length, learning rate, epochs).
   ///   - query: the text asked on Explore and Compare (default: the corpus's first three tokens).
   ///   - ascii: ASCII glyphs instead of Unicode.
-  ///   - compare: whether to prepare Compare, which trains context lengths 1–3 first (minutes
+  ///   - withCompare: whether to prepare Compare, which trains context lengths 1–3 first (minutes
   ///     for context 1 on a large vocabulary).
   public init(
     corpus: Corpus, config: TrainingConfig = TrainingConfig(), query: [String]? = nil, ascii: Bool = false,
