@@ -85,7 +85,7 @@ struct Grid: Equatable, Sendable {
         }
         continue
       }
-      let w = DisplayWidth.of(ch)
+      let w = DisplayWidth.glyph(ch)
       if w == 0 { continue }
       if col + w > limit { break }
       if col >= 0 {
@@ -185,6 +185,11 @@ enum DisplayWidth {
   /// control character takes the columns of its escaped form (see `escaped`).
   static func of(_ ch: Character) -> Int {
     if let visible = escaped(ch) { return visible.count }
+    return glyph(ch)
+  }
+
+  /// Columns of a grapheme that holds no control character (`escaped` is nil): its first scalar's.
+  static func glyph(_ ch: Character) -> Int {
     guard let first = ch.unicodeScalars.first else { return 0 }
     return of(scalar: first)
   }
