@@ -157,29 +157,25 @@ double ngk_exp1(double x) { return exp(x); }
     for (j = from > k8 ? from : k8; j < to; j++) s[j] = exp(w[j] - m);                                     \
   }
 
-/* p = s[j] * rz (s is left as it is), w[j] -= lr * p, with the largest p, its count and the
- * largest new w. */
+/* p = s[j] * rz (s is left as it is), w[j] -= lr * p, keeping the largest exp and the largest new
+ * w. (The largest p is the largest exp's: p rounds monotonically in s. Ties are counted by the
+ * caller, only for the steps where they can decide the argmax.) */
 #define UPDATE_LANES(a, jj)                                                                                \
   {                                                                                                        \
-    v4d p = LOAD4(s + (jj)) * rz4;                                                                         \
-    v4d x = LOAD4(w + (jj)) - lr4 * p;                                                                     \
+    v4d e = LOAD4(s + (jj));                                                                               \
+    v4d x = LOAD4(w + (jj)) - lr4 * (e * rz4);                                                             \
     STORE4(w + (jj), x);                                                                                   \
-    v4l gt = p > pm[a], eq = p == pm[a];                                                                   \
-    cnt[a] = (cnt[a] & ~gt) - gt - eq; /* the masks are 0 or -1 */                                         \
-    pm[a] = SELECT4(gt, p, pm[a]);                                                                         \
+    sm[a] = SELECT4(e > sm[a], e, sm[a]);                                                                  \
     wm[a] = SELECT4(x > wm[a], x, wm[a]);                                                                  \
   }
-/* Four sets of lane maxima and counts (16 columns a round), so that the compare-and-select chains
- * overlap; they are merged exactly (the largest value, the counts of those equal to it). */
+/* Four sets of lane maxima (16 columns a round), so that the compare-and-select chains overlap. */
 #define UPDATE_BODY                                                                                        \
   {                                                                                                        \
     long j = 0;                                                                                            \
-    v4d pm[4], wm[4];                                                                                      \
-    v4l cnt[4];                                                                                            \
+    v4d sm[4], wm[4];                                                                                      \
     for (int a = 0; a < 4; a++) {                                                                          \
-      pm[a] = SPLAT(start);                                                                                \
+      sm[a] = SPLAT(0.0);                                                                                  \
       wm[a] = SPLAT(-INFINITY);                                                                            \
-      cnt[a] = (v4l){0, 0, 0, 0};                                                                          \
     }                                                                                                      \
     const v4d rz4 = SPLAT(rz), lr4 = SPLAT(lr);                                                            \
     for (; j + 16 <= k; j += 16) {                                                                         \
@@ -189,37 +185,20 @@ double ngk_exp1(double x) { return exp(x); }
       UPDATE_LANES(3, j + 12)                                                                              \
     }                                                                                                      \
     for (; j + 4 <= k; j += 4) UPDATE_LANES(0, j)                                                          \
-    for (int a = 1; a < 4; a++) {                                                                          \
-      v4l gt = pm[a] > pm[0], eq = pm[a] == pm[0];                                                         \
-      cnt[0] = (cnt[0] & ~gt) + (cnt[a] & (gt | eq));                                                      \
-      pm[0] = SELECT4(gt, pm[a], pm[0]);                                                                   \
-      wm[0] = SELECT4(wm[a] > wm[0], wm[a], wm[0]);                                                        \
-    }                                                                                                      \
-    double mp = start, mw = -INFINITY;                                                                     \
-    long c = 0;                                                                                            \
-    for (int l = 0; l < 4; l++) {                                                                          \
-      if (pm[0][l] > mp) {                                                                                 \
-        mp = pm[0][l];                                                                                     \
-        c = cnt[0][l];                                                                                     \
-      } else if (pm[0][l] == mp) {                                                                         \
-        c += cnt[0][l];                                                                                    \
+    double ms = 0.0, mw = -INFINITY;                                                                       \
+    for (int a = 0; a < 4; a++) {                                                                          \
+      for (int l = 0; l < 4; l++) {                                                                        \
+        if (sm[a][l] > ms) ms = sm[a][l];                                                                  \
+        if (wm[a][l] > mw) mw = wm[a][l];                                                                  \
       }                                                                                                    \
-      if (wm[0][l] > mw) mw = wm[0][l];                                                                    \
     }                                                                                                      \
     for (; j < k; j++) {                                                                                   \
-      double p = s[j] * rz;                                                                                \
-      double x = w[j] - lr * p;                                                                            \
+      double x = w[j] - lr * (s[j] * rz);                                                                  \
       w[j] = x;                                                                                            \
-      if (p > mp) {                                                                                        \
-        mp = p;                                                                                            \
-        c = 1;                                                                                             \
-      } else if (p == mp) {                                                                                \
-        c++;                                                                                               \
-      }                                                                                                    \
+      if (s[j] > ms) ms = s[j];                                                                            \
       if (x > mw) mw = x;                                                                                  \
     }                                                                                                      \
-    *max_p = mp;                                                                                           \
-    *ties = c;                                                                                             \
+    *max_s = ms;                                                                                           \
     *max_w = mw;                                                                                           \
   }
 
@@ -240,8 +219,8 @@ double ngk_exp1(double x) { return exp(x); }
   } while (0)
 double ngk_exp_sum_portable(const double *w, double *s, long k, double m) EXP_SUM_BODY
 
-void ngk_update_portable(double *w, const double *s, long k, double rz, double lr, double start, double *max_p,
-                         long *ties, double *max_w) UPDATE_BODY
+void ngk_update_portable(double *w, const double *s, long k, double rz, double lr, double *max_s,
+                         double *max_w) UPDATE_BODY
 
 static void ngk_exp_store_portable(const double *w, double *s, long from, long to, long k, double m) EXP_STORE_BODY
 
@@ -270,8 +249,7 @@ __attribute__((target("avx2,fma"))) double ngk_exp_sum_avx2(const double *w, dou
                                                                double m) EXP_SUM_BODY
 
 __attribute__((target("avx2,fma"))) void ngk_update_avx2(double *w, const double *s, long k, double rz, double lr,
-                                                            double start, double *max_p, long *ties,
-                                                            double *max_w) UPDATE_BODY
+                                                            double *max_s, double *max_w) UPDATE_BODY
 
 int ngk_cpu_has_avx2(void) {
   __builtin_cpu_init();
@@ -279,9 +257,8 @@ int ngk_cpu_has_avx2(void) {
 }
 #else
 double ngk_exp_sum_avx2(const double *w, double *s, long k, double m) { return ngk_exp_sum_portable(w, s, k, m); }
-void ngk_update_avx2(double *w, const double *s, long k, double rz, double lr, double start, double *max_p, long *ties,
-                     double *max_w) {
-  ngk_update_portable(w, s, k, rz, lr, start, max_p, ties, max_w);
+void ngk_update_avx2(double *w, const double *s, long k, double rz, double lr, double *max_s, double *max_w) {
+  ngk_update_portable(w, s, k, rz, lr, max_s, max_w);
 }
 int ngk_cpu_has_avx2(void) { return 0; }
 static void ngk_exp_store_avx2(const double *w, double *s, long from, long to, long k, double m) {
@@ -309,12 +286,11 @@ double ngk_exp_sum(const double *w, double *s, long k, double m) {
   return choice() == 2 ? ngk_exp_sum_avx2(w, s, k, m) : ngk_exp_sum_portable(w, s, k, m);
 }
 
-void ngk_update(double *w, const double *s, long k, double rz, double lr, double start, double *max_p, long *ties,
-                double *max_w) {
+void ngk_update(double *w, const double *s, long k, double rz, double lr, double *max_s, double *max_w) {
   if (choice() == 2)
-    ngk_update_avx2(w, s, k, rz, lr, start, max_p, ties, max_w);
+    ngk_update_avx2(w, s, k, rz, lr, max_s, max_w);
   else
-    ngk_update_portable(w, s, k, rz, lr, start, max_p, ties, max_w);
+    ngk_update_portable(w, s, k, rz, lr, max_s, max_w);
 }
 
 int ngk_fix_mmap_threshold(long bytes) {
@@ -389,14 +365,12 @@ struct ngk_team {
   long z_ready __attribute__((aligned(64)));
   double z;
   long half_done __attribute__((aligned(64)));
-  double max_p, max_w, s_target, w_target;
-  long ties;
+  double max_s, max_w, s_target, w_target;
   /* The step, written by the driver before it publishes `job`. */
   double *w __attribute__((aligned(64)));
   double *s;
   long k, h, target;
-  double m, head, e0, lr;
-  int has_default;
+  double m, head, lr;
   long generation;
 };
 
@@ -452,7 +426,7 @@ static void helper_half(ngk_team *t, long g, int wait_sums) {
     t->s_target = s[t->target];
     t->w_target = w[t->target];
   }
-  ngk_update(w + h, s + h, k - h, 1.0 / z, t->lr, -1.0, &t->max_p, &t->ties, &t->max_w);
+  ngk_update(w + h, s + h, k - h, 1.0 / z, t->lr, &t->max_s, &t->max_w);
   __atomic_store_n(&t->half_done, g, __ATOMIC_RELEASE);
 }
 
@@ -475,8 +449,8 @@ void ngk_team_serve(ngk_team *t) {
 
 void ngk_team_stop(ngk_team *t) { __atomic_store_n(&t->job, -1L, __ATOMIC_RELEASE); }
 
-void ngk_team_step(ngk_team *t, double *w, double *s, long k, double m, double head, double e0, int has_default,
-                   double lr, long target, ngk_step_result *r) {
+void ngk_team_step(ngk_team *t, double *w, double *s, long k, double m, double head, double lr, long target,
+                   ngk_step_result *r) {
   const long g = ++t->generation;
   const long h = (k / 2) & ~7L;
   t->w = w;
@@ -485,8 +459,6 @@ void ngk_team_step(ngk_team *t, double *w, double *s, long k, double m, double h
   t->h = h;
   t->m = m;
   t->head = head;
-  t->e0 = e0;
-  t->has_default = has_default;
   t->lr = lr;
   t->target = target;
   __atomic_store_n(&t->job, g << 1, __ATOMIC_RELEASE);
@@ -509,18 +481,14 @@ void ngk_team_step(ngk_team *t, double *w, double *s, long k, double m, double h
     r->s_target = s[target];
     r->w_target = w[target];
   }
-  double mp, mw;
-  long ties;
-  const double rz = 1.0 / z, p0 = e0 * rz;
-  ngk_update(w, s, h, rz, lr, has_default ? p0 : -1.0, &mp, &ties, &mw);
+  double ms, mw;
+  ngk_update(w, s, h, 1.0 / z, lr, &ms, &mw);
   if (!mine) wait_for(&t->half_done, g);
   if (target >= h && target < k) {
     r->s_target = t->s_target;
     r->w_target = t->w_target;
   }
-  /* Merge: the largest p (at least the start), the explicit p equal to it, the largest w. */
-  long c2 = mp == t->max_p ? ties + t->ties : (mp > t->max_p ? ties : t->ties);
-  r->max_p = mp > t->max_p ? mp : t->max_p;
-  r->ties = c2;
+  /* Merge: the largest exp, the largest w. */
+  r->max_s = ms > t->max_s ? ms : t->max_s;
   r->max_w = mw > t->max_w ? mw : t->max_w;
 }

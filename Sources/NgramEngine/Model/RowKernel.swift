@@ -28,10 +28,10 @@ enum RowKernel {
     @inline(__always)
     func step(
       _ w: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>, _ k: Int, m: Double, head: Double,
-      e0: Double, hasDefault: Bool, lr: Double, target: Int
+      lr: Double, target: Int
     ) -> ngk_step_result {
       var r = ngk_step_result()
-      ngk_team_step(pointer, w, s, k, m, head, e0, hasDefault ? 1 : 0, lr, target, &r)
+      ngk_team_step(pointer, w, s, k, m, head, lr, target, &r)
       return r
     }
     deinit { ngk_team_free(pointer) }
@@ -75,35 +75,27 @@ enum RowKernel {
   @inline(__always)
   static func exp1(_ x: Double) -> Double { exp(x) }
 
-  /// p[j] = s[j] · rz (rz = 1 / z; `s` keeps the exps), w[j] −= lr·p[j]; returns the largest p
-  /// (at least `start`), how many of the p equal it, and the largest new w.
+  /// p[j] = s[j] · rz (rz = 1 / z; `s` keeps the exps), w[j] −= lr·p[j]; returns the largest
+  /// s (0 when k = 0: the largest p is its s · rz, as p rounds monotonically in s) and the
+  /// largest new w.
   @inline(__always)
   static func update(
-    _ w: UnsafeMutablePointer<Double>, _ s: UnsafePointer<Double>, _ k: Int, rz: Double, _ lr: Double,
-    start: Double
-  ) -> (maxP: Double, ties: Int, maxW: Double) {
+    _ w: UnsafeMutablePointer<Double>, _ s: UnsafePointer<Double>, _ k: Int, rz: Double, _ lr: Double
+  ) -> (maxS: Double, maxW: Double) {
     if k >= 4 {
-      var maxP = 0.0
-      var ties = 0
+      var maxS = 0.0
       var maxW = 0.0
-      ngk_update(w, s, k, rz, lr, start, &maxP, &ties, &maxW)
-      return (maxP, ties, maxW)
+      ngk_update(w, s, k, rz, lr, &maxS, &maxW)
+      return (maxS, maxW)
     }
-    var m = start
-    var c = 0
+    var ms = 0.0
     var mw = -Double.infinity
     for j in 0..<k {
-      let p = s[j] * rz
-      let x = w[j] - lr * p
+      let x = w[j] - lr * (s[j] * rz)
       w[j] = x
-      if p > m {
-        m = p
-        c = 1
-      } else if p == m {
-        c += 1
-      }
+      if s[j] > ms { ms = s[j] }
       if x > mw { mw = x }
     }
-    return (m, c, mw)
+    return (ms, mw)
   }
 }

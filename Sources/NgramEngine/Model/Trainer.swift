@@ -619,18 +619,17 @@ final class SparseRun: @unchecked Sendable {
       let rz: Double
       let st: Double
       let wtOld: Double
-      let maxP: Double
-      let explicitTies: Int
+      let maxS: Double
       if let team, kk >= RowKernel.teamColumns {
         // Both threads: the same sums in the same order, the update split (same bits).
-        let r = team.step(w, s, kk, m: m, head: Double(nd) * e0, e0: e0, hasDefault: nd > 0, lr: lr, target: t)
+        let r = team.step(w, s, kk, m: m, head: Double(nd) * e0, lr: lr, target: t)
         (rz, st, wtOld) = (1.0 / r.z, t < kk ? r.s_target : 0, t < kk ? r.w_target : 0)
-        (maxP, explicitTies, maxW) = (r.max_p, r.ties, r.max_w)
+        (maxS, maxW) = (r.max_s, r.max_w)
       } else {
         rz = 1.0 / (Double(nd) * e0 + RowKernel.expSum(w, s, kk, m))
         st = t < kk ? s[t] : 0
         wtOld = t < kk ? w[t] : 0
-        (maxP, explicitTies, maxW) = RowKernel.update(w, s, kk, rz: rz, lr, start: nd > 0 ? e0 * rz : -1.0)
+        (maxS, maxW) = RowKernel.update(w, s, kk, rz: rz, lr)
       }
       let p0 = e0 * rz
       let pt = t < kk ? st * rz : p0
@@ -641,16 +640,26 @@ final class SparseRun: @unchecked Sendable {
         w[t] = wtOld - lr * (pt - 1.0)
         if w[t] > maxW { maxW = w[t] }
       }
-      let defaultTied = nd > 0 && p0 == maxP
-      let ties = (defaultTied ? 1 : 0) + explicitTies
-      if ties == 1 && !defaultTied {
-        if pt == maxP && t < kk { correct += 1 }
-      } else if ties == 1 && t < kk {
-        // The shared weight wins alone and the target is explicit: wrong for every member.
-      } else {
-        var tied: [Int32] = []
-        if ties > 1 { for j in 0..<kk where s[j] * rz == maxP { tied.append(Int32(j)) } }
-        events.append(TieEvent(localTarget: Int32(t), kAtStep: Int32(kk), defaultTied: defaultTied, tied: tied))
+      // The largest p: the explicit columns' (p = s · rz rounds monotonically in s, so it is the
+      // largest s's) or the shared weight's. Only a step whose target has it can count as correct
+      // (for any member of the class): only then are the ties counted, from the exps (`s` still
+      // holds them), as the argmax's lowest-id rule needs them.
+      let explicitMax = kk > 0 ? maxS * rz : -1.0
+      let defaultTied = nd > 0 && p0 >= explicitMax
+      let maxP = defaultTied ? p0 : explicitMax
+      if pt == maxP {
+        var explicitTies = 0
+        if explicitMax == maxP { for j in 0..<kk where s[j] * rz == maxP { explicitTies += 1 } }
+        let ties = (defaultTied ? 1 : 0) + explicitTies
+        if ties == 1 && !defaultTied {
+          correct += 1  // the target alone (explicit: pt == maxP)
+        } else if ties == 1 && t < kk {
+          // The shared weight wins alone and the target is explicit: wrong for every member.
+        } else {
+          var tied: [Int32] = []
+          if ties > 1 { for j in 0..<kk where s[j] * rz == maxP { tied.append(Int32(j)) } }
+          events.append(TieEvent(localTarget: Int32(t), kAtStep: Int32(kk), defaultTied: defaultTied, tied: tied))
+        }
       }
       if t == kk {
         w[kk] = ww0 - lr * (p0 - 1.0)

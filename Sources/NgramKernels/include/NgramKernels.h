@@ -20,10 +20,9 @@ extern "C" {
 double ngk_exp_sum(const double *w, double *s, long k, double m);
 
 /* The update of one step: p[j] = s[j] * rz (rz = 1 / z; s is not written), w[j] -= lr * p[j].
- * Writes the largest p (at least `start`), how many p equal it, and the largest new w (-inf when
- * k = 0). */
-void ngk_update(double *w, const double *s, long k, double rz, double lr, double start, double *max_p, long *ties,
-                double *max_w);
+ * Writes the largest s (0 when k = 0; the largest p is its s * rz, as p rounds monotonically in
+ * s) and the largest new w (-inf when k = 0). */
+void ngk_update(double *w, const double *s, long k, double rz, double lr, double *max_s, double *max_w);
 
 /* The scalar exp the vector kernels use past the last full block: the C library's. */
 double ngk_exp1(double x);
@@ -37,28 +36,26 @@ void ngk_force_portable(int on);
 int ngk_cpu_has_avx2(void);
 double ngk_exp_sum_portable(const double *w, double *s, long k, double m);
 double ngk_exp_sum_avx2(const double *w, double *s, long k, double m);
-void ngk_update_portable(double *w, const double *s, long k, double rz, double lr, double start, double *max_p,
-                         long *ties, double *max_w);
-void ngk_update_avx2(double *w, const double *s, long k, double rz, double lr, double start, double *max_p,
-                     long *ties, double *max_w);
+void ngk_update_portable(double *w, const double *s, long k, double rz, double lr, double *max_s, double *max_w);
+void ngk_update_avx2(double *w, const double *s, long k, double rz, double lr, double *max_s, double *max_w);
 
 /* Two threads inside one row: one training step of a row with k explicit columns, the same bits
  * as ngk_exp_sum followed by ngk_update, with the columns split between the calling thread (the
  * driver) and a helper thread that runs ngk_team_serve until ngk_team_stop. The step computes
- * z = head + (the sum ngk_exp_sum returns, in its order), then the update with rz = 1 / z and
- * start e0 * rz when has_default, else -1; it also returns s[target] (the exp) and w[target]
- * before the update (for target < k). If the helper has not picked up its half, the driver does it itself. */
+ * z = head + (the sum ngk_exp_sum returns, in its order), then the update with rz = 1 / z; it
+ * returns z, the update's largest s and largest new w, and s[target] (the exp) and w[target]
+ * before the update (for target < k). If the helper has not picked up its half, the driver does
+ * it itself. */
 typedef struct ngk_team ngk_team;
 typedef struct {
-  double z, s_target, w_target, max_p, max_w;
-  long ties;
+  double z, s_target, w_target, max_s, max_w;
 } ngk_step_result;
 ngk_team *ngk_team_new(void);
 void ngk_team_free(ngk_team *t);
 void ngk_team_serve(ngk_team *t);
 void ngk_team_stop(ngk_team *t);
-void ngk_team_step(ngk_team *t, double *w, double *s, long k, double m, double head, double e0, int has_default,
-                   double lr, long target, ngk_step_result *r);
+void ngk_team_step(ngk_team *t, double *w, double *s, long k, double m, double head, double lr, long target,
+                   ngk_step_result *r);
 
 /* glibc: allocations of at least `bytes` get their own mapping, returned to the system when
  * freed (a fixed threshold: glibc otherwise raises it after each such free). Returns 1 on
