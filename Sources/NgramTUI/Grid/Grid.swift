@@ -206,24 +206,33 @@ enum DisplayWidth {
   /// Columns taken by the text.
   static func of(_ s: String) -> Int { s.reduce(0) { $0 + of($1) } }
 
-  /// Columns of one scalar.
+  /// Columns of one scalar, as ncurses places it (glibc's `wcwidth` in a UTF-8 locale, from
+  /// the generated `DisplayWidthTable`): 0 for controls and combining marks, 2 for East Asian
+  /// wide characters and emoji, else 1.
   static func of(scalar u: Unicode.Scalar) -> Int {
     let v = u.value
     if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }
     if v < 0x300 { return 1 }
-    switch u.properties.generalCategory {
-    case .nonspacingMark, .enclosingMark, .format: return 0
-    default: break
-    }
-    if (0x1100...0x115F).contains(v) || (0x2E80...0x303E).contains(v) || (0x3041...0x33FF).contains(v)
-      || (0x3400...0x4DBF).contains(v) || (0x4E00...0x9FFF).contains(v) || (0xA000...0xA4CF).contains(v)
-      || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v)
-      || (0xFF00...0xFF60).contains(v) || (0xFFE0...0xFFE6).contains(v) || (0x1F300...0x1F64F).contains(v)
-      || (0x1F900...0x1F9FF).contains(v) || (0x20000...0x3FFFD).contains(v)
-    {
-      return 2
-    }
+    if contains(DisplayWidthTable.wide, v) { return 2 }
+    if contains(DisplayWidthTable.zero, v) { return 0 }
     return 1
+  }
+
+  /// Whether one of the sorted, disjoint `ranges` holds `v` (a binary search).
+  private static func contains(_ ranges: [ClosedRange<UInt32>], _ v: UInt32) -> Bool {
+    var lo = 0
+    var hi = ranges.count
+    while lo < hi {
+      let mid = (lo + hi) / 2
+      if ranges[mid].upperBound < v {
+        lo = mid + 1
+      } else if ranges[mid].lowerBound > v {
+        hi = mid
+      } else {
+        return true
+      }
+    }
+    return false
   }
 
   /// `s` cut to at most `width` columns, ending with `…` (or `~`) when cut.

@@ -1,0 +1,52 @@
+import Glibc
+import Testing
+
+@testable import NgramTUI
+
+/// The grid counts columns as ncurses places characters: by glibc's `wcwidth` in a UTF-8
+/// locale. A character the grid counts as 1 column but the terminal draws in 2 (🚀 ✅ ❌ ⚡)
+/// pushed the rest of its row one column right and cut the row's last column.
+@Suite struct DisplayWidthTests {
+  /// glibc's `wcwidth`, looked up at run time (Swift's Glibc module does not export it).
+  private static let wcwidth: (@convention(c) (Int32) -> Int32)? = {
+    guard let handle = dlopen(nil, RTLD_NOW), let f = dlsym(handle, "wcwidth") else { return nil }
+    return unsafeBitCast(f, to: (@convention(c) (Int32) -> Int32).self)
+  }()
+
+  @Test func everyScalarTakesTheColumnsWcwidthGivesIt() throws {
+    let wcwidth = try #require(Self.wcwidth)
+    // This thread only: a C.UTF-8 locale for wcwidth, without touching the process's locale.
+    let utf8 = try #require(newlocale(LC_CTYPE_MASK, "C.UTF-8", nil))
+    let previous = uselocale(utf8)
+    defer {
+      uselocale(previous)
+      freelocale(utf8)
+    }
+    try #require(wcwidth(0x4E00) == 2)  // the locale is in effect
+    var mismatches: [String] = []
+    for v in UInt32(0x20)...0x10FFFF {
+      guard let u = Unicode.Scalar(v), v != 0x7F, !(0x80..<0xA0).contains(v) else { continue }
+      let expected = Int(wcwidth(Int32(bitPattern: v)))
+      if expected < 0 { continue }  // unassigned in glibc's Unicode
+      if DisplayWidth.of(scalar: u) != expected {
+        mismatches.append("U+\(String(v, radix: 16, uppercase: true)): \(DisplayWidth.of(scalar: u)) not \(expected)")
+      }
+    }
+    let count = mismatches.count
+    #expect(count == 0, "first: \(mismatches.prefix(8).joined(separator: ", "))")
+  }
+
+  @Test func emojiTokensKeepTheirRowsAligned() {
+    // Two columns each, as a terminal draws them: the bar after them starts in the same column.
+    for token in ["🚀", "✅", "❌", "⚡", "✨", "🛸", "☕"] {
+      #expect(DisplayWidth.of(token) == 2, "\(token)")
+      var grid = Grid(width: 8, height: 1)
+      grid.put(token, x: 0, y: 0)
+      grid.put("x", x: 2, y: 0)
+      #expect(grid[0, 0].text == token && grid[1, 0].isContinuation && grid[2, 0].text == "x", "\(token)")
+    }
+    // Combining marks take no column; text symbols the terminal draws narrow take one.
+    #expect(DisplayWidth.of("e\u{301}") == 1)
+    #expect(DisplayWidth.of("🌡") == 1 && DisplayWidth.of("♥") == 1)
+  }
+}
