@@ -22,6 +22,18 @@ enum Format {
     NgramEngine.fixed(value, decimals)
   }
 
+  /// `fields` on one line of at most `width` columns: joined by the first of `separators`
+  /// that makes them fit, else by the last one and cut with `…` (never silently, so a cut
+  /// `holdout 10.0%` cannot read as `holdout 1`).
+  static func fields(_ fields: [String], width: Int, separators: [String] = ["   ", "  ", " "]) -> String {
+    var line = ""
+    for sep in separators {
+      line = fields.filter { !$0.isEmpty }.joined(separator: sep)
+      if DisplayWidth.of(line) <= width { return line }
+    }
+    return DisplayWidth.truncate(line, to: width)
+  }
+
   /// A probability as a percentage with one decimal: `40.0%`.
   static func percent(_ p: Double) -> String { fixed(p * 100, 1) + "%" }
 

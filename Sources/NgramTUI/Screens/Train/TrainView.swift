@@ -34,14 +34,16 @@ enum TrainView {
     let t = view.train
     let gl = view.glyphs
     var y = r.y
-    let sep = "   "
-    let facts1 =
-      "corpus \(info.corpusName)" + sep + "tokens \(Format.count(info.tokens))" + sep
-      + "vocabulary \(Format.count(info.vocabSize))" + sep + "pairs \(Format.count(info.pairs))"
-    let facts2 =
-      "context length \(info.contextLength)" + sep + "learning rate \(lr(info.learningRate))" + sep
-      + "epochs \(info.epochs)" + sep + "contexts \(Format.count(info.contexts))"
-      + (info.holdout > 0 ? sep + "holdout \(Format.percent(info.holdout))" : "")
+    let facts1 = Format.fields(
+      [
+        "corpus \(info.corpusName)", "tokens \(Format.count(info.tokens))",
+        "vocabulary \(Format.count(info.vocabSize))", "pairs \(Format.count(info.pairs))",
+      ], width: r.width)
+    let facts2 = Format.fields(
+      [
+        "context length \(info.contextLength)", "learning rate \(lr(info.learningRate))", "epochs \(info.epochs)",
+        "contexts \(Format.count(info.contexts))", info.holdout > 0 ? "holdout \(Format.percent(info.holdout))" : "",
+      ], width: r.width)
     g.put(facts1, x: r.x, y: y, maxWidth: r.width)
     y += 1
     g.put(facts2, x: r.x, y: y, style: .dim, maxWidth: r.width)
@@ -66,14 +68,17 @@ enum TrainView {
     let st = t.status
     let pairsSoFar = Double(st.epochsDone * info.pairs + (st.phase == .training ? st.pairsDone : 0))
     let rate = st.elapsed > 0 ? pairsSoFar / st.elapsed : 0
-    var line = "\(Format.rate(rate)) pairs/s" + sep + "elapsed \(Format.duration(st.elapsed))"
+    var parts = ["\(Format.rate(rate)) pairs/s"]
     if st.phase == .training {
       let remaining = Double(t.totalEpochs * info.pairs) - pairsSoFar
-      line += sep + "ETA " + (rate > 0 ? Format.duration(remaining / rate) : "--")
+      parts += [
+        "elapsed \(Format.duration(st.elapsed))", "ETA " + (rate > 0 ? Format.duration(remaining / rate) : "--"),
+      ]
     } else if let rem = t.replayRemaining {
-      line += sep + "trained in \(Format.duration(st.elapsed)); replaying, \(Format.duration(rem)) left"
+      parts.append("trained in \(Format.duration(st.elapsed)); replaying, \(Format.duration(rem)) left")
+    } else {
+      parts.append("elapsed \(Format.duration(st.elapsed))")
     }
-    g.put(line, x: r.x, y: y, maxWidth: r.width)
     let stateLabel: String
     let stateStyle: Style
     if t.paused {
@@ -86,6 +91,9 @@ enum TrainView {
       stateLabel = "DONE"
       stateStyle = .good
     }
+    // The line ends a column before the state label, which keeps the right edge.
+    let room = max(0, r.width - DisplayWidth.of(stateLabel) - 1)
+    g.put(Format.fields(parts, width: room), x: r.x, y: y, maxWidth: room)
     g.put(stateLabel, x: r.x + r.width - DisplayWidth.of(stateLabel), y: y, style: stateStyle)
     y += 1
 
@@ -100,9 +108,11 @@ enum TrainView {
         if p.loss < bestLoss.loss || bestLoss.loss.isNaN { bestLoss = p; bestLossEpoch = i + 1 }
         if p.accuracy > bestAcc.accuracy { bestAcc = p; bestAccEpoch = i + 1 }
       }
-      let s =
-        "loss \(Format.fixed(last.loss, 4)) (best \(Format.fixed(bestLoss.loss, 4)), epoch \(bestLossEpoch))" + sep
-        + "accuracy \(Format.percent(last.accuracy)) (best \(Format.percent(bestAcc.accuracy)), epoch \(bestAccEpoch))"
+      let s = Format.fields(
+        [
+          "loss \(Format.fixed(last.loss, 4)) (best \(Format.fixed(bestLoss.loss, 4)), epoch \(bestLossEpoch))",
+          "accuracy \(Format.percent(last.accuracy)) (best \(Format.percent(bestAcc.accuracy)), epoch \(bestAccEpoch))",
+        ], width: r.width)
       g.put(s, x: r.x, y: y, maxWidth: r.width)
     } else {
       g.put("loss --   accuracy --   (waiting for the first epoch)", x: r.x, y: y, style: .dim, maxWidth: r.width)
@@ -114,10 +124,12 @@ enum TrainView {
     if info.holdout > 0 {
       if let last = held.last {
         let best = held.enumerated().min { $0.element < $1.element }!
-        g.put(
-          "held-out loss \(Format.fixed(last, 4)) (best \(Format.fixed(best.element, 4)), epoch \(best.offset + 1))"
-            + "  perplexity \(Format.fixed(exp(last), 2))"
-            + "  unseen \(Format.percent(st.unseenContexts))", x: r.x, y: y, maxWidth: r.width)
+        let line = Format.fields(
+          [
+            "held-out loss \(Format.fixed(last, 4)) (best \(Format.fixed(best.element, 4)), epoch \(best.offset + 1))",
+            "perplexity \(Format.fixed(exp(last), 2))", "unseen \(Format.percent(st.unseenContexts))",
+          ], width: r.width, separators: ["  ", " "])
+        g.put(line, x: r.x, y: y, maxWidth: r.width)
       } else {
         g.put(
           "held-out loss --  (the last \(Format.percent(info.holdout)) of the tokens, scored after each epoch)",
