@@ -50,7 +50,8 @@ import Testing
         ])
     let missing = try run(["--compare-arpa", dir.appendingPathComponent("none.arpa").path], cwd: dir)
     #expect(missing.status == 1)
-    #expect(missing.stderrLines == ["ngram-tui: error: cannot read \(dir.path)/none.arpa: No such file or directory"])
+    #expect(
+      missing.stderrLines == ["ngram-tui: error: cannot read \(dir.path)/none.arpa: no such file (check the path)"])
     let model = Self.fixtures.appendingPathComponent("models/cat_dog.o3.arpa").path
     let both = try run(["--arpa", model, "--compare-arpa", model], cwd: dir)
     #expect(both.status != 0)
@@ -69,6 +70,45 @@ import Testing
       r.stderrLines.first
         == "ngram-tui: error: --arpa answers with the ARPA file alone: leave out --model, --epoch and --backoff (see ngram-tui --help)"
     )
+  }
+
+  /// A word holding control characters is printed escaped, and the columns are padded to the
+  /// escaped width (they were padded to the raw width, so the percentages did not line up).
+  @Test func predictARPAAlignsEscapedWords() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arpa-escape-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("esc.arpa")
+    try "\\data\\\nngram 1=2\n\n\\1-grams:\n-0.5\t\u{1b}]0;X\u{07}\n-1\tb\n\\end\\\n"
+      .write(to: file, atomically: true, encoding: .utf8)
+    let r = try run(["predict", "--arpa", file.path, "--topk", "2"])
+    #expect(r.status == 0)
+    #expect(
+      r.stdout.split(separator: "\n").dropFirst().map(String.init)
+        == [
+          "  \\e]0;X\\u{07}  31.62%  (log10 -0.500000)",
+          "  b             10.00%  (log10 -1.000000)",
+        ])
+  }
+
+  /// A directory or a count line no file can hold is one error line, not an abort.
+  @Test func hostileARPAFilesAreOneErrorLine() throws {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("arpa-hostile-\(getpid())")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let folder = try run(["predict", "--arpa", dir.path, "the"])
+    #expect(folder.status == 1)
+    #expect(folder.stderrLines == ["ngram-tui: error: cannot read \(dir.path): is a directory, expected an ARPA file"])
+    let file = dir.appendingPathComponent("huge.arpa")
+    try "\\data\\\nngram 1=99999999999999\n\n\\1-grams:\n-1\ta\n\\end\\\n"
+      .write(to: file, atomically: true, encoding: .utf8)
+    let huge = try run(["eval", "--arpa", file.path, "--text", file.path])
+    #expect(huge.status == 1)
+    #expect(
+      huge.stderrLines
+        == [
+          "ngram-tui: error: \(file.path):2: 'ngram 1=99999999999999' declares more 1-grams than a file of 52 bytes can hold (is the count line wrong, or the file truncated?)"
+        ])
   }
 }
 

@@ -246,6 +246,16 @@ func expectMatchesKenLM(_ model: ARPAModel, _ exp: ARPAExpectation) {
       message(good.replacingOccurrences(of: "\\end\\", with: "\\3-grams:\u{1b}[2J"))
         == "m.arpa:13: expected \\end\\ after the \\2-grams: section, found '\\3-grams:\\e[2J' (is the header's order right?)"
     )
+    // A count no file of this size can hold is refused at its line, before anything is
+    // allocated for it (it used to reserve count × 8 bytes and abort the process).
+    #expect(
+      message(good.replacingOccurrences(of: "ngram 1=3", with: "ngram 1=99999999999999"))
+        == "m.arpa:2: 'ngram 1=99999999999999' declares more 1-grams than a file of 114 bytes can hold (is the count line wrong, or the file truncated?)"
+    )
+    #expect(
+      message(good.replacingOccurrences(of: "ngram 2=1", with: "ngram 2=9223372036854775807"))
+        == "m.arpa:3: 'ngram 2=9223372036854775807' declares more 2-grams than a file of 119 bytes can hold (is the count line wrong, or the file truncated?)"
+    )
     let dup = good.replacingOccurrences(of: "ngram 2=1", with: "ngram 2=2")
       .replacingOccurrences(of: "-0.1\t<s> a\n", with: "-0.1\t<s> a\n-0.2\t<s> a\n")
     #expect(message(dup) == "m.arpa:12: the 2-gram '<s> a' is listed twice (also on line 11)")
@@ -257,8 +267,12 @@ func expectMatchesKenLM(_ model: ARPAModel, _ exp: ARPAExpectation) {
   @Test func unreadableAndDamagedGzipFiles() throws {
     let tmp = TempDir("arpa")
     defer { tmp.cleanup() }
-    #expect(throws: NgramError.unreadable(file: tmp.path + "/none.arpa", reason: "No such file or directory")) {
+    #expect(throws: NgramError.unreadable(file: tmp.path + "/none.arpa", reason: "no such file (check the path)")) {
       try ARPAModel.load(path: tmp.path + "/none.arpa")
+    }
+    // A directory is named as one (it used to read as a file of 2^63 bytes and abort).
+    #expect(throws: NgramError.unreadable(file: tmp.path, reason: "is a directory, expected an ARPA file")) {
+      try ARPAModel.load(path: tmp.path)
     }
     let gz = try Data(contentsOf: URL(fileURLWithPath: ARPAExpectation.path("srilm_style.o3.arpa.gz")))
     let cut = tmp.path + "/cut.arpa.gz"

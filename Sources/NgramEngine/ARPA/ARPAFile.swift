@@ -11,8 +11,13 @@ enum ARPAFile {
   /// The bytes of `path`, decompressed when the file starts with the gzip magic bytes 1f 8b
   /// (whatever its name), so `model.arpa.gz` and a renamed copy both load.
   static func read(_ path: String) throws -> [UInt8] {
+    // fopen opens a directory too, and its size then reads as 2^63 - 1: name it instead.
+    if Corpus.fileKind(path) == S_IFDIR {
+      throw NgramError.unreadable(file: path, reason: "is a directory, expected an ARPA file")
+    }
     guard let f = fopen(path, "rb") else {
-      throw NgramError.unreadable(file: path, reason: String(cString: strerror(errno)))
+      let why = errno == ENOENT ? "no such file (check the path)" : String(cString: strerror(errno))
+      throw NgramError.unreadable(file: path, reason: why)
     }
     var magic: [UInt8] = [0, 0]
     let got = fread(&magic, 1, 2, f)

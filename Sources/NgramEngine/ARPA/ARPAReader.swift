@@ -73,6 +73,15 @@ enum ARPAReader {
       guard k <= maximumOrder else {
         throw fail(l.number, "order \(k) is more than ngram-tui reads (orders 1–\(maximumOrder))")
       }
+      // Every k-gram line holds at least a number and k words with a separator after each, so
+      // a count above bytes / (2k + 1) is wrong; refusing it here keeps the reservations below
+      // bounded by the file (a hostile 'ngram 1=99999999999999' would otherwise abort).
+      guard c <= buf.count / (2 * k + 1) else {
+        throw fail(
+          l.number,
+          "'ngram \(k)=\(c)' declares more \(k)-grams than a file of \(buf.count) bytes can hold (is the count line wrong, or the file truncated?)"
+        )
+      }
       declared.append(c)
     }
     guard !declared.isEmpty else {

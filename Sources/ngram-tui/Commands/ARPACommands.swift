@@ -30,10 +30,12 @@ extension Predict {
     let shown = ctxWords.isEmpty ? "(no context)" : ctxWords.joined(separator: " ")
     let usedText = used == 0 ? "no context (1-grams)" : ctxWords.suffix(used).joined(separator: " ")
     printLine("next after \(shown) — ARPA order \(model.order), n-gram context used: \(usedText):")
-    let width = top.map { $0.token.count }.max() ?? 0
-    for p in top {
+    // Padded to the width the words take once escaped, as printLine shows them.
+    let shownTokens = top.map { TerminalText.escape($0.token) }
+    let width = shownTokens.map(\.count).max() ?? 0
+    for (p, token) in zip(top, shownTokens) {
       printLine(
-        "  \(p.token + String(repeating: " ", count: max(0, width - p.token.count)))  \(fixed(p.probability * 100, 2))%  (log10 \(fixed(log10(p.probability), 6)))"
+        "  \(padRight(token, width))  \(fixed(p.probability * 100, 2))%  (log10 \(fixed(log10(p.probability), 6)))"
       )
     }
     if !unknown.isEmpty { printLine("not in the vocabulary, read as <unk>: \(unknown.joined(separator: ", "))") }
