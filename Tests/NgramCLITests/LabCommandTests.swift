@@ -114,6 +114,20 @@ struct LabCommandTests {
     #expect(lines.contains("after: p(sat) = \(fixed(after, 4)) (was 0.1250)"))
   }
 
+  @Test("step's tables pad tokens to their escaped width, so a token with control characters keeps the columns")
+  func stepTableEscapedWidth() throws {
+    let ws = Workspace("stepesc", corpus: "x \u{1b}]0;PWNED\u{07} y x q y\n")
+    defer { ws.cleanup() }
+    #expect(try run(["train", "--dir", ws.path, "--epochs", "1", "--quiet"]).status == 0)
+    let r = try run(["step", "--dir", ws.path, "--epoch", "1", "--pair", "1", "--topk", "5"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let rows = r.stdout.split(separator: "\n").map(String.init).filter { $0.contains("  p = ") }
+    #expect(rows.count >= 5)
+    // Every 'p =' starts in the same column; the escaped token is 16 characters wide.
+    #expect(Set(rows.map { $0.components(separatedBy: "  p = ")[0].count }) == [2 + 16])
+    #expect(rows.contains { $0.hasPrefix("  \\e]0;PWNED\\u{07}  p = ") })
+  }
+
   @Test("step: bad epoch, bad pair, missing corpus are one-line errors")
   func stepErrors() throws {
     let ws = Workspace("steperr", corpus: catDog)

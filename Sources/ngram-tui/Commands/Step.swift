@@ -83,7 +83,8 @@ enum StepReport {
     let lr = s.learningRate
     let lrText = "\(lr)"
     let shown = s.shownColumns(k: k)
-    let width = max(shown.map { tokens[$0].count }.max() ?? 0, 6)
+    // Tokens are padded to the width they take once escaped, as printLine shows them.
+    let width = max(shown.map { TerminalText.escape(tokens[$0]).count }.max() ?? 0, 6)
     let sharedBefore = s.sharedColumns
     let targetIsNew = !s.before.hasOwnWeight(s.target)
     var out: [String] = []
@@ -99,7 +100,8 @@ enum StepReport {
       for e in row.distribution.top(k) {
         let mark = e.id == s.target ? "  ← target" : ""
         out.append(
-          "  \(padRight(tokens[e.id], width))  p = \(num(e.probability))  w = \(num(row.weight(of: e.id)))\(mark)")
+          "  \(padRight(TerminalText.escape(tokens[e.id]), width))  p = \(num(e.probability))  w = \(num(row.weight(of: e.id)))\(mark)"
+        )
       }
     }
     table("before the update (top \(k)):", s.before)
@@ -114,7 +116,7 @@ enum StepReport {
       "gradient = p − y: on \(target) = \(num(p)) − 1 = \(num(p - 1)); on every other token = its p")
     for id in shown where id != s.target {
       let note = s.before.hasOwnWeight(id) ? "" : "  (shared weight)"
-      out.append("  \(padRight(tokens[id], width))  \(num(s.gradient(of: id)))\(note)")
+      out.append("  \(padRight(TerminalText.escape(tokens[id]), width))  \(num(s.gradient(of: id)))\(note)")
     }
     let othersShared = sharedBefore - (targetIsNew ? 1 : 0)
     if othersShared > 0 {
