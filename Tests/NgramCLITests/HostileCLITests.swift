@@ -112,6 +112,38 @@ struct HostileCLITests {
     #expect(!r.stderr.contains("Missing value"), "\(r.stderr)")
   }
 
+  /// Runs `ngram-tui ARGS >TARGET` (TARGET: /dev/full, or `&-` for a closed stdout) in a shell.
+  func runRedirected(_ args: [String], to target: String) throws -> RunResult {
+    let quoted = ([Binary.url!.path] + args).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+    let p = Process()
+    p.executableURL = URL(fileURLWithPath: "/bin/sh")
+    p.arguments = ["-c", quoted.joined(separator: " ") + " >" + target]
+    let err = Pipe()
+    p.standardError = err
+    try p.run()
+    let data = err.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return RunResult(status: p.terminationStatus, stdout: "", stderr: String(decoding: data, as: UTF8.self))
+  }
+
+  @Test("output that cannot be written (a full disk, a closed stdout) is an error, not exit 0")
+  func unwritableStandardOutput() throws {
+    let ws = Workspace("devfull", corpus: catDog)
+    defer { ws.cleanup() }
+    #expect(try run(["train", "--dir", ws.path, "--quiet"]).status == 0)
+    for args in [
+      ["predict", "--dir", ws.path, "the", "cat"], ["infer", "--dir", ws.path, "--json"],
+      ["infer", "--dir", ws.path, "--num-tokens", "100000"], ["--version"],
+    ] {
+      let full = try runRedirected(args, to: "/dev/full")
+      #expect(full.status == 1, "\(args)")
+      #expect(full.stderrLines == ["ngram-tui: error: cannot write to standard output: no space left on device"])
+    }
+    let closed = try runRedirected(["predict", "--dir", ws.path, "the", "cat"], to: "&-")
+    #expect(closed.status == 1)
+    #expect(closed.stderrLines == ["ngram-tui: error: cannot write to standard output: bad file descriptor"])
+  }
+
   @Test("with outputs a regular file, the error names outputs")
   func outputsIsAFile() throws {
     let ws = Workspace("outfile", corpus: catDog)

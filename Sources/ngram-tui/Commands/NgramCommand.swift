@@ -88,6 +88,7 @@ enum NgramCommand {
       case .run(let command):
         try command.run()
       }
+      finishStandardOutput()
     } catch let usage as UsageError {
       printError("\(usage.description) (see ngram-tui --help)")
       exit(64)

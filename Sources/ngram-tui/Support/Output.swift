@@ -1,8 +1,8 @@
 import Dispatch
 #if canImport(Glibc)
-  import Glibc
+  @preconcurrency import Glibc
 #elseif canImport(Darwin)
-  import Darwin
+  @preconcurrency import Darwin
 #endif
 import NgramEngine
 
@@ -41,6 +41,26 @@ func describe(_ preds: [Prediction], context: [String], seen: Bool) -> [String] 
   return lines
 }
 
+/// Ends the run with one error line and status 1 when standard output could not be written (a
+/// full disk, a closed descriptor, a pipe whose reader is gone while SIGPIPE is ignored): stdio
+/// drops such errors silently, and exiting 0 would tell a script its output is there.
+/// (The C global `stdout` is read through a `@preconcurrency` import: the pointer is set before
+/// `main` and never reassigned, and every stdio call takes the stream's own lock.)
+func finishStandardOutput() {
+  let flushed = fflush(stdout) == 0
+  let code = errno
+  guard !flushed || ferror(stdout) != 0 else { return }
+  failStandardOutput(errno: flushed ? 0 : code)
+}
+
+/// Reports that standard output cannot be written and exits 1. `code` is the `errno` of the
+/// failed write, or 0 when it is no longer known.
+func failStandardOutput(errno code: Int32) -> Never {
+  let why = code == 0 ? "write error" : NgramError.reason(errno: code)
+  NgramCommand.printError("cannot write to standard output: \(why)")
+  exit(1)
+}
+
 /// Text written to stdout in 64 KiB pieces, for output too long to build in memory.
 struct StreamedOutput {
   private var buffer = ""
@@ -55,6 +75,9 @@ struct StreamedOutput {
   mutating func flush() {
     print(buffer, terminator: "")
     buffer = ""
+    // Stop a long stream (infer --num-tokens 1000000000) as soon as its output cannot be
+    // written, rather than generating into a full disk or a closed descriptor until the end.
+    if ferror(stdout) != 0 { failStandardOutput(errno: errno) }
   }
 }
 
