@@ -323,6 +323,20 @@ func expectMatchesKenLM(_ model: ARPAModel, _ exp: ARPAExpectation) {
       #expect(d.top(k) == naiveTop(d, k))
     }
   }
+
+  /// A k far beyond the vocabulary lists the whole vocabulary (`predict --topk 99999999999`
+  /// used to abort reserving k entries, and `Int.max` overflowed).
+  @Test(arguments: [99_999_999_999, Int.max])
+  func aHugeKListsTheWholeVocabulary(_ k: Int) {
+    let d = Distribution(
+      vocabSize: 5, defaultProbability: 0.1,
+      explicit: [.init(id: 3, probability: 0.4), .init(id: 1, probability: 0.3)])
+    #expect(d.top(k) == naiveTop(d, 5))
+    let dense = Distribution(
+      vocabSize: 3, defaultProbability: 0,
+      explicit: (0..<3).map { .init(id: $0, probability: Double($0 + 1) / 6) })
+    #expect(dense.top(k).map(\.id) == [2, 1, 0])
+  }
 }
 
 struct SplitMix {

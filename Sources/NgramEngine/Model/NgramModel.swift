@@ -283,6 +283,9 @@ public struct Distribution: Sendable {
   /// 100k-word vocabulary answers a small k without sorting it.
   public func top(_ k: Int) -> [Entry] {
     guard k > 0 else { return [] }
+    // No more than the vocabulary: a huge k (`--topk 99999999999`) would otherwise reserve
+    // k entries (and 4 * k overflows) before a single one is listed.
+    let k = min(k, vocabSize)
     @inline(__always) func before(_ a: Entry, _ b: Entry) -> Bool {
       a.probability != b.probability ? a.probability > b.probability : a.id < b.id
     }
