@@ -535,6 +535,8 @@ struct CLITests {
     )
     #expect(ws.snapshot() == before)
     #expect(ws.tempLeftovers.isEmpty)
+    // Refused before training, not after every epoch has run: nothing on stdout.
+    #expect(r2.stdout == "")
   }
 
   @Test("engine errors are printed in the command line's words: the option or command to use")
@@ -544,7 +546,8 @@ struct CLITests {
     let noCorpus = try run(["train", "--dir", ws.path])
     expectCleanFailure(noCorpus, contains: ["or pass --corpus FILE"])
     let noFile = try run(["train", "--dir", ws.path, "--corpus", ws.path + "/none.txt"])
-    #expect(noFile.stderr == "ngram-tui: error: cannot read \(ws.path)/none.txt: no such file (check the --corpus path)\n")
+    #expect(
+      noFile.stderr == "ngram-tui: error: cannot read \(ws.path)/none.txt: no such file (check the --corpus path)\n")
     let noModel = try run(["step", "--dir", ws.path, "--epoch", "1", "--pair", "1"])
     expectCleanFailure(noModel, contains: ["(run `ngram-tui train` first)"])
     ws.write(corpus: Array(catDog.utf8), name: "c.txt")

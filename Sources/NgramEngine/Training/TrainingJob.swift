@@ -1,7 +1,6 @@
 import Dispatch
 import Synchronization
 
-
 /// One training run, from a directory to artifacts on disk: locate the corpus, read it, index
 /// its pairs, train, write. The one pipeline behind `ngram-tui train` and the explorer.
 ///
@@ -86,6 +85,11 @@ public struct TrainingJob: Sendable {
     try config.validate()
     let path = try Corpus.locate(directory: directory, corpusOverride: corpusOverride)
     let corpus = try Corpus.load(path: path)
+    // The vocabulary decides whether dense weights fit: refuse them now, not after training.
+    if format == .dense {
+      let cells = WeightsFormat.denseCellCount(vocabSize: corpus.vocabulary.count, contextLength: config.contextLength)
+      guard cells <= denseCellLimit else { throw NgramError.denseTooLarge(cells: cells, limit: denseCellLimit) }
+    }
     return Prepared(corpus: corpus, trainer: try Trainer(corpus: corpus, config: config))
   }
 
