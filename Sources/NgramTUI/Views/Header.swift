@@ -3,9 +3,23 @@
 /// hints from the key map, or the latest note).
 enum Header {
   /// Draws `segments` one after the other on row `y` from `x`, cut at `width` cells; returns the
-  /// column after the last one drawn.
+  /// column after the last one drawn. When they do not fit, the segment at index `shrink` (data
+  /// of any length: a context, a typed text, a path) is cut first, ending with `ellipsis`, so the
+  /// segments after it (an epoch, a target) stay on screen.
   @discardableResult
-  static func line(_ segments: [(String, Style)], x: Int, y: Int, width: Int, into g: inout Grid) -> Int {
+  static func line(
+    _ segments: [(String, Style)], x: Int, y: Int, width: Int, shrink: Int? = nil, ellipsis: String = "…",
+    into g: inout Grid
+  ) -> Int {
+    var segments = segments
+    if let i = shrink, segments.indices.contains(i) {
+      let total = segments.reduce(0) { $0 + DisplayWidth.of($1.0) }
+      if total > width {
+        let own = DisplayWidth.of(segments[i].0)
+        let room = max(DisplayWidth.of(ellipsis), own - (total - width))
+        segments[i].0 = DisplayWidth.truncate(segments[i].0, to: room, ellipsis: ellipsis)
+      }
+    }
     var at = x
     for (text, style) in segments where at < x + width {
       at = g.put(text, x: at, y: y, style: style, maxWidth: x + width - at)

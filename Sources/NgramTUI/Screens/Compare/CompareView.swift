@@ -66,7 +66,9 @@ enum CompareView {
     let text = "\"" + words.joined(separator: " ") + "\""
     let setting =
       "   each trained on the whole corpus: lr \(TrainView.lr(view.info.learningRate)), \(view.info.epochs) epochs"
-    Header.line([("comparing ", .heading), (text, .heading), (setting, .dim)], x: r.x, y: y, width: r.width, into: &g)
+    Header.line(
+      [("comparing ", .heading), (text, .heading), (setting, .dim)], x: r.x, y: y, width: r.width, shrink: 1,
+      ellipsis: view.glyphs.ellipsis, into: &g)
     y += 1
     if let status { g.put(status, x: r.x, y: y, style: .dim, maxWidth: r.width) }
     y += 1

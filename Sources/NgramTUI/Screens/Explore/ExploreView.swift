@@ -127,7 +127,8 @@ enum ExploreView {
     }
     let whenSegments: [(String, Style)] = when.map { [("   ", .normal), ($0, epoch < last ? .highlight : .dim)] } ?? []
     Header.line(
-      [("next token after \(ctxText)", .heading)] + whenSegments, x: r.x, y: y, width: r.width, into: &g)
+      [("next token after ", .heading), (ctxText, .heading)] + whenSegments, x: r.x, y: y, width: r.width,
+      shrink: 1, ellipsis: view.glyphs.ellipsis, into: &g)
     y += 1
     if !view.trainsOnCorpus {
       drawModelOnly(p, view: view, r: Rect(x: r.x, y: y, width: r.width, height: r.bottom - y), into: &g)

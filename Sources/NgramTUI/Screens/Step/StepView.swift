@@ -51,8 +51,10 @@ enum StepView {
       ], x: r.x, y: y, width: r.width, into: &g)
     y += 1
     Header.line(
-      [("window: \(window) \(arrow) ", .normal), (target, .highlight), ("   (context " + arrow + " target)", .dim)],
-      x: r.x, y: y, width: r.width, into: &g)
+      [
+        ("window: ", .normal), (window, .normal), (" \(arrow) ", .normal), (target, .highlight),
+        ("   (context " + arrow + " target)", .dim),
+      ], x: r.x, y: y, width: r.width, shrink: 1, ellipsis: view.glyphs.ellipsis, into: &g)
     y += 1
 
     // The loss and the prediction, as the reference computes them.
