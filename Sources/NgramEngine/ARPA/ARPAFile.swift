@@ -73,7 +73,7 @@ enum ARPAFile {
   static func write(_ bytes: [UInt8], to path: String) throws {
     if path.hasSuffix(".gz") {
       guard let gz = gzopen(path, "wb6") else {
-        throw NgramError.io("cannot write \(path): \(String(cString: strerror(errno)))")
+        throw NgramError.io("cannot write \(path): \(NgramError.reason(errno: errno))")
       }
       var offset = 0
       var failed = false
@@ -90,12 +90,12 @@ enum ARPAFile {
       return
     }
     guard let f = fopen(path, "wb") else {
-      throw NgramError.io("cannot write \(path): \(String(cString: strerror(errno)))")
+      throw NgramError.io("cannot write \(path): \(NgramError.reason(errno: errno))")
     }
     let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, f) }
     let closed = fclose(f)
     if written != bytes.count || closed != 0 {
-      throw NgramError.io("cannot write \(path): \(String(cString: strerror(errno)))")
+      throw NgramError.io("cannot write \(path): \(NgramError.reason(errno: errno))")
     }
   }
 }

@@ -116,6 +116,11 @@ public struct Corpus: Sendable {
 
   /// Reads and tokenizes the file at `path`.
   public static func load(path: String) throws -> Corpus {
+    switch fileKind(path) {
+    case nil: throw NgramError.unreadable(file: path, reason: "no such file (check the path)")
+    case S_IFDIR: throw NgramError.unreadable(file: path, reason: "is a directory, expected a text file")
+    default: break
+    }
     guard let bytes = readFile(path) else {
       throw NgramError.unreadable(file: path, reason: "cannot open the file (check it exists and is readable)")
     }

@@ -186,13 +186,13 @@ struct SVGChart {
 func writeTextFile(_ path: String, _ text: String) throws {
   guard let f = fopen(path, "wb") else {
     throw CommandFailure(
-      "cannot write \(TerminalText.escape(path)): \(String(cString: strerror(errno))) (check the directory exists and is writable)"
+      "cannot write \(TerminalText.escape(path)): \(NgramError.reason(errno: errno)) (check the directory exists and is writable)"
     )
   }
   let bytes = Array(text.utf8)
   let written = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, f) }
   let closed = fclose(f)
   guard written == bytes.count, closed == 0 else {
-    throw CommandFailure("cannot write \(TerminalText.escape(path)): \(String(cString: strerror(errno)))")
+    throw CommandFailure("cannot write \(TerminalText.escape(path)): \(NgramError.reason(errno: errno))")
   }
 }
