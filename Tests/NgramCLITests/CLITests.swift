@@ -518,6 +518,20 @@ struct CLITests {
     #expect((meta["training"] as? [String: Any])?["epochs"] as? Int == 3)
   }
 
+  @Test("a huge learning rate writes weights of 300 digits (%.4f), and the model loads back")
+  func hugeLearningRateArtifactsLoad() throws {
+    let ws = Workspace("hugelr", corpus: catDog)
+    defer { ws.cleanup() }
+    let t = try run(["train", "--dir", ws.path, "--lr", "1e300", "--epochs", "3", "--quiet"])
+    #expect(t.status == 0, "\(t.stderr)")
+    let weights = try String(contentsOfFile: ws.path + "/artifacts/02_model_weights.csv", encoding: .utf8)
+    #expect(weights.split(separator: ",").contains { $0.count > 300 })
+    for args in [["predict", "the", "cat"], ["infer", "--num-tokens", "2"], ["step", "--epoch", "3", "--pair", "1"]] {
+      let r = try run(args + ["--dir", ws.path])
+      #expect(r.status == 0, "\(args): \(r.stderr)")
+    }
+  }
+
   @Test("--dense-limit below V^n x V makes auto write the compact format; --weights dense over it is an error")
   func denseLimitOption() throws {
     let ws = Workspace("limit", corpus: catDog)

@@ -70,11 +70,13 @@ enum DenseWeightsCSV {
   }
 
   /// The longest line a dense file of this vocabulary can have: the header (every token,
-  /// quoted, doubled quotes) or a row (its label and V numbers of at most 32 characters each).
+  /// quoted, doubled quotes) or a row (its label and V numbers of at most 315 characters each:
+  /// `%.4f` of the largest finite double is a sign, 309 digits and `.0000`, which a large
+  /// `--lr` really writes; with 32, train wrote files that predict then refused).
   static func maxLineLength(_ tokens: [[UInt8]], contextLength n: Int) -> Int {
     let header = tokens.reduce(16) { $0 + 2 * $1.count + 3 }
     let longest = tokens.map(\.count).max() ?? 0
-    let row = 16 + max(n, 1) * (2 * longest + 3) + tokens.count * 33
+    let row = 16 + max(n, 1) * (2 * longest + 3) + tokens.count * 316
     return max(header, row)
   }
 
