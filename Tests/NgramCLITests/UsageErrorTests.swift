@@ -84,6 +84,13 @@ struct OptionRangeTests {
       (["compare", "--contexts", "1", "5", "--", "a"], "--contexts must be 0 (unigram)"),
       (["infer", "--num-tokens", "-2"], "--num-tokens must be at least 0, got -2"),
       (["infer", "--sample", "--top-p", "1.5"], "--top-p must be in (0, 1], got 1.5"),
+      // The sampler's options are not ignored without --sample (they used to give greedy text).
+      (
+        ["infer", "--temperature", "0.8"],
+        "--temperature applies to sampling: add --sample (without it infer decodes greedily) (see ngram-tui --help)"
+      ),
+      (["infer", "--top-k", "5"], "--top-k applies to sampling: add --sample"),
+      (["infer", "--top-p", "0.9", "--arpa", "x.arpa"], "--top-p applies to sampling: add --sample"),
       (["predict", "--epoch", "-1", "a", "b"], "--epoch must be at least 0, got -1"),
       (["tui", "--pace", "-1"], "--pace must be a finite number >= 0, got -1.0"),
     ])

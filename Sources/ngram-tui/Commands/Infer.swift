@@ -18,7 +18,8 @@ struct Infer: Command {
   var counts = CountModelOptions()
   var arpa: String?
   var sample = false
-  var temperature: Double = 1.0
+  /// `--temperature` as given (nil: not given, 1.0 when sampling).
+  var givenTemperature: Double?
   var sampleTopK: Int?
   var sampleTopP: Double?
   var seed = Seed(0)
@@ -33,7 +34,7 @@ struct Infer: Command {
       .group(\.topK), .group(\.output), .group(\.counts),
       .option("arpa", \.arpa, help: "Generate with this ARPA model (plain or .gz) instead of DIR's (see ARPA models)."),
       .flag("sample", \.sample, help: "Sample instead of greedy decoding (beyond the reference)."),
-      .option("temperature", \.temperature, help: "Sampling temperature (0 = greedy)."),
+      .option("temperature", \.givenTemperature, help: "Sampling temperature (0 = greedy; 1.0 if not given)."),
       .option("top-k", \.sampleTopK, help: "Sample only among the k most probable tokens."),
       .option(
         "top-p", \.sampleTopP, help: "Sample only among the most probable tokens reaching this probability mass."),
@@ -47,6 +48,15 @@ struct Infer: Command {
     if arpa != nil && counts.model != .sgd {
       throw UsageError("--arpa and --model are two different models: give one")
     }
+    // The sampler's options without --sample used to be ignored: greedy text, silently.
+    if !sample,
+      let given = [
+        ("temperature", givenTemperature != nil), ("top-k", sampleTopK != nil), ("top-p", sampleTopP != nil),
+      ]
+      .first(where: { $0.1 })
+    {
+      throw UsageError("--\(given.0) applies to sampling: add --sample (without it infer decodes greedily)")
+    }
     guard sample else { return }
     guard temperature.isFinite, temperature >= 0 else {
       throw UsageError("--temperature must be a finite number >= 0 (0 = greedy), got \(temperature)")
@@ -54,6 +64,9 @@ struct Infer: Command {
     if let k = sampleTopK, k < 1 { throw UsageError("--top-k must be at least 1, got \(k)") }
     if let p = sampleTopP, !(p > 0 && p <= 1) { throw UsageError("--top-p must be in (0, 1], got \(p)") }
   }
+
+  /// The sampling temperature: `--temperature`, else 1.
+  var temperature: Double { givenTemperature ?? 1.0 }
 
   /// `--sample`'s options (`--temperature`, `--top-k`, `--top-p`, `--seed`); nil for greedy.
   var sampling: SamplingOptions? {
