@@ -144,7 +144,8 @@ struct HostileCLITests {
     #expect(closed.stderrLines == ["ngram-tui: error: cannot write to standard output: bad file descriptor"])
   }
 
-  @Test("eval --text, export --arpa and plot --out name a directory or a missing file in plain words")
+  @Test(
+    "eval --text, export --arpa, plot --out and --corpus name a directory, a device or a missing file in plain words")
   func directoriesAndMissingFilesAreNamed() throws {
     let ws = Workspace("dirs", corpus: catDog)
     defer { ws.cleanup() }
@@ -164,6 +165,15 @@ struct HostileCLITests {
       (
         ["plot", "--dir", ws.path, "--out", folder],
         "cannot write \(folder): is a directory (check the directory exists and is writable)"
+      ),
+      // A device never ends: it used to be read until memory ran out.
+      (
+        ["train", "--dir", ws.path, "--corpus", "/dev/zero"],
+        "cannot read /dev/zero: is a device, expected a text file (to read a stream, pipe it: --corpus <(cat …))"
+      ),
+      (
+        ["eval", "--dir", ws.path, "--text", "/dev/urandom"],
+        "cannot read /dev/urandom: is a device, expected a text file (to read a stream, pipe it: --corpus <(cat …))"
       ),
     ]
     for (args, message) in cases {

@@ -28,6 +28,7 @@ public struct Corpus: Sendable {
     if let c = corpusOverride {
       guard let kind = fileKind(c) else { throw NgramError.corpusFileMissing(file: c) }
       if kind == S_IFDIR { throw NgramError.unreadable(file: c, reason: "is a directory, expected a text file") }
+      if kind == S_IFCHR || kind == S_IFBLK { throw NgramError.unreadable(file: c, reason: deviceReason) }
       return c
     }
     let dir = Paths.join(directory, "corpus")
@@ -114,11 +115,16 @@ public struct Corpus: Sendable {
     }
   }
 
+  /// Why a device is refused: `/dev/zero` or `/dev/urandom` never end, and were read until
+  /// memory ran out (a Swift abort); a pipe (`--corpus <(cat …)`, /dev/stdin) still reads.
+  static let deviceReason = "is a device, expected a text file (to read a stream, pipe it: --corpus <(cat …))"
+
   /// Reads and tokenizes the file at `path`.
   public static func load(path: String) throws -> Corpus {
     switch fileKind(path) {
     case nil: throw NgramError.unreadable(file: path, reason: "no such file (check the path)")
     case S_IFDIR: throw NgramError.unreadable(file: path, reason: "is a directory, expected a text file")
+    case S_IFCHR, S_IFBLK: throw NgramError.unreadable(file: path, reason: deviceReason)
     default: break
     }
     guard let bytes = readFile(path) else {
