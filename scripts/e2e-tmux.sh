@@ -149,9 +149,18 @@ wait_gone "terminal too small"
 wait_for "text so far (5 generated)" "the Generate screen after resizing back"
 echo "ok: 50x12 shows the too-small notice; 100x30 restores the screen"
 
-# 5. Back to the prompt, Esc leaves it, q quits with status 0 and the terminal restored.
+# 5. Back to the prompt; a bracketed paste with a tab, a newline and a "q" is typed there as
+#    text (it used to change screen at the tab and quit at the q); Esc leaves the prompt, q quits
+#    with status 0 and the terminal restored (bracketed paste off again).
 T send-keys -t e2e BTab
 wait_for "context>" "the Explore prompt"
+printf 'the cat\tsat\nquietly' > "$WORK/paste.txt"
+T load-buffer -b e2e-paste "$WORK/paste.txt"
+T paste-buffer -p -b e2e-paste -t e2e
+wait_for "context> the cat sat quietly" "the pasted text in the prompt"
+T send-keys -t e2e C-u
+wait_gone "context> the cat sat quietly"
+echo "ok: a bracketed paste is typed into the prompt, tab and newline as spaces"
 T send-keys -t e2e Escape
 wait_for "prompt inactive" "Esc leaving the prompt"
 T send-keys -t e2e q

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stddef.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include "CNcursesw.h"
 
 static const char *const library_names[] = {
@@ -57,6 +58,7 @@ static int (*p_wrefresh)(WINDOW *);
 static int (*p_wmove)(WINDOW *, int, int);
 static int (*p_wadd_wch)(WINDOW *, const cchar_t *);
 static int (*p_setcchar)(cchar_t *, const wchar_t *, const attr_t, short, const void *);
+static int (*p_define_key)(const char *, int);
 
 /* Looks `name` up in `lib` into `*slot`; 0 (with the message) when it is missing. */
 static int find(void *lib, const char *name, void *slot) {
@@ -104,7 +106,8 @@ int ngt_load(void) {
            find(lib, "getmaxy", &p_getmaxy) && find(lib, "getmaxx", &p_getmaxx) &&
            find(lib, "wtimeout", &p_wtimeout) && find(lib, "wget_wch", &p_wget_wch) &&
            find(lib, "werase", &p_werase) && find(lib, "wrefresh", &p_wrefresh) && find(lib, "wmove", &p_wmove) &&
-           find(lib, "wadd_wch", &p_wadd_wch) && find(lib, "setcchar", &p_setcchar);
+           find(lib, "wadd_wch", &p_wadd_wch) && find(lib, "setcchar", &p_setcchar) &&
+           find(lib, "define_key", &p_define_key);
   if (!ok) {
     dlclose(lib);
     return 0;
@@ -122,8 +125,24 @@ int ngt_has_cursor_addressing(void) {
   return cup != NULL && cup != (char *)-1;
 }
 
+/* The codes wget_wch returns for the brackets a terminal puts around pasted text. */
+#define NGT_KEY_PASTE_BEGIN (KEY_MAX + 1)
+#define NGT_KEY_PASTE_END (KEY_MAX + 2)
+static int bracketed_paste;
+
+/* Asks the terminal to bracket pastes (xterm's mode 2004); write(2) only, so the signal and
+   exit paths may undo it. */
+static void set_bracketed_paste(int on) {
+  static const char enable[] = "\033[?2004h", disable[] = "\033[?2004l";
+  ssize_t r = on ? write(STDOUT_FILENO, enable, sizeof enable - 1) : write(STDOUT_FILENO, disable, sizeof disable - 1);
+  (void)r;
+  bracketed_paste = on;
+}
+
 void ngt_endwin(void) {
-  if (loaded) p_endwin();
+  if (!loaded) return;
+  if (bracketed_paste) set_bracketed_paste(0);
+  p_endwin();
 }
 
 void ngt_setup(int escdelay_ms) {
@@ -136,6 +155,9 @@ void ngt_setup(int escdelay_ms) {
   p_curs_set(0);
   p_set_escdelay(escdelay_ms);
   p_leaveok(w, TRUE);
+  p_define_key("\033[200~", NGT_KEY_PASTE_BEGIN);
+  p_define_key("\033[201~", NGT_KEY_PASTE_END);
+  set_bracketed_paste(1);
 }
 
 int ngt_has_colors(void) { return p_has_colors(); }
@@ -188,5 +210,7 @@ int ngt_key_end(void) { return KEY_END; }
 int ngt_key_dc(void) { return KEY_DC; }
 int ngt_key_ppage(void) { return KEY_PPAGE; }
 int ngt_key_npage(void) { return KEY_NPAGE; }
+int ngt_key_paste_begin(void) { return NGT_KEY_PASTE_BEGIN; }
+int ngt_key_paste_end(void) { return NGT_KEY_PASTE_END; }
 int ngt_ok(void) { return OK; }
 int ngt_key_code_yes(void) { return KEY_CODE_YES; }

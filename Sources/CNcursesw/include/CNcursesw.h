@@ -19,9 +19,10 @@ const char *ngt_load_error(void);
 int ngt_newterm(void);
 /* Whether the terminal can move the cursor (a "dumb" terminal cannot show the explorer). */
 int ngt_has_cursor_addressing(void);
-/* endwin() (nothing when ncurses was never loaded). */
+/* Turns bracketed paste off again, then endwin() (nothing when ncurses was never loaded). */
 void ngt_endwin(void);
-/* raw, noecho, nonl, keypad on, intrflush off, cursor hidden, ESCDELAY, leaveok. */
+/* raw, noecho, nonl, keypad on, intrflush off, cursor hidden, ESCDELAY, leaveok; bracketed
+   paste on, its brackets read as ngt_key_paste_begin() and ngt_key_paste_end(). */
 void ngt_setup(int escdelay_ms);
 int ngt_has_colors(void);
 /* start_color() and use_default_colors(). */
@@ -63,6 +64,8 @@ int ngt_key_end(void);
 int ngt_key_dc(void);
 int ngt_key_ppage(void);
 int ngt_key_npage(void);
+int ngt_key_paste_begin(void);
+int ngt_key_paste_end(void);
 int ngt_ok(void);
 int ngt_key_code_yes(void);
 #endif

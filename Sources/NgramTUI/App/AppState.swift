@@ -94,6 +94,8 @@ struct AppState: Sendable {
   var contextVersion = 0
   /// Whether the terminal is below the minimum size (only the notice is shown; `q` quits).
   var tooSmall = false
+  /// Whether the keys arriving are pasted text (between `.pasteBegin` and `.pasteEnd`).
+  var pasting = false
   /// The Compare screen.
   var compare = CompareState()
   /// Explore's count-based column (off until `=`).
@@ -178,6 +180,8 @@ struct AppState: Sendable {
   var tabs: [Screen] { profile.trainsOnCorpus ? Screen.tabOrder : [.train, .explore, .generate] }
   /// Whether keys are going to the prompt (Explore's, which Compare shares).
   var isTyping: Bool { (screen == .explore || screen == .compare) && explore.focused }
+  /// Whether some line of text has the keys: the prompt, a rank query, a map search or a pair number.
+  var acceptsText: Bool { isTyping || askingRank || KeyMap.searchingMap(self) || KeyMap.askingPair(self) }
 
   /// The holdout Compare scores with: the run's, else the CLI `compare` default (0.1).
   var compareHoldout: Double { info.holdout > 0 ? info.holdout : 0.1 }
@@ -263,6 +267,32 @@ struct AppState: Sendable {
   /// Applies one key through the key map (`KeyMap`); returns the side effects for the run loop.
   mutating func handle(_ key: Key) -> [Command] {
     defer { refreshHeaderHints() }
+    var key = key
+    switch key {
+    case .pasteBegin:
+      pasting = true
+      // A paste on Explore or Compare goes into the prompt, even when it was left.
+      if !tooSmall, !isTyping, !askingRank, screen == .explore || screen == .compare {
+        _ = perform(.focusPrompt, key: key)
+      }
+      return []
+    case .pasteEnd:
+      pasting = false
+      return []
+    default:
+      if pasting {
+        // Pasted text is typed where text is being typed and dropped everywhere else: a tab
+        // or newline in it is a space, never a screen change or a submit, and no letter of it
+        // is a command (a pasted "q" used to quit). Ctrl-C still quits.
+        guard key != .ctrlC else { return [.quit] }
+        guard !tooSmall, acceptsText else { return [] }
+        switch key {
+        case .char: break
+        case .tab, .enter: key = .char(" ")
+        default: return []
+        }
+      }
+    }
     if tooSmall {
       // Only the size notice is on screen: q quits even while the prompt has focus.
       return key == .ctrlC || key == .char("q") || key == .char("Q") ? [.quit] : []

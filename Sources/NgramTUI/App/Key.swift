@@ -30,4 +30,7 @@ enum Key: Equatable, Sendable {
   case ctrlU
   /// The terminal was resized.
   case resize
+  /// The terminal starts / ends a paste (bracketed paste): the keys between are text, never
+  /// commands (`AppState.handle`).
+  case pasteBegin, pasteEnd
 }

@@ -125,6 +125,8 @@ final class NcursesTerminal: TerminalDriver {
       case ngt_key_f1(): return .f1
       case ngt_key_f2(): return .f2
       case ngt_key_enter(): return .enter
+      case ngt_key_paste_begin(): return .pasteBegin
+      case ngt_key_paste_end(): return .pasteEnd
       default: return nil
       }
     }
