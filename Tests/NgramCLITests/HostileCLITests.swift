@@ -169,11 +169,11 @@ struct HostileCLITests {
       // A device never ends: it used to be read until memory ran out.
       (
         ["train", "--dir", ws.path, "--corpus", "/dev/zero"],
-        "cannot read /dev/zero: is a device, expected a text file (to read a stream, pipe it: --corpus <(cat …))"
+        "cannot read /dev/zero: is a device, expected a text file (a stream reads through a pipe: <(cat FILE))"
       ),
       (
         ["eval", "--dir", ws.path, "--text", "/dev/urandom"],
-        "cannot read /dev/urandom: is a device, expected a text file (to read a stream, pipe it: --corpus <(cat …))"
+        "cannot read /dev/urandom: is a device, expected a text file (a stream reads through a pipe: <(cat FILE))"
       ),
     ]
     for (args, message) in cases {

@@ -117,7 +117,7 @@ public struct Corpus: Sendable {
 
   /// Why a device is refused: `/dev/zero` or `/dev/urandom` never end, and were read until
   /// memory ran out (a Swift abort); a pipe (`--corpus <(cat …)`, /dev/stdin) still reads.
-  static let deviceReason = "is a device, expected a text file (to read a stream, pipe it: --corpus <(cat …))"
+  static let deviceReason = "is a device, expected a text file (a stream reads through a pipe: <(cat FILE))"
 
   /// Reads and tokenizes the file at `path`.
   public static func load(path: String) throws -> Corpus {
