@@ -78,6 +78,7 @@ enum NgramCommand {
   /// running (`NgramError`, `CommandFailure`) is one line saying what went wrong, status 1
   /// (130 when cancelled); help and version print on stdout, status 0.
   static func main() {
+    reserveStandardDescriptors()
     returnLargeAllocationsToTheSystem()
     do {
       switch try parse(Array(CommandLine.arguments.dropFirst())) {

@@ -53,6 +53,20 @@ func finishStandardOutput() {
   failStandardOutput(errno: flushed ? 0 : code)
 }
 
+/// Gives a closed standard descriptor (`ngram-tui … >&-`) /dev/null opened the other way round,
+/// as gnulib's stdopen does: otherwise the next file opened (an artifact being written) would
+/// get descriptor 1 and receive what is printed. Writes to it fail with EBADF, which
+/// `finishStandardOutput` reports, and reads from a closed stdin see an error.
+func reserveStandardDescriptors() {
+  for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+    let null = open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY)
+    if null >= 0 && null != fd {
+      dup2(null, fd)
+      close(null)
+    }
+  }
+}
+
 /// Reports that standard output cannot be written and exits 1. `code` is the `errno` of the
 /// failed write, or 0 when it is no longer known.
 func failStandardOutput(errno code: Int32) -> Never {
