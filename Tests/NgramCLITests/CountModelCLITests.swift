@@ -97,6 +97,33 @@ struct CountModelCLITests {
       try run(["predict", "--dir", ws.path, "--model", "bogus", "the"]), contains: ["bogus"])
   }
 
+  @Test("compare with too few typed tokens for every length is a usage error, not exit 0 with nothing printed")
+  func compareWithNothingToCompare() throws {
+    let ws = Workspace("cmpnone", corpus: catDog, name: "cat_dog.txt")
+    defer { ws.cleanup() }
+    for (args, message) in [
+      ([], "compare needs at least 1 typed token for context 1, got 0"),
+      (["--contexts", "3", "the", "cat"], "compare needs at least 3 typed tokens for context 3, got 2"),
+      (
+        ["--models", "mle", "--contexts", "2", "--json", "cat"],
+        "compare needs at least 2 typed tokens for context 2, got 1"
+      ),
+    ] {
+      let r = try run(["compare", "--dir", ws.path] + args)
+      #expect(r.status == 64, "\(args)")
+      #expect(r.stdout == "", "\(args)")
+      #expect(
+        r.stderrLines.map(String.init)
+          == [
+            "ngram-tui: error: \(message): give the text to compare, e.g. ngram-tui compare the cat sat (see ngram-tui --help)"
+          ], "\(args)")
+    }
+    // One usable length is enough: the others are skipped with a note, as before.
+    let some = try run(["compare", "--dir", ws.path, "--epochs", "2", "the", "cat"])
+    #expect(some.status == 0)
+    #expect(some.stderrLines == ["ngram-tui: note: skipping context 3: it needs 3 typed tokens, got 2"])
+  }
+
   @Test("compare --models lists every model with NLTK's held-out perplexity")
   func compareModels() throws {
     let ws = Workspace("cmp", corpus: catDog, name: "cat_dog.txt")

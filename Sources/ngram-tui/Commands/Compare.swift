@@ -110,6 +110,12 @@ struct Compare: Command {
       }
     }
     let usable = lengths.filter { $0 <= words.count }
+    // Nothing to compare is a mistake in the arguments, not a success with empty output.
+    if usable.isEmpty && arpaFiles.isEmpty, let shortest = lengths.min() {
+      throw UsageError(
+        "compare needs at least \(shortest) typed token\(shortest == 1 ? "" : "s") for context \(shortest), got \(words.count): give the text to compare, e.g. ngram-tui compare the cat sat"
+      )
+    }
     for n in lengths where n > words.count {
       writeStandardError("ngram-tui: note: skipping context \(n): it needs \(n) typed tokens, got \(words.count)\n")
     }
