@@ -156,3 +156,17 @@ import Testing
       ])
   }
 }
+
+/// The count and ARPA columns name the words they read as `<UNK>` / `<unk>` in a form that fits
+/// their width: at 100 columns "'zebra' read as <UNK>" was cut to "'zebra' read a".
+@Suite struct UnknownWordLineTests {
+  @Test(arguments: [(80, 24), (100, 30), (120, 40)])
+  func theUnknownWordLineKeepsUNK(width: Int, height: Int) throws {
+    let s = CompareModelsTests.modelsView("the zebra", arpa: [try ARPAFixture.model(), try ARPAFixture.model()])
+    let g = Render.frame(s, width: width, height: height)
+    let text = g.text
+    // mle, add-k and kneser-ney say <UNK>, the two ARPA columns <unk> (cut after it if need be).
+    #expect(text.components(separatedBy: "<UNK>").count - 1 == 3, "\(text)")
+    #expect(text.components(separatedBy: "<unk>").count - 1 == 2, "\(text)")
+  }
+}

@@ -273,7 +273,12 @@ enum CompareView {
         line("context seen \(Format.count(seen))x", .dim, or: "seen \(Format.count(seen))x")
       }
       let unknown = model.unknownWords(in: words)
-      if !unknown.isEmpty { line(unknown.map { "'\($0)'" }.joined(separator: ", ") + " read as <UNK>", .warning) }
+      if !unknown.isEmpty {
+        let words = unknown.map { "'\($0)'" }.joined(separator: ", ")
+        line(
+          words + " read as <UNK>", .warning, or: words + " as <UNK>", "<UNK>: " + words,
+          DisplayWidth.truncate("<UNK>: " + words, to: w, ellipsis: view.glyphs.ellipsis))
+      }
       if model.note(after: ctx) == .mleUnseenContext {
         y += Wrap.draw(
           "undefined: this context is never followed by anything in the corpus (0/0)", x: rect.x, y: y, width: w,
@@ -347,8 +352,11 @@ enum CompareView {
       line("backed off: \(used)", .warning, or: "off: \(used)")
     }
     if !answer.unknownWords.isEmpty {
+      // Shorter forms keep "<unk>" in a narrow column (it was cut to "'cat' read as").
+      let words = answer.unknownWords.map { "'\(TerminalText.escape($0))'" }.joined(separator: ", ")
       line(
-        answer.unknownWords.map { "'\(TerminalText.escape($0))'" }.joined(separator: ", ") + " read as <unk>", .warning)
+        words + " read as <unk>", .warning, or: words + " as <unk>", "<unk>: " + words,
+        DisplayWidth.truncate("<unk>: " + words, to: w, ellipsis: view.glyphs.ellipsis))
     }
     drawBars(answer.topK.prefix(view.topK).filter { $0.probability > 0 }, view: view, rect: rect, y: &y, into: &g)
     return y - rect.y
