@@ -177,6 +177,26 @@ struct CLITests {
     #expect(Binary.url != nil)
   }
 
+  @Test("train with --holdout prints the held-out figures in text too, equal to --json's and eval_log.csv's")
+  func trainHoldoutText() throws {
+    let ws = Workspace("trainho", corpus: catDog, name: "cat_dog.txt")
+    defer { ws.cleanup() }
+    let t = try run(["train", "--dir", ws.path, "--holdout", "0.25", "--epochs", "3"])
+    #expect(t.status == 0, "\(t.stderr)")
+    let log = String(decoding: FileManager.default.contents(atPath: ws.path + "/outputs/eval_log.csv")!, as: UTF8.self)
+    let last = log.split(whereSeparator: \.isNewline).last!.split(separator: ",")
+    #expect(last[0] == "3")
+    let j = try json(try run(["train", "--dir", ws.path, "--holdout", "0.25", "--epochs", "3", "--json"]).stdout)
+    let loss = try #require((j["val_loss"] as? NSNumber)?.doubleValue)
+    let ppl = try #require((j["val_perplexity"] as? NSNumber)?.doubleValue)
+    let unseen = try #require((j["unseen_contexts"] as? NSNumber)?.doubleValue)
+    #expect(String(last[1]) == fixed(loss, 8))
+    #expect(
+      t.stdout.split(separator: "\n").last.map(String.init)
+        == "held-out after epoch 3: loss \(last[1]), perplexity \(fixed(ppl, 2)), unseen contexts \(fixed(unseen * 100, 1))% (every epoch in \(ws.path)/outputs/eval_log.csv)"
+    )
+  }
+
   @Test("train --json prints the final figures and writes the artifacts")
   func trainJSON() throws {
     let ws = Workspace("train", corpus: catDog, name: "cat_dog.txt")

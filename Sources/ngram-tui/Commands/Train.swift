@@ -73,6 +73,12 @@ struct Train: Command {
       printLine(
         "trained \(result.corpus.tokenCount) tokens, vocabulary \(result.corpus.vocabulary.count), \(result.pairs) pairs in \(fixed(elapsed, 2)) s; wrote \(dir)/artifacts (\(result.written.format.rawValue) weights) and \(dir)/outputs/train_log.csv"
       )
+      // The held-out figures --json reports, so the text output does not leave them out.
+      if let last = result.validation.last {
+        printLine(
+          "held-out after epoch \(last.epoch): loss \(fixed(last.valLoss, 8)), perplexity \(fixed(last.valPerplexity, 2)), unseen contexts \(fixed(last.unseenContexts * 100, 1))% (every epoch in \(dir)/outputs/eval_log.csv)"
+        )
+      }
     }
   }
 
