@@ -78,4 +78,17 @@ struct InferStartTokensTests {
       #expect(try json(r.stdout)["start_tokens"] as? [String] == Array(first.prefix(n)), "\(args)")
     }
   }
+
+  @Test("a unigram model's empty start is named '(no context)', as predict names it, not 'after :'")
+  func unigramStartIsNamed() throws {
+    let ws = Workspace("infer-uni", corpus: catDog)
+    defer { ws.cleanup() }
+    #expect(try run(["train", "--dir", ws.path, "--context", "0", "--epochs", "2", "--quiet"]).status == 0)
+    let sgd = try run(["infer", "--dir", ws.path, "--num-tokens", "2"])
+    #expect(sgd.status == 0, "\(sgd.stderr)")
+    #expect(sgd.stdout.split(separator: "\n").first == "Top next-token predictions after (no context):")
+    let mle = try run(["infer", "--dir", ws.path, "--model", "mle", "--context", "0", "--num-tokens", "2"])
+    #expect(mle.status == 0, "\(mle.stderr)")
+    #expect(mle.stdout.split(separator: "\n").first == "Top next-token predictions after (no context) (mle, order 1):")
+  }
 }

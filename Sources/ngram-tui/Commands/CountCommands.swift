@@ -115,7 +115,9 @@ extension Infer {
       out.flush()
       return
     }
-    printLine("Top next-token predictions after \(start.joined(separator: "|")) (\(estimator), order \(n + 1)):")
+    printLine(
+      "Top next-token predictions after \(start.isEmpty ? "(no context)" : start.joined(separator: "|")) (\(estimator), order \(n + 1)):"
+    )
     for p in top { printLine("  \(p.token) (ID \(p.id)): \(fixed(p.probability, 4))") }
     if model.note(after: context) == .mleUnseenContext { printLine("  (\(mleUndefinedMessage))") }
     let unk = unknownNote(model.unknownWords(in: start))

@@ -97,7 +97,7 @@ struct Infer: Command {
       out.writeSampling(sampling)
       out.write("}\n")
     } else {
-      printLine("Top next-token predictions after \(start.joined(separator: "|")):")
+      printLine("Top next-token predictions after \(start.isEmpty ? "(no context)" : start.joined(separator: "|")):")
       for p in top { printLine("  \(p.token) (ID \(p.id)): \(fixed(p.probability, 4))") }
       printLine(
         sample
