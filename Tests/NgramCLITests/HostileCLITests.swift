@@ -183,6 +183,33 @@ struct HostileCLITests {
     }
   }
 
+  @Test("repl names a line of invalid UTF-8 instead of answering for U+FFFD, and goes on")
+  func replInvalidUTF8() throws {
+    let ws = Workspace("replutf8", corpus: catDog)
+    defer { ws.cleanup() }
+    #expect(try run(["train", "--dir", ws.path, "--epochs", "2", "--quiet"]).status == 0)
+    let input = ws.url.appendingPathComponent("input.bin")
+    try Data(Array("the cat\n".utf8) + [0x74, 0x68, 0x65, 0x20, 0xFF, 0x0A] + Array("the dog".utf8)).write(to: input)
+    let p = Process()
+    p.executableURL = Binary.url!
+    p.arguments = ["repl", "--dir", ws.path, "--topk", "1"]
+    p.standardInput = try FileHandle(forReadingFrom: input)
+    let out = Pipe()
+    p.standardOutput = out
+    try p.run()
+    let data = out.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    #expect(p.terminationStatus == 0)
+    let lines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+    #expect(lines.count == 5, "\(lines)")
+    #expect(lines.first == "next after the cat:")
+    #expect(
+      lines.dropFirst(2).first
+        == "error: line 2 of the input is not valid UTF-8 (give UTF-8 text, e.g. convert it with iconv)")
+    // The last line has no newline and is still answered.
+    #expect(lines.dropFirst(3).first == "next after the dog:")
+  }
+
   @Test("with outputs a regular file, the error names outputs")
   func outputsIsAFile() throws {
     let ws = Workspace("outfile", corpus: catDog)

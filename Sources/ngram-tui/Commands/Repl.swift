@@ -56,16 +56,56 @@ struct Repl: Command {
   static func forEachLine(banner: String, _ body: ([String]) throws -> Void) throws {
     let interactive = isatty(0) == 1
     if interactive { print(banner) }
+    var input = StandardInputLines()
+    var number = 0
     while true {
       if interactive {
         print("> ", terminator: "")
         fflush(nil)
       }
-      guard let line = readLine(strippingNewline: true) else { break }
+      guard let bytes = input.next() else { break }
+      number += 1
+      // readLine replaced invalid bytes with U+FFFD, so the error named a token nobody typed.
+      guard let line = String(validating: bytes, as: UTF8.self) else {
+        printLine("error: line \(number) of the input is not valid UTF-8 (give UTF-8 text, e.g. convert it with iconv)")
+        fflush(nil)
+        continue
+      }
       let words = line.pythonSplit()
       if words.isEmpty { continue }
       try body(words)
       fflush(nil)
+    }
+  }
+}
+
+/// The lines of standard input as bytes (without their newline), read with read(2), so that
+/// invalid UTF-8 can be reported rather than silently replaced.
+struct StandardInputLines {
+  private var buffer: [UInt8] = []
+  private var start = 0
+  private var atEnd = false
+
+  /// The next line, or nil at the end of the input.
+  mutating func next() -> [UInt8]? {
+    while true {
+      if let newline = buffer[start...].firstIndex(of: 0x0A) {
+        let line = Array(buffer[start..<newline])
+        start = newline + 1
+        return line
+      }
+      if atEnd {
+        guard start < buffer.count else { return nil }
+        let line = Array(buffer[start...])
+        start = buffer.count
+        return line
+      }
+      buffer.removeFirst(start)
+      start = 0
+      var chunk = [UInt8](repeating: 0, count: 1 << 16)
+      let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+      if n < 0 && errno == EINTR { continue }
+      if n <= 0 { atEnd = true } else { buffer.append(contentsOf: chunk[0..<n]) }
     }
   }
 }
