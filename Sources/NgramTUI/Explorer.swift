@@ -261,6 +261,9 @@ struct RunLoop {
       let size = terminal.size
       if size != lastSize {
         lastSize = size
+        // Help scrolls by the rows this size holds (a resize arrives as a key, after the top).
+        state.helpRows = size.height - 3
+        state.helpScroll = min(state.helpScroll, state.helpMaxScroll)
         dirty = true
       }
       if dirty {

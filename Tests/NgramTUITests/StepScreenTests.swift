@@ -148,7 +148,7 @@ struct StepScreenTests {
     let text = (0..<24).map { grid.line($0) }.joined(separator: "\n")
     #expect(text.contains("Step (one training step under the microscope)"))
     #expect(text.contains("g 123 Enter"))
-    #expect(text.contains("more rows: enlarge the terminal to see every key"))
+    #expect(text.contains("rows 1-21 of 34: Up/Down and PgUp/PgDn scroll"))
     Snapshot.check(grid, "help_from_step_80x24_unicode")
   }
 }

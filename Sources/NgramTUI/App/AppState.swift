@@ -96,6 +96,11 @@ struct AppState: Sendable {
   var tooSmall = false
   /// Whether the keys arriving are pasted text (between `.pasteBegin` and `.pasteEnd`).
   var pasting = false
+  /// Help's first row shown when its rows do not all fit.
+  var helpScroll = 0
+  /// Help's rows that fit the terminal when they do not all fit (its height less the header,
+  /// the footer and the row that says where you are); the run loop sets it from the size.
+  var helpRows = Render.minHeight - 3
   /// The Compare screen.
   var compare = CompareState()
   /// Explore's count-based column (off until `=`).
@@ -308,6 +313,18 @@ struct AppState: Sendable {
     case .quit: return [.quit]
     case .toggleHelp: toggleHelp()
     case .closeHelp: screen = beforeHelp
+    case .scrollHelp:
+      let page = max(1, helpRows - 1)
+      let by: Int
+      switch key {
+      case .up: by = -1
+      case .down: by = 1
+      case .pageUp: by = -page
+      case .pageDown: by = page
+      case .home: by = -helpScroll
+      default: by = helpMaxScroll
+      }
+      helpScroll = min(max(0, helpScroll + by), helpMaxScroll)
     case .nextScreen: cycle(+1)
     case .previousScreen: cycle(-1)
     case .moreK: adjustK(1)
@@ -365,7 +382,14 @@ struct AppState: Sendable {
     } else {
       beforeHelp = screen
       screen = .help
+      helpScroll = 0
     }
+  }
+
+  /// The last first row Help can show: 0 when its rows all fit.
+  var helpMaxScroll: Int {
+    let lines = HelpView.lineCount(KeyMap.helpSections)
+    return lines <= helpRows + 1 ? 0 : lines - helpRows
   }
 
   /// The screen `direction` steps away in Tab order (from the one Help was opened on).

@@ -8,6 +8,8 @@ enum Action: Equatable, Sendable {
   case toggleHelp
   /// Leave Help for the screen it was opened from.
   case closeHelp
+  /// Move through Help's rows when they do not all fit (by the key: a row, a page, the ends).
+  case scrollHelp
   /// The next screen in Tab order.
   case nextScreen
   /// The previous screen in Tab order.
@@ -445,7 +447,10 @@ enum KeyMap {
   // MARK: Help
 
   static let helpScreen: [Binding] = [
-    Binding([.key(.escape), .key(.enter)], on: [.help], .closeHelp, footer: { _ in "Esc or ? back" })
+    Binding([.key(.escape), .key(.enter)], on: [.help], .closeHelp, footer: { _ in "Esc or ? back" }),
+    Binding(
+      [.key(.up), .key(.down), .key(.pageUp), .key(.pageDown), .key(.home), .key(.end)], on: [.help], .scrollHelp,
+      footer: { $0.helpMaxScroll > 0 ? "Up/Down PgUp/PgDn scroll" : nil }),
   ]
 
   // MARK: Everywhere

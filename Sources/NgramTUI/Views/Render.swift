@@ -30,7 +30,7 @@ enum Render {
     case .compare: CompareView.draw(CompareView.Model(state), in: body, into: &g)
     case .step: StepView.draw(StepView.Model(state), in: body, into: &g)
     case .map: MapView.draw(MapView.Model(state), in: body, into: &g)
-    case .help: HelpView.draw(KeyMap.helpSections, from: state.beforeHelp, in: body, into: &g)
+    case .help: HelpView.draw(KeyMap.helpSections, from: state.beforeHelp, scroll: state.helpScroll, in: body, into: &g)
     }
     if let notice = state.notice {
       g.put(" " + notice, x: 0, y: g.height - 1, style: .highlight, maxWidth: g.width)

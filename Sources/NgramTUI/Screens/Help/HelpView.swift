@@ -12,13 +12,19 @@ enum HelpView {
     }
   }
 
+  /// Rows of `sections` on one page: a title per section, a row per key.
+  static func lineCount(_ sections: [(HelpSection, [HelpRow])]) -> Int {
+    sections.reduce(0) { $0 + 1 + $1.1.count }
+  }
+
   /// Draws the key map's help rows, section by section, into `r`. When they do not all fit,
-  /// the keys of `from` (the screen Help was opened from) come right after Everywhere, and the
-  /// last row says how many rows are hidden.
-  static func draw(_ sections: [(HelpSection, [HelpRow])], from: Screen? = nil, in r: Rect, into g: inout Grid) {
-    var y = r.y
+  /// the keys of `from` (the screen Help was opened from) come right after Everywhere, the
+  /// rows shown start at `scroll` (Up/Down, PgUp/PgDn), and the last row says which are shown.
+  static func draw(
+    _ sections: [(HelpSection, [HelpRow])], from: Screen? = nil, scroll: Int = 0, in r: Rect, into g: inout Grid
+  ) {
     let keyWidth = 22
-    let lines = sections.reduce(0) { $0 + 1 + $1.1.count }
+    let lines = lineCount(sections)
     let fits = r.height >= lines
     let spaced = r.height >= lines + sections.count
     var ordered = sections
@@ -26,25 +32,30 @@ enum HelpView {
       let s = ordered.remove(at: i)
       ordered.insert(s, at: min(1, ordered.count))
     }
-    let bottom = fits ? r.bottom : r.bottom - 1
-    var shown = 0
-    for (section, rows) in ordered {
-      if y >= bottom { break }
-      g.put(section.title, x: r.x, y: y, style: .heading)
-      y += 1
-      shown += 1
-      for row in rows where y < bottom {
-        g.put(row.keys, x: r.x + 2, y: y, style: .highlight)
+    // Every row in order: a section title (nil keys) or a key row.
+    var rows: [(keys: String?, text: String)] = []
+    for (section, sectionRows) in ordered {
+      rows.append((nil, section.title))
+      for row in sectionRows { rows.append((row.keys, row.text)) }
+      if spaced { rows.append(("", "")) }
+    }
+    let visible = fits ? r.height : max(0, r.height - 1)
+    let first = fits ? 0 : min(max(0, scroll), max(0, rows.count - visible))
+    var y = r.y
+    for row in rows.dropFirst(first).prefix(visible) {
+      if let keys = row.keys {
+        g.put(keys, x: r.x + 2, y: y, style: .highlight)
         g.put(row.text, x: r.x + 2 + keyWidth, y: y, maxWidth: r.width - keyWidth - 2)
-        y += 1
-        shown += 1
+      } else {
+        g.put(row.text, x: r.x, y: y, style: .heading)
       }
-      if spaced { y += 1 }
+      y += 1
     }
     if !fits && r.height > 0 {
+      let last = min(rows.count, first + visible)
       g.put(
-        "... \(lines - shown) more rows: enlarge the terminal to see every key", x: r.x, y: r.bottom - 1, style: .dim,
-        maxWidth: r.width)
+        "rows \(first + 1)-\(last) of \(rows.count): Up/Down and PgUp/PgDn scroll", x: r.x, y: r.bottom - 1,
+        style: .dim, maxWidth: r.width)
     }
   }
 }
