@@ -31,17 +31,24 @@ func validateCountParameters(k: Double, discount: Double) throws {
 /// `--model`, `--k`, `--discount`, `--context`: a count-based model beside the trained one.
 struct CountModelOptions: OptionGroup {
   var model: ModelChoice = .sgd
-  var k: Double = 1
-  var discount: Double = 0.75
+  /// `--k` as given (nil: not given).
+  var givenK: Double?
+  /// `--discount` as given (nil: not given).
+  var givenDiscount: Double?
   var context: Int?
+
+  /// add-k's k: `--k`, else 1.
+  var k: Double { givenK ?? 1 }
+  /// Kneser-Ney's discount: `--discount`, else 0.75.
+  var discount: Double { givenDiscount ?? 0.75 }
 
   static var arguments: [Argument<Self>] {
     [
       .option(
         "model", \.model,
         help: "Model: sgd (the trained rows), mle, add-k or kneser-ney (fitted from the corpus, as NLTK's nltk.lm)."),
-      .option("k", \.k, help: "add-k: the k added to every count (Lidstone; 1 = Laplace)."),
-      .option("discount", \.discount, help: "kneser-ney: the absolute discount D, 0 ≤ D ≤ 1."),
+      .option("k", \.givenK, help: "add-k: the k added to every count (Lidstone; 1 = Laplace; default 1)."),
+      .option("discount", \.givenDiscount, help: "kneser-ney: the absolute discount D, 0 ≤ D ≤ 1 (default 0.75)."),
       .option(
         "context", \.context,
         help: "Count-based models: context length (order − 1), 0–5 (default: the trained model's, else 2)."),
@@ -50,6 +57,13 @@ struct CountModelOptions: OptionGroup {
 
   func validate() throws {
     try validateCountParameters(k: k, discount: discount)
+    // A parameter of another model used to be ignored: 'predict --k 0.5' answered with SGD.
+    if givenK != nil && model != .addK {
+      throw UsageError("--k is add-k's parameter: add --model add-k, or leave out --k")
+    }
+    if givenDiscount != nil && model != .kneserNey {
+      throw UsageError("--discount is kneser-ney's parameter: add --model kneser-ney, or leave out --discount")
+    }
     if let c = context {
       guard ContextLength(c) != nil else {
         throw UsageError("--context must be 0–\(ContextLength.maximum) for a count-based model, got \(c)")
