@@ -90,6 +90,7 @@ struct OptionRangeTests {
         "--temperature applies to sampling: add --sample (without it infer decodes greedily) (see ngram-tui --help)"
       ),
       (["infer", "--top-k", "5"], "--top-k applies to sampling: add --sample"),
+      (["infer", "--seed", "7"], "--seed applies to sampling: add --sample"),
       // A count model's parameter without that model is not ignored (it used to answer with SGD).
       (
         ["predict", "--k", "0.5", "the", "cat"],
@@ -101,6 +102,11 @@ struct OptionRangeTests {
         "--discount is kneser-ney's parameter: add --model kneser-ney, or leave out --discount"
       ),
       (["export", "--arpa", "x.arpa", "--discount", "0.1"], "--discount is kneser-ney's parameter"),
+      (["compare", "--k", "0.5", "--", "the", "cat"], "--k is add-k's parameter: add add-k to --models"),
+      (
+        ["compare", "--models", "sgd,add-k", "--discount", "0.5", "--", "the", "cat"],
+        "--discount is kneser-ney's parameter: add kneser-ney to --models, or leave out --discount"
+      ),
       (["infer", "--top-p", "0.9", "--arpa", "x.arpa"], "--top-p applies to sampling: add --sample"),
       (["predict", "--epoch", "-1", "a", "b"], "--epoch must be at least 0, got -1"),
       (["tui", "--pace", "-1"], "--pace must be a finite number >= 0, got -1.0"),

@@ -19,8 +19,10 @@ struct Compare: Command {
   var contexts: [Int] = []
   var models: String?
   var arpa: String?
-  var k: Double = 1
-  var discount: Double = 0.75
+  /// `--k` as given (nil: not given).
+  var givenK: Double?
+  /// `--discount` as given (nil: not given).
+  var givenDiscount: Double?
   var output = JSONOption()
   var timings = false
   var tokens: [String] = []
@@ -39,8 +41,8 @@ struct Compare: Command {
           "Models to compare, comma-separated: sgd, mle, add-k, kneser-ney (count-based ones are fitted from the corpus), arpa:FILE."
       ),
       .option("arpa", \.arpa, help: "Also compare this ARPA model (the same as adding arpa:FILE to --models)."),
-      .option("k", \.k, help: "add-k: the k added to every count."),
-      .option("discount", \.discount, help: "kneser-ney: the absolute discount D, 0 ≤ D ≤ 1."),
+      .option("k", \.givenK, help: "add-k: the k added to every count (default 1)."),
+      .option("discount", \.givenDiscount, help: "kneser-ney: the absolute discount D, 0 ≤ D ≤ 1 (default 0.75)."),
       .group(\.output),
       .flag(
         "timings", \.timings,
@@ -62,7 +64,19 @@ struct Compare: Command {
       }
     }
     try validateCountParameters(k: k, discount: discount)
+    // A parameter of a model not compared used to be ignored.
+    if givenK != nil && !choices.contains(.addK) {
+      throw UsageError("--k is add-k's parameter: add add-k to --models, or leave out --k")
+    }
+    if givenDiscount != nil && !choices.contains(.kneserNey) {
+      throw UsageError("--discount is kneser-ney's parameter: add kneser-ney to --models, or leave out --discount")
+    }
   }
+
+  /// add-k's k: `--k`, else 1.
+  var k: Double { givenK ?? 1 }
+  /// Kneser-Ney's discount: `--discount`, else 0.75.
+  var discount: Double { givenDiscount ?? 0.75 }
 
   /// The models `--models` lists (just sgd without it) and the ARPA files (`arpa:FILE` in
   /// `--models`, then `--arpa`).

@@ -22,7 +22,8 @@ struct Infer: Command {
   var givenTemperature: Double?
   var sampleTopK: Int?
   var sampleTopP: Double?
-  var seed = Seed(0)
+  /// `--seed` as given (nil: not given, 0 when sampling).
+  var givenSeed: Seed?
 
   static var arguments: [Argument<Self>] {
     [
@@ -38,13 +39,13 @@ struct Infer: Command {
       .option("top-k", \.sampleTopK, help: "Sample only among the k most probable tokens."),
       .option(
         "top-p", \.sampleTopP, help: "Sample only among the most probable tokens reaching this probability mass."),
-      .option("seed", \.seed, help: "Seed of the sampler (same seed, same text on every machine)."),
+      .option("seed", \.givenSeed, help: "Seed of the sampler (same seed, same text on every machine; 0 if not given)."),
     ]
   }
 
   func validate() throws {
     guard numTokens >= 0 else { throw UsageError("--num-tokens must be at least 0, got \(numTokens)") }
-    try seed.validate()
+    try givenSeed?.validate()
     if arpa != nil && counts.model != .sgd {
       throw UsageError("--arpa and --model are two different models: give one")
     }
@@ -52,6 +53,7 @@ struct Infer: Command {
     if !sample,
       let given = [
         ("temperature", givenTemperature != nil), ("top-k", sampleTopK != nil), ("top-p", sampleTopP != nil),
+        ("seed", givenSeed != nil),
       ]
       .first(where: { $0.1 })
     {
@@ -67,6 +69,9 @@ struct Infer: Command {
 
   /// The sampling temperature: `--temperature`, else 1.
   var temperature: Double { givenTemperature ?? 1.0 }
+
+  /// The sampler's seed: `--seed`, else 0.
+  var seed: Seed { givenSeed ?? Seed(0) }
 
   /// `--sample`'s options (`--temperature`, `--top-k`, `--top-p`, `--seed`); nil for greedy.
   var sampling: SamplingOptions? {
