@@ -50,3 +50,20 @@ import Testing
     #expect(DisplayWidth.of("🌡") == 1 && DisplayWidth.of("♥") == 1)
   }
 }
+
+/// In a locale whose character set is not UTF-8 (`LC_ALL=C`) ncurses draws junk bytes for
+/// non-ASCII text, so 🚀 and ✨ both looked like two stray ASCII characters.
+@Suite struct NonUTF8LocaleTests {
+  @Test func asciiCellsAreDrawnAsTheyAre() {
+    #expect(DisplayWidth.nonUTF8Fallback("a") == nil)
+    #expect(DisplayWidth.nonUTF8Fallback("~") == nil)
+  }
+
+  @Test func otherCellsAreAQuestionMarkPerColumn() {
+    #expect(DisplayWidth.nonUTF8Fallback("é") == "?")
+    #expect(DisplayWidth.nonUTF8Fallback("e\u{301}") == "?")
+    #expect(DisplayWidth.nonUTF8Fallback("🚀") == "??")
+    #expect(DisplayWidth.nonUTF8Fallback("世") == "??")
+    #expect(DisplayWidth.nonUTF8Fallback("─") == "?")
+  }
+}

@@ -181,6 +181,16 @@ struct Grid: Equatable, Sendable {
 
 /// Terminal column widths of characters, independent of the C locale (so tests and the driver agree).
 enum DisplayWidth {
+  /// How a cell is drawn when the locale's character set is not UTF-8 (`LC_ALL=C`): ncurses
+  /// cannot draw a non-ASCII character there and shows junk bytes, so two different tokens could
+  /// look alike. A cell holding one is drawn as `?` in each of its columns (nil: the cell is ASCII
+  /// and drawn as it is).
+  static func nonUTF8Fallback(_ text: String) -> String? {
+    guard text.unicodeScalars.contains(where: { !$0.isASCII }) else { return nil }
+    let columns = text.first.map { of($0) } ?? 1
+    return String(repeating: "?", count: max(1, columns))
+  }
+
   /// Columns taken by a grapheme: 0 (combining), 1, or 2 (East Asian wide, emoji); one holding a
   /// control character takes the columns of its escaped form (see `escaped`).
   static func of(_ ch: Character) -> Int {

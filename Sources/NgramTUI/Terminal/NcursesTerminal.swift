@@ -21,6 +21,8 @@ func restoreTerminalIfNeeded() {
 /// frame differ that writes only changed cells.
 final class NcursesTerminal: TerminalDriver {
   let supportsUnicode: Bool
+  /// Whether the locale's character set is UTF-8 (else non-ASCII text is drawn as `?`).
+  private let utf8Locale: Bool
   private let colors: Bool
   private var previous: Grid?
   private var attrs: [Style: (ngt_attr_t, Int16)] = [:]
@@ -50,7 +52,8 @@ final class NcursesTerminal: TerminalDriver {
     signal(SIGWINCH, SIG_DFL)
     setlocale(LC_ALL, "")
     let codeset = String(cString: nl_langinfo(nl_item(CODESET)))
-    supportsUnicode = !forceASCII && codeset.uppercased().filter { $0 != "-" } == "UTF8"
+    utf8Locale = codeset.uppercased().filter { $0 != "-" } == "UTF8"
+    supportsUnicode = !forceASCII && utf8Locale
     guard Self.loadLibrary() == nil else { return nil }
     guard ngt_newterm() != 0 else { return nil }
     guard ngt_has_cursor_addressing() != 0 else {
@@ -148,9 +151,17 @@ final class NcursesTerminal: TerminalDriver {
     let full = previous.map { $0.width != grid.width || $0.height != grid.height } ?? true
     if full { ngt_erase() }
     grid.forEachChange(from: full ? nil : previous) { x, y, cell in
+      let (a, p) = attrs[cell.style] ?? (ngt_a_normal(), 0)
+      if !utf8Locale, let fallback = DisplayWidth.nonUTF8Fallback(cell.text) {
+        // One `?` per column the cell covers (its continuation cells are not visited).
+        for (i, _) in fallback.enumerated() where x + i < grid.width {
+          let q: [wchar_t] = [wchar_t(63), 0]
+          _ = q.withUnsafeBufferPointer { ngt_put_cell(Int32(y), Int32(x + i), $0.baseAddress, a, p) }
+        }
+        return
+      }
       var chars = cell.text.unicodeScalars.prefix(4).map { wchar_t(bitPattern: $0.value) }
       chars.append(0)
-      let (a, p) = attrs[cell.style] ?? (ngt_a_normal(), 0)
       _ = chars.withUnsafeBufferPointer { ngt_put_cell(Int32(y), Int32(x), $0.baseAddress, a, p) }
     }
     previous = grid
