@@ -13,21 +13,7 @@ struct ControlCharacterTests {
 
   /// The explorer on that corpus, trained, with "the cat" answered on Explore.
   static func explored() throws -> AppState {
-    let corpus = try Corpus(bytes: Array(text.utf8), path: "corpus/bells.txt")
-    let trainer = try Trainer(corpus: corpus, config: TrainingConfig())
-    let outcome = try trainer.run(workers: 1)
-    let info = SessionInfo(
-      corpusName: "bells.txt", directory: ".", tokens: corpus.tokenCount, vocabSize: corpus.vocabulary.count,
-      pairs: trainer.pairCount, contexts: trainer.rowCount, contextLength: 2, learningRate: 0.1, epochs: 50,
-      lossFloor: trainer.countOptimumLoss)
-    var s = AppState(info: info, corpus: corpus, glyphs: .unicodeSet, topK: 5, pace: 0)
-    var status = TrainStatus()
-    status.epochsDone = 50
-    status.history = outcome.log.map { EpochPoint(loss: $0.avgLoss, accuracy: $0.accuracy) }
-    status.phase = .saved("./artifacts (dense weights) and outputs/train_log.csv")
-    s.update(status: status)
-    s.setModel(outcome.model, run: outcome)
-    s.cycle(+1)
+    var s = try Fixture.trainedState(on: text, name: "bells.txt")
     Fixture.type("the cat", into: &s)
     _ = s.handle(.enter)
     return s

@@ -64,6 +64,27 @@ enum Fixture {
     return s
   }
 
+  /// A finished 50-epoch session (context 2, lr 0.1, one worker) on `text`, named `name`, with
+  /// its model installed, on Explore: for a corpus of its own (hostile or unusual tokens).
+  static func trainedState(on text: String, name: String, ascii: Bool = false) throws -> AppState {
+    let corpus = try Corpus(bytes: Array(text.utf8), path: "corpus/\(name)")
+    let trainer = try Trainer(corpus: corpus, config: TrainingConfig())
+    let outcome = try trainer.run(workers: 1)
+    let info = SessionInfo(
+      corpusName: name, directory: ".", tokens: corpus.tokenCount, vocabSize: corpus.vocabulary.count,
+      pairs: trainer.pairCount, contexts: trainer.rowCount, contextLength: 2, learningRate: 0.1, epochs: 50,
+      lossFloor: trainer.countOptimumLoss)
+    var s = AppState(info: info, corpus: corpus, glyphs: ascii ? .asciiSet : .unicodeSet, topK: 5, pace: 0)
+    var status = TrainStatus()
+    status.epochsDone = 50
+    status.history = outcome.log.map { EpochPoint(loss: $0.avgLoss, accuracy: $0.accuracy) }
+    status.phase = .saved("./artifacts (dense weights) and outputs/train_log.csv")
+    s.update(status: status)
+    s.setModel(outcome.model, run: outcome)
+    s.cycle(+1)
+    return s
+  }
+
   /// Runs the jobs the state asked for, inline (the run loop runs them in the background).
   static func runJobs(_ s: inout AppState) {
     while true {

@@ -13,21 +13,7 @@ import Testing
 
   /// The explorer trained on `text`, with the two long tokens answered on Explore.
   static func explored(ascii: Bool = false) throws -> AppState {
-    let corpus = try Corpus(bytes: Array(text.utf8), path: "corpus/long.txt")
-    let trainer = try Trainer(corpus: corpus, config: TrainingConfig())
-    let outcome = try trainer.run(workers: 1)
-    let info = SessionInfo(
-      corpusName: "long.txt", directory: ".", tokens: corpus.tokenCount, vocabSize: corpus.vocabulary.count,
-      pairs: trainer.pairCount, contexts: trainer.rowCount, contextLength: 2, learningRate: 0.1, epochs: 50,
-      lossFloor: trainer.countOptimumLoss)
-    var s = AppState(info: info, corpus: corpus, glyphs: ascii ? .asciiSet : .unicodeSet, topK: 5, pace: 0)
-    var status = TrainStatus()
-    status.epochsDone = 50
-    status.history = outcome.log.map { EpochPoint(loss: $0.avgLoss, accuracy: $0.accuracy) }
-    status.phase = .saved("./artifacts (dense weights) and outputs/train_log.csv")
-    s.update(status: status)
-    s.setModel(outcome.model, run: outcome)
-    s.cycle(+1)
+    var s = try Fixture.trainedState(on: text, name: "long.txt", ascii: ascii)
     Fixture.type("\(long) \(wide)", into: &s)
     _ = s.handle(.enter)
     return s
