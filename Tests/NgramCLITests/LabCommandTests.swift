@@ -128,6 +128,18 @@ struct LabCommandTests {
     #expect(rows.contains { $0.hasPrefix("  \\e]0;PWNED\\u{07}  p = ") })
   }
 
+  @Test("step's tables say how many tokens they list: never more than the vocabulary")
+  func stepTopOfSmallVocabulary() throws {
+    let ws = Workspace("steptop", corpus: "a b c a b c a\n")
+    defer { ws.cleanup() }
+    #expect(try run(["train", "--dir", ws.path, "--epochs", "1", "--quiet"]).status == 0)
+    let r = try run(["step", "--dir", ws.path, "--epoch", "1", "--pair", "1"])
+    #expect(r.status == 0, "\(r.stderr)")
+    let lines = r.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.contains("before the update (top 3):") && lines.contains("after the update (top 3):"))
+    #expect(lines.filter { $0.contains("  p = ") }.count == 6)
+  }
+
   @Test("step: bad epoch, bad pair, missing corpus are one-line errors")
   func stepErrors() throws {
     let ws = Workspace("steperr", corpus: catDog)

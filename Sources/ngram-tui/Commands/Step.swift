@@ -104,7 +104,7 @@ enum StepReport {
         )
       }
     }
-    table("before the update (top \(k)):", s.before)
+    table("before the update (top \(min(k, tokens.count))):", s.before)
     let p = s.pTarget
     out.append("")
     out.append(
@@ -141,7 +141,7 @@ enum StepReport {
     out.append(
       "after: p(\(target)) = \(num(s.after.distribution.probability(of: s.target))) (was \(num(p)))")
     out.append("")
-    table("after the update (top \(k)):", s.after)
+    table("after the update (top \(min(k, tokens.count))):", s.after)
     return out
   }
 }
