@@ -25,6 +25,20 @@ public enum WeightsFormat: String, Sendable, CaseIterable {
     return cells
   }
 
+  /// The concrete format this request writes for a vocabulary of `v` words at context length
+  /// `n`: `auto` is dense up to `denseCellLimit` numbers, else compact; `dense` over the limit
+  /// throws `NgramError.denseTooLarge`.
+  func resolved(vocabSize v: Int, contextLength n: Int, denseCellLimit: Int) throws -> WeightsFormat {
+    let cells = Self.denseCellCount(vocabSize: v, contextLength: n)
+    switch self {
+    case .auto: return cells <= denseCellLimit ? .dense : .compact
+    case .dense:
+      guard cells <= denseCellLimit else { throw NgramError.denseTooLarge(cells: cells, limit: denseCellLimit) }
+      return .dense
+    case .compact: return .compact
+    }
+  }
+
   /// The weights file name of a concrete format (`auto` has none).
   public var fileName: String? {
     switch self {
@@ -107,17 +121,8 @@ public enum ArtifactStore {
     validation: [ValidationStats] = [], lock: ArtifactLock? = nil, isCancelled: @Sendable () -> Bool = { false }
   ) throws -> WrittenArtifacts {
     let v = model.vocabulary.count
-    let cells = WeightsFormat.denseCellCount(vocabSize: v, contextLength: config.contextLength)
-    let format: WeightsFormat
-    switch requested {
-    case .auto: format = cells <= denseCellLimit ? .dense : .compact
-    case .dense:
-      guard cells <= denseCellLimit else {
-        throw NgramError.denseTooLarge(cells: cells, limit: denseCellLimit)
-      }
-      format = .dense
-    case .compact: format = .compact
-    }
+    let format = try requested.resolved(
+      vocabSize: v, contextLength: config.contextLength, denseCellLimit: denseCellLimit)
     func check() throws { if isCancelled() { throw NgramError.cancelled } }
     // Sorting millions of rows takes a moment: do it before any file exists, where a cancel
     // can end the process at once.

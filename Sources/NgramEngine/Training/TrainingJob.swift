@@ -86,10 +86,8 @@ public struct TrainingJob: Sendable {
     let path = try Corpus.locate(directory: directory, corpusOverride: corpusOverride)
     let corpus = try Corpus.load(path: path)
     // The vocabulary decides whether dense weights fit: refuse them now, not after training.
-    if format == .dense {
-      let cells = WeightsFormat.denseCellCount(vocabSize: corpus.vocabulary.count, contextLength: config.contextLength)
-      guard cells <= denseCellLimit else { throw NgramError.denseTooLarge(cells: cells, limit: denseCellLimit) }
-    }
+    _ = try format.resolved(
+      vocabSize: corpus.vocabulary.count, contextLength: config.contextLength, denseCellLimit: denseCellLimit)
     return Prepared(corpus: corpus, trainer: try Trainer(corpus: corpus, config: config))
   }
 
