@@ -63,20 +63,14 @@ struct Compare: Command {
         throw UsageError("--contexts must be 0–\(ContextLength.maximum) for count-based models, got \(n)")
       }
     }
-    try validateCountParameters(k: k, discount: discount)
-    // A parameter of a model not compared used to be ignored.
-    if givenK != nil && !choices.contains(.addK) {
-      throw UsageError("--k is add-k's parameter: add add-k to --models, or leave out --k")
-    }
-    if givenDiscount != nil && !choices.contains(.kneserNey) {
-      throw UsageError("--discount is kneser-ney's parameter: add kneser-ney to --models, or leave out --discount")
-    }
+    try validateCountParameters(
+      givenK: givenK, givenDiscount: givenDiscount, uses: { choices.contains($0) }, addHint: { "\($0) to --models" })
   }
 
   /// add-k's k: `--k`, else 1.
-  var k: Double { givenK ?? 1 }
+  var k: Double { givenK ?? defaultK }
   /// Kneser-Ney's discount: `--discount`, else 0.75.
-  var discount: Double { givenDiscount ?? 0.75 }
+  var discount: Double { givenDiscount ?? defaultDiscount }
 
   /// The models `--models` lists (just sgd without it) and the ARPA files (`arpa:FILE` in
   /// `--models`, then `--arpa`).

@@ -20,11 +20,27 @@ enum ModelChoice: String, CaseIterable, ArgumentValue {
   }
 }
 
-/// Checks `--k` (> 0) and `--discount` (in [0, 1]), the count models' parameters.
-func validateCountParameters(k: Double, discount: Double) throws {
+/// The count models' parameters when not given: add-k's k, Kneser-Ney's discount.
+let defaultK = 1.0
+let defaultDiscount = 0.75
+
+/// Checks the count models' parameters as given: `--k` (> 0) and `--discount` (in [0, 1]), and
+/// that the model each belongs to is used (`uses`); a parameter of a model not used was once
+/// silently ignored. `addHint` says how to add a model by name (`--model add-k`).
+func validateCountParameters(
+  givenK: Double?, givenDiscount: Double?, uses: (ModelChoice) -> Bool, addHint: (String) -> String
+) throws {
+  let k = givenK ?? defaultK
+  let discount = givenDiscount ?? defaultDiscount
   guard k.isFinite, k > 0 else { throw UsageError("--k must be a positive number, got \(k)") }
   guard discount.isFinite, discount >= 0, discount <= 1 else {
     throw UsageError("--discount must be between 0 and 1, got \(discount)")
+  }
+  if givenK != nil && !uses(.addK) {
+    throw UsageError("--k is add-k's parameter: add \(addHint("add-k")), or leave out --k")
+  }
+  if givenDiscount != nil && !uses(.kneserNey) {
+    throw UsageError("--discount is kneser-ney's parameter: add \(addHint("kneser-ney")), or leave out --discount")
   }
 }
 
@@ -38,9 +54,9 @@ struct CountModelOptions: OptionGroup {
   var context: Int?
 
   /// add-k's k: `--k`, else 1.
-  var k: Double { givenK ?? 1 }
+  var k: Double { givenK ?? defaultK }
   /// Kneser-Ney's discount: `--discount`, else 0.75.
-  var discount: Double { givenDiscount ?? 0.75 }
+  var discount: Double { givenDiscount ?? defaultDiscount }
 
   static var arguments: [Argument<Self>] {
     [
@@ -56,14 +72,9 @@ struct CountModelOptions: OptionGroup {
   }
 
   func validate() throws {
-    try validateCountParameters(k: k, discount: discount)
-    // A parameter of another model used to be ignored: 'predict --k 0.5' answered with SGD.
-    if givenK != nil && model != .addK {
-      throw UsageError("--k is add-k's parameter: add --model add-k, or leave out --k")
-    }
-    if givenDiscount != nil && model != .kneserNey {
-      throw UsageError("--discount is kneser-ney's parameter: add --model kneser-ney, or leave out --discount")
-    }
+    // 'predict --k 0.5' once answered with SGD.
+    try validateCountParameters(
+      givenK: givenK, givenDiscount: givenDiscount, uses: { $0 == model }, addHint: { "--model \($0)" })
     if let c = context {
       guard ContextLength(c) != nil else {
         throw UsageError("--context must be 0–\(ContextLength.maximum) for a count-based model, got \(c)")
