@@ -27,8 +27,7 @@ public struct Corpus: Sendable {
   public static func locate(directory: String, corpusOverride: String?) throws -> String {
     if let c = corpusOverride {
       guard let kind = fileKind(c) else { throw NgramError.corpusFileMissing(file: c) }
-      if kind == S_IFDIR { throw NgramError.unreadable(file: c, reason: "is a directory, expected a text file") }
-      if kind == S_IFCHR || kind == S_IFBLK { throw NgramError.unreadable(file: c, reason: deviceReason) }
+      try refuseNonText(c, kind: kind)
       return c
     }
     let dir = Paths.join(directory, "corpus")
@@ -115,18 +114,25 @@ public struct Corpus: Sendable {
     }
   }
 
-  /// Why a device is refused: `/dev/zero` or `/dev/urandom` never end, and were read until
-  /// memory ran out (a Swift abort); a pipe (`--corpus <(cat …)`, /dev/stdin) still reads.
-  static let deviceReason = "is a device, expected a text file (a stream reads through a pipe: <(cat FILE))"
+  /// Refuses what `path` names when it is of `kind` no corpus can be read from: a directory, or
+  /// a device (`/dev/zero` or `/dev/urandom` never end, and were read until memory ran out, a
+  /// Swift abort); a pipe (`--corpus <(cat …)`, /dev/stdin) still reads.
+  static func refuseNonText(_ path: String, kind: mode_t) throws {
+    switch kind {
+    case S_IFDIR: throw NgramError.unreadable(file: path, reason: "is a directory, expected a text file")
+    case S_IFCHR, S_IFBLK:
+      throw NgramError.unreadable(
+        file: path, reason: "is a device, expected a text file (a stream reads through a pipe: <(cat FILE))")
+    default: break
+    }
+  }
 
   /// Reads and tokenizes the file at `path`.
   public static func load(path: String) throws -> Corpus {
-    switch fileKind(path) {
-    case nil: throw NgramError.unreadable(file: path, reason: "no such file (check the path)")
-    case S_IFDIR: throw NgramError.unreadable(file: path, reason: "is a directory, expected a text file")
-    case S_IFCHR, S_IFBLK: throw NgramError.unreadable(file: path, reason: deviceReason)
-    default: break
+    guard let kind = fileKind(path) else {
+      throw NgramError.unreadable(file: path, reason: "no such file (check the path)")
     }
+    try refuseNonText(path, kind: kind)
     guard let bytes = readFile(path) else {
       throw NgramError.unreadable(file: path, reason: "cannot open the file (check it exists and is readable)")
     }
