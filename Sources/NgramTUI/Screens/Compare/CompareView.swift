@@ -275,9 +275,9 @@ enum CompareView {
       let unknown = model.unknownWords(in: words)
       if !unknown.isEmpty {
         let words = unknown.map { "'\($0)'" }.joined(separator: ", ")
-        line(
-          words + " read as <UNK>", .warning, or: words + " as <UNK>", "<UNK>: " + words,
-          DisplayWidth.truncate("<UNK>: " + words, to: w, ellipsis: view.glyphs.ellipsis))
+        putLine(
+          unknownWordForms(words, as: "<UNK>", width: w, ellipsis: view.glyphs.ellipsis), .warning, rect: rect,
+          y: &y, into: &g)
       }
       if model.note(after: ctx) == .mleUnseenContext {
         y += Wrap.draw(
@@ -352,11 +352,10 @@ enum CompareView {
       line("backed off: \(used)", .warning, or: "off: \(used)")
     }
     if !answer.unknownWords.isEmpty {
-      // Shorter forms keep "<unk>" in a narrow column (it was cut to "'cat' read as").
       let words = answer.unknownWords.map { "'\(TerminalText.escape($0))'" }.joined(separator: ", ")
-      line(
-        words + " read as <unk>", .warning, or: words + " as <unk>", "<unk>: " + words,
-        DisplayWidth.truncate("<unk>: " + words, to: w, ellipsis: view.glyphs.ellipsis))
+      putLine(
+        unknownWordForms(words, as: "<unk>", width: w, ellipsis: view.glyphs.ellipsis), .warning, rect: rect,
+        y: &y, into: &g)
     }
     drawBars(answer.topK.prefix(view.topK).filter { $0.probability > 0 }, view: view, rect: rect, y: &y, into: &g)
     return y - rect.y
@@ -370,6 +369,16 @@ enum CompareView {
     let s = forms.first { DisplayWidth.of($0) <= rect.width } ?? last
     g.put(s, x: rect.x, y: y, style: style, maxWidth: rect.width)
     y += 1
+  }
+
+  /// The forms of the line naming the typed `quoted` words a model reads as `marker` (`<UNK>`,
+  /// `<unk>`), longest first: the shorter ones keep the marker in a narrow column (it was cut to
+  /// "'cat' read as"), and the last is cut at `width` with `ellipsis`.
+  static func unknownWordForms(_ quoted: String, as marker: String, width: Int, ellipsis: String) -> [String] {
+    [
+      quoted + " read as " + marker, quoted + " as " + marker, marker + ": " + quoted,
+      DisplayWidth.truncate(marker + ": " + quoted, to: width, ellipsis: ellipsis),
+    ]
   }
 
   /// Predictions as rows of token, probability bar and percentage, from row `y` (advanced past
