@@ -150,13 +150,13 @@ final class NcursesTerminal: TerminalDriver {
   func present(_ grid: Grid) {
     let full = previous.map { $0.width != grid.width || $0.height != grid.height } ?? true
     if full { ngt_erase() }
+    let question: [wchar_t] = [wchar_t(63), 0]
     grid.forEachChange(from: full ? nil : previous) { x, y, cell in
       let (a, p) = attrs[cell.style] ?? (ngt_a_normal(), 0)
       if !utf8Locale, let fallback = DisplayWidth.nonUTF8Fallback(cell.text) {
         // One `?` per column the cell covers (its continuation cells are not visited).
-        for (i, _) in fallback.enumerated() where x + i < grid.width {
-          let q: [wchar_t] = [wchar_t(63), 0]
-          _ = q.withUnsafeBufferPointer { ngt_put_cell(Int32(y), Int32(x + i), $0.baseAddress, a, p) }
+        for i in 0..<fallback.count where x + i < grid.width {
+          _ = question.withUnsafeBufferPointer { ngt_put_cell(Int32(y), Int32(x + i), $0.baseAddress, a, p) }
         }
         return
       }
