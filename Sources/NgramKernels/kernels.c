@@ -202,6 +202,138 @@ double ngk_exp1(double x) { return exp(x); }
     *max_w = mw;                                                                                           \
   }
 
+/* ---- Carried exps (see ngk_update_carry in the header). ----
+ *
+ * The sum of stored exps, in ngk_exp_sum's order: eight lane sums over the full blocks of
+ * eight, added lane 0..7, then the remaining columns one by one. */
+#define SUM_BODY                                                                                           \
+  {                                                                                                        \
+    v4d za = SPLAT(0.0), zb = SPLAT(0.0);                                                                  \
+    long j = 0;                                                                                            \
+    for (; j + 8 <= k; j += 8) {                                                                           \
+      za += LOAD4(s + j);                                                                                  \
+      zb += LOAD4(s + j + 4);                                                                              \
+    }                                                                                                      \
+    double z = za[0];                                                                                      \
+    z += za[1];                                                                                            \
+    z += za[2];                                                                                            \
+    z += za[3];                                                                                            \
+    z += zb[0];                                                                                            \
+    z += zb[1];                                                                                            \
+    z += zb[2];                                                                                            \
+    z += zb[3];                                                                                            \
+    for (; j < k; j++) z += s[j];                                                                          \
+    return z;                                                                                              \
+  }
+
+/* The update of ngk_update (same w, same maxima) that also carries each exp to the new weight:
+ * with d = lr * (s * rz) (the amount w loses), s2 = s + s * (e^-d - 1), where e^y - 1 is
+ * y (1 + y/2! + ... + y^(n-1)/n!) in Horner's form with fused multiply-adds; the C library's
+ * fma() in the scalar tail, correctly rounded like the CPU's, so both builds give the same bits.
+ * N is the degree n the step's largest d needs (see ngk_carry_degree); a block of sixteen
+ * columns (counted from the start of the row: the team splits rows at a multiple of 16) whose
+ * exps are all at most e2 (or e3) has no d past the bound of degree 2 (or 3) and uses it. */
+#define CARRY_COEFS                                                                                        \
+  static const double a_[8] = {1.0,           1.0 / 2,        1.0 / 6,         1.0 / 24,                  \
+                               1.0 / 120,     1.0 / 720,      1.0 / 5040,      1.0 / 40320}
+#define CARRY_LANES(a, jj, N)                                                                              \
+  {                                                                                                        \
+    v4d e = LOAD4(s + (jj));                                                                               \
+    v4d d = lr4 * (e * rz4);                                                                               \
+    v4d x = LOAD4(w + (jj)) - d;                                                                           \
+    STORE4(w + (jj), x);                                                                                   \
+    v4d y = -d;                                                                                            \
+    v4d h = SPLAT(a_[(N) - 1]);                                                                            \
+    _Pragma("clang loop unroll(full)") for (int i_ = (N) - 2; i_ >= 0; i_--) h = FMA4(h, y, SPLAT(a_[i_])); \
+    STORE4(s2 + (jj), FMA4(e, y * h, e));                                                                  \
+    sm[a] = SELECT4(e > sm[a], e, sm[a]);                                                                  \
+    wm[a] = SELECT4(x > wm[a], x, wm[a]);                                                                  \
+  }
+#define CARRY_BLOCK(N)                                                                                     \
+  CARRY_LANES(0, j, N)                                                                                     \
+  CARRY_LANES(1, j + 4, N)                                                                                 \
+  CARRY_LANES(2, j + 8, N)                                                                                 \
+  CARRY_LANES(3, j + 12, N)
+/* The largest exp whose d is at most `bound` (less a margin for the rounding of d). */
+#define CARRY_E(bound) ((bound) / (lr * rz) * (1 - 1e-9))
+#define ALL4(c)                                                                                            \
+  ({                                                                                                       \
+    v4l c_ = (v4l)(c);                                                                                     \
+    (c_[0] & c_[1] & c_[2] & c_[3]) != 0;                                                                  \
+  })
+#define UPDATE_CARRY_BODY(N)                                                                               \
+  {                                                                                                        \
+    CARRY_COEFS;                                                                                           \
+    long j = 0;                                                                                            \
+    v4d sm[4], wm[4];                                                                                      \
+    for (int a = 0; a < 4; a++) {                                                                          \
+      sm[a] = SPLAT(0.0);                                                                                  \
+      wm[a] = SPLAT(-INFINITY);                                                                            \
+    }                                                                                                      \
+    const v4d rz4 = SPLAT(rz), lr4 = SPLAT(lr);                                                            \
+    const v4d e2 = SPLAT(CARRY_E(4.3e-6)), e3 = SPLAT(CARRY_E(1.35e-4));                                   \
+    for (; j + 16 <= k; j += 16) {                                                                         \
+      v4d a_0 = LOAD4(s + j), a_1 = LOAD4(s + j + 4), a_2 = LOAD4(s + j + 8), a_3 = LOAD4(s + j + 12);     \
+      a_0 = SELECT4(a_1 > a_0, a_1, a_0);                                                                  \
+      a_2 = SELECT4(a_3 > a_2, a_3, a_2);                                                                  \
+      a_0 = SELECT4(a_2 > a_0, a_2, a_0);                                                                  \
+      if ((N) > 2 && ALL4(a_0 <= e2)) {                                                                    \
+        CARRY_BLOCK(2)                                                                                     \
+      } else if ((N) > 3 && ALL4(a_0 <= e3)) {                                                             \
+        CARRY_BLOCK(3)                                                                                     \
+      } else {                                                                                             \
+        CARRY_BLOCK(N)                                                                                     \
+      }                                                                                                    \
+    }                                                                                                      \
+    for (; j + 4 <= k; j += 4) CARRY_LANES(0, j, N)                                                        \
+    double ms = 0.0, mw = -INFINITY;                                                                       \
+    for (int a = 0; a < 4; a++) {                                                                          \
+      for (int l = 0; l < 4; l++) {                                                                        \
+        if (sm[a][l] > ms) ms = sm[a][l];                                                                  \
+        if (wm[a][l] > mw) mw = wm[a][l];                                                                  \
+      }                                                                                                    \
+    }                                                                                                      \
+    for (; j < k; j++) {                                                                                   \
+      double e = s[j];                                                                                     \
+      double d = lr * (e * rz);                                                                            \
+      double x = w[j] - d;                                                                                 \
+      w[j] = x;                                                                                            \
+      double y = -d;                                                                                       \
+      double h = a_[(N) - 1];                                                                              \
+      for (int i_ = (N) - 2; i_ >= 0; i_--) h = fma(h, y, a_[i_]);                                         \
+      s2[j] = fma(e, y * h, e);                                                                            \
+      if (e > ms) ms = e;                                                                                  \
+      if (x > mw) mw = x;                                                                                  \
+    }                                                                                                      \
+    *max_s = ms;                                                                                           \
+    *max_w = mw;                                                                                           \
+  }
+/* One function per degree, and the switch that picks one. */
+#define UPDATE_CARRY_FUNCS(ATTR, SUFFIX)                                                                   \
+  ATTR static void carry2##SUFFIX(double *w, const double *s, double *s2, long k, double rz, double lr,    \
+                                  double *max_s, double *max_w) UPDATE_CARRY_BODY(2)                       \
+  ATTR static void carry3##SUFFIX(double *w, const double *s, double *s2, long k, double rz, double lr,    \
+                                  double *max_s, double *max_w) UPDATE_CARRY_BODY(3)                       \
+  ATTR static void carry4##SUFFIX(double *w, const double *s, double *s2, long k, double rz, double lr,    \
+                                  double *max_s, double *max_w) UPDATE_CARRY_BODY(4)                       \
+  ATTR static void carry5##SUFFIX(double *w, const double *s, double *s2, long k, double rz, double lr,    \
+                                  double *max_s, double *max_w) UPDATE_CARRY_BODY(5)                       \
+  ATTR static void carry6##SUFFIX(double *w, const double *s, double *s2, long k, double rz, double lr,    \
+                                  double *max_s, double *max_w) UPDATE_CARRY_BODY(6)                       \
+  ATTR static void carry8##SUFFIX(double *w, const double *s, double *s2, long k, double rz, double lr,    \
+                                  double *max_s, double *max_w) UPDATE_CARRY_BODY(8)                       \
+  ATTR void ngk_update_carry##SUFFIX(double *w, const double *s, double *s2, long k, double rz, double lr,  \
+                                     int degree, double *max_s, double *max_w) {                           \
+    switch (degree) {                                                                                      \
+    case 2: carry2##SUFFIX(w, s, s2, k, rz, lr, max_s, max_w); break;                                      \
+    case 3: carry3##SUFFIX(w, s, s2, k, rz, lr, max_s, max_w); break;                                      \
+    case 4: carry4##SUFFIX(w, s, s2, k, rz, lr, max_s, max_w); break;                                      \
+    case 5: carry5##SUFFIX(w, s, s2, k, rz, lr, max_s, max_w); break;                                      \
+    case 6: carry6##SUFFIX(w, s, s2, k, rz, lr, max_s, max_w); break;                                      \
+    default: carry8##SUFFIX(w, s, s2, k, rz, lr, max_s, max_w); break;                                     \
+    }                                                                                                      \
+  }
+
 #define EXP_BARRIER(v) ((void)0)
 #undef LOOKUP4
 #define LOOKUP4 LOOKUP4_PORTABLE
@@ -223,6 +355,10 @@ void ngk_update_portable(double *w, const double *s, long k, double rz, double l
                          double *max_w) UPDATE_BODY
 
 static void ngk_exp_store_portable(const double *w, double *s, long from, long to, long k, double m) EXP_STORE_BODY
+
+double ngk_sum_portable(const double *s, long k) SUM_BODY
+
+UPDATE_CARRY_FUNCS(, _portable)
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #define NGK_HAVE_AVX2_BUILD 1
@@ -251,6 +387,10 @@ __attribute__((target("avx2,fma"))) double ngk_exp_sum_avx2(const double *w, dou
 __attribute__((target("avx2,fma"))) void ngk_update_avx2(double *w, const double *s, long k, double rz, double lr,
                                                             double *max_s, double *max_w) UPDATE_BODY
 
+__attribute__((target("avx2,fma"))) double ngk_sum_avx2(const double *s, long k) SUM_BODY
+
+UPDATE_CARRY_FUNCS(__attribute__((target("avx2,fma"))), _avx2)
+
 int ngk_cpu_has_avx2(void) {
   __builtin_cpu_init();
   return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -261,6 +401,11 @@ void ngk_update_avx2(double *w, const double *s, long k, double rz, double lr, d
   ngk_update_portable(w, s, k, rz, lr, max_s, max_w);
 }
 int ngk_cpu_has_avx2(void) { return 0; }
+double ngk_sum_avx2(const double *s, long k) { return ngk_sum_portable(s, k); }
+void ngk_update_carry_avx2(double *w, const double *s, double *s2, long k, double rz, double lr, int degree,
+                           double *max_s, double *max_w) {
+  ngk_update_carry_portable(w, s, s2, k, rz, lr, degree, max_s, max_w);
+}
 static void ngk_exp_store_avx2(const double *w, double *s, long from, long to, long k, double m) {
   ngk_exp_store_portable(w, s, from, to, k, m);
 }
@@ -293,6 +438,31 @@ void ngk_update(double *w, const double *s, long k, double rz, double lr, double
     ngk_update_portable(w, s, k, rz, lr, max_s, max_w);
 }
 
+double ngk_sum(const double *s, long k) {
+  return choice() == 2 ? ngk_sum_avx2(s, k) : ngk_sum_portable(s, k);
+}
+
+/* The lowest degree whose truncation error, |y|^(n+1) / (n+1)! for |y| <= dmax, is below 2^-56
+ * (an eighth of an ulp of 1); 0 past the last (or for NaN). */
+int ngk_carry_degree(double dmax) {
+  const double d = fabs(dmax);
+  if (d <= 4.3e-6) return 2;
+  if (d <= 1.35e-4) return 3;
+  if (d <= 1.1e-3) return 4;
+  if (d <= 4.6e-3) return 5;
+  if (d <= 1.3e-2) return 6;
+  if (d <= 5.5e-2) return 8;
+  return 0;
+}
+
+void ngk_update_carry(double *w, const double *s, double *s2, long k, double rz, double lr, int degree,
+                      double *max_s, double *max_w) {
+  if (choice() == 2)
+    ngk_update_carry_avx2(w, s, s2, k, rz, lr, degree, max_s, max_w);
+  else
+    ngk_update_carry_portable(w, s, s2, k, rz, lr, degree, max_s, max_w);
+}
+
 int ngk_fix_mmap_threshold(long bytes) {
 #if defined(__GLIBC__)
   return mallopt(M_MMAP_THRESHOLD, (int)bytes);
@@ -304,7 +474,7 @@ int ngk_fix_mmap_threshold(long bytes) {
 
 /* ---- Two threads inside one row (see NgramKernels.h). ----
  *
- * One step of a big row is split at h (a multiple of 8 near k/2): the driver takes columns
+ * One step of a big row is split at h (a multiple of 16 near k/2): the driver takes columns
  * [0, h), the helper [h, k). The softmax sum keeps ngk_exp_sum's order because its eight lane
  * sums run over the blocks in order: the driver accumulates its blocks and hands the eight
  * partial sums over; the helper, which has stored its exps meanwhile, continues them over its
@@ -368,9 +538,10 @@ struct ngk_team {
   double max_s, max_w, s_target, w_target;
   /* The step, written by the driver before it publishes `job`. */
   double *w __attribute__((aligned(64)));
-  double *s;
+  double *s, *s2;
   long k, h, target;
-  double m, head, lr;
+  double m, head, lr, dnum;
+  int carried_in, degree;
   long generation;
 };
 
@@ -405,10 +576,12 @@ static void helper_half(ngk_team *t, long g, int wait_sums) {
   const int avx = choice() == 2;
   const long k = t->k, h = t->h, k8 = k & ~7L;
   double *w = t->w, *s = t->s;
-  if (avx)
-    ngk_exp_store_avx2(w, s, h, k, k, t->m);
-  else
-    ngk_exp_store_portable(w, s, h, k, k, t->m);
+  if (!t->carried_in) {
+    if (avx)
+      ngk_exp_store_avx2(w, s, h, k, k, t->m);
+    else
+      ngk_exp_store_portable(w, s, h, k, k, t->m);
+  }
   if (wait_sums) wait_for(&t->sums_ready, g);
   double acc[8];
   memcpy(acc, t->acc, sizeof acc);
@@ -420,13 +593,19 @@ static void helper_half(ngk_team *t, long g, int wait_sums) {
   for (int l = 1; l < 8; l++) z += acc[l];
   for (long j = k8; j < k; j++) z += s[j];
   z = t->head + z;
+  const double rz = 1.0 / z;
+  const int degree = t->s2 ? ngk_carry_degree(t->dnum * rz) : 0;
   t->z = z;
+  t->degree = degree;
   __atomic_store_n(&t->z_ready, g, __ATOMIC_RELEASE);
   if (t->target >= h && t->target < k) {
     t->s_target = s[t->target];
     t->w_target = w[t->target];
   }
-  ngk_update(w + h, s + h, k - h, 1.0 / z, t->lr, &t->max_s, &t->max_w);
+  if (degree)
+    ngk_update_carry(w + h, s + h, t->s2 + h, k - h, rz, t->lr, degree, &t->max_s, &t->max_w);
+  else
+    ngk_update(w + h, s + h, k - h, rz, t->lr, &t->max_s, &t->max_w);
   __atomic_store_n(&t->half_done, g, __ATOMIC_RELEASE);
 }
 
@@ -449,24 +628,33 @@ void ngk_team_serve(ngk_team *t) {
 
 void ngk_team_stop(ngk_team *t) { __atomic_store_n(&t->job, -1L, __ATOMIC_RELEASE); }
 
-void ngk_team_step(ngk_team *t, double *w, double *s, long k, double m, double head, double lr, long target,
-                   ngk_step_result *r) {
+void ngk_team_step(ngk_team *t, double *w, double *s, double *s2, int carried_in, long k, double m, double head,
+                   double lr, double dnum, long target, ngk_step_result *r) {
   const long g = ++t->generation;
-  const long h = (k / 2) & ~7L;
+  const long h = (k / 2) & ~15L;
   t->w = w;
   t->s = s;
+  t->s2 = s2;
+  t->carried_in = carried_in;
   t->k = k;
   t->h = h;
   t->m = m;
   t->head = head;
   t->lr = lr;
+  t->dnum = dnum;
   t->target = target;
   __atomic_store_n(&t->job, g << 1, __ATOMIC_RELEASE);
   double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  if (choice() == 2)
+  if (carried_in) {
+    if (choice() == 2)
+      add_stored_avx2(s, 0, h, acc);
+    else
+      add_stored_portable(s, 0, h, acc);
+  } else if (choice() == 2) {
     acc_avx2(w, s, 0, h, m, acc);
-  else
+  } else {
     acc_portable(w, s, 0, h, m, acc);
+  }
   memcpy(t->acc, acc, sizeof acc);
   __atomic_store_n(&t->sums_ready, g, __ATOMIC_RELEASE);
   long c = g << 1;
@@ -476,13 +664,18 @@ void ngk_team_step(ngk_team *t, double *w, double *s, long k, double m, double h
   else
     wait_for(&t->z_ready, g);
   const double z = t->z;
+  const int degree = t->degree;
   r->z = z;
+  r->degree = degree;
   if (target < h) {
     r->s_target = s[target];
     r->w_target = w[target];
   }
   double ms, mw;
-  ngk_update(w, s, h, 1.0 / z, lr, &ms, &mw);
+  if (degree)
+    ngk_update_carry(w, s, s2, h, 1.0 / z, lr, degree, &ms, &mw);
+  else
+    ngk_update(w, s, h, 1.0 / z, lr, &ms, &mw);
   if (!mine) wait_for(&t->half_done, g);
   if (target >= h && target < k) {
     r->s_target = t->s_target;

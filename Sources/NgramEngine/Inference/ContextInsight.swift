@@ -113,7 +113,7 @@ public enum TimeTravel {
     }
     let w = UnsafeMutablePointer<Double>.allocate(capacity: max(cols.count, 1))
     w.initialize(repeating: 0, count: max(cols.count, 1))
-    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(cols.count, 1) + 8)
+    let scratch = RowScratch(columns: cols.count)
     defer {
       w.deallocate()
       scratch.deallocate()
@@ -132,9 +132,10 @@ public enum TimeTravel {
     }
     lt.withUnsafeBufferPointer { ltp in
       for _ in 0..<epochs {
+        var carry = RowCarry()
         _ = SparseRun.rowEpoch(
           weights: w, k: &k, w0: &w0, localTargets: ltp.baseAddress!, count: ltp.count, vocabSize: v,
-          lr: learningRate, scratch: scratch, events: &events)
+          lr: learningRate, scratch: scratch, carry: &carry, events: &events)
         if keepAll { out.append(snapshot()) }
       }
     }

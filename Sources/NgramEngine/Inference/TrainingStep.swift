@@ -175,7 +175,7 @@ public struct StepInspector: Sendable {
     let slots = max(cols.count, 1)
     let w = UnsafeMutablePointer<Double>.allocate(capacity: slots)
     w.initialize(repeating: 0, count: slots)
-    let scratch = UnsafeMutablePointer<Double>.allocate(capacity: slots + 8)
+    let scratch = RowScratch(columns: slots)
     defer {
       w.deallocate()
       scratch.deallocate()
@@ -195,19 +195,22 @@ public struct StepInspector: Sendable {
     let (before, after) = lt.withUnsafeBufferPointer { ltp -> (RowState, RowState) in
       let base = ltp.baseAddress!
       for _ in 1..<epoch {
+        var carry = RowCarry()
         _ = SparseRun.rowEpoch(
           weights: w, k: &k, w0: &w0, localTargets: base, count: ltp.count, vocabSize: v, lr: lr, scratch: scratch,
-          events: &events)
+          carry: &carry, events: &events)
       }
+      // The epoch's first q steps, then step q with what they carried: as training runs the epoch.
+      var carry = RowCarry()
       if q > 0 {
         _ = SparseRun.rowEpoch(
           weights: w, k: &k, w0: &w0, localTargets: base, count: q, vocabSize: v, lr: lr, scratch: scratch,
-          events: &events)
+          carry: &carry, events: &events)
       }
       let before = state()
       _ = SparseRun.rowEpoch(
         weights: w, k: &k, w0: &w0, localTargets: base + q, count: 1, vocabSize: v, lr: lr, scratch: scratch,
-        events: &events)
+        carry: &carry, events: &events)
       return (before, state())
     }
     return TrainingStep(

@@ -11,6 +11,15 @@ enum RowKernel {
   /// given (below it the hand-off costs more than it saves; measured on fortunes, context 0).
   static let teamColumns = 2048
 
+  /// Rows with at least this many explicit columns carry their exps from step to step (below it
+  /// the exps are computed afresh every step, as the reference does).
+  static let carryColumns = 64
+
+  /// Carried exps are recomputed from the weights after this many steps (and at the start of
+  /// each epoch of a row), so that their rounding errors cannot pile up: measured, they stay
+  /// within a few ulps (`KernelTests`).
+  static let carrySteps = 32
+
   /// A two-thread team for big rows (`ngk_team`), freed on deinit.
   final class Team: @unchecked Sendable {
     // Why `@unchecked Sendable` is sound: the C team is only touched through its own atomics
@@ -27,11 +36,11 @@ enum RowKernel {
     /// One step of a row of `k` columns on both threads; see `ngk_team_step`.
     @inline(__always)
     func step(
-      _ w: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>, _ k: Int, m: Double, head: Double,
-      lr: Double, target: Int
+      _ w: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>, carryTo s2: UnsafeMutablePointer<Double>?,
+      carriedIn: Bool, _ k: Int, m: Double, head: Double, lr: Double, dnum: Double, target: Int
     ) -> ngk_step_result {
       var r = ngk_step_result()
-      ngk_team_step(pointer, w, s, k, m, head, lr, target, &r)
+      ngk_team_step(pointer, w, s, s2, carriedIn ? 1 : 0, k, m, head, lr, dnum, target, &r)
       return r
     }
     deinit { ngk_team_free(pointer) }
@@ -71,6 +80,27 @@ enum RowKernel {
     return z
   }
 
+  /// The sum of the exps stored in `s[0..<k]`, in `expSum`'s order.
+  @inline(__always)
+  static func sum(_ s: UnsafePointer<Double>, _ k: Int) -> Double { ngk_sum(s, k) }
+
+  /// The degree of the polynomial that carries exps when no column loses more than `dmax` of
+  /// its weight, or 0 when none is exact enough (see `ngk_carry_degree`).
+  @inline(__always)
+  static func carryDegree(_ dmax: Double) -> Int { Int(ngk_carry_degree(dmax)) }
+
+  /// `update`, also writing each column's exp carried to its new weight into `s2`.
+  @inline(__always)
+  static func updateCarry(
+    _ w: UnsafeMutablePointer<Double>, _ s: UnsafePointer<Double>, _ s2: UnsafeMutablePointer<Double>, _ k: Int,
+    rz: Double, _ lr: Double, degree: Int
+  ) -> (maxS: Double, maxW: Double) {
+    var maxS = 0.0
+    var maxW = 0.0
+    ngk_update_carry(w, s, s2, k, rz, lr, Int32(degree), &maxS, &maxW)
+    return (maxS, maxW)
+  }
+
   /// e^x for one value: the C library's, as the kernels use past their last full vector.
   @inline(__always)
   static func exp1(_ x: Double) -> Double { exp(x) }
@@ -98,4 +128,34 @@ enum RowKernel {
     }
     return (ms, mw)
   }
+}
+
+/// The exps of a row's steps: two buffers of `stride` doubles, the step's exps and those carried
+/// to the next step (which swap roles each carried step).
+struct RowScratch {
+  let base: UnsafeMutablePointer<Double>
+  let stride: Int
+
+  /// Scratch for rows of up to `columns` explicit columns; free it with `deallocate`.
+  init(columns: Int) {
+    stride = max(columns, 1) + 8
+    base = .allocate(capacity: 2 * stride)
+  }
+
+  func deallocate() { base.deallocate() }
+}
+
+/// What a row's steps hand on to the next, within one epoch of the row: whether the current
+/// buffer holds the exps of the current weights (relative to `reference`), carried for `since`
+/// steps. A new value starts an epoch (the first step computes its exps afresh); a step split
+/// off the rest of its epoch (the Step screen) passes the same value on, so it computes what the
+/// whole epoch does.
+struct RowCarry {
+  /// Whether exps may be carried at all (tests compare with `false`: afresh every step).
+  var enabled = true
+  var live = false
+  var reference = 0.0
+  var since = 0
+  /// Whether the current buffer is the second one.
+  var second = false
 }

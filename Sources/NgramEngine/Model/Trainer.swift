@@ -472,7 +472,7 @@ final class SparseRun: @unchecked Sendable {
           return
         }
         defer { team.stop() }
-        let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(self.maxColumns, 1) + 8)
+        let scratch = RowScratch(columns: self.maxColumns)
         defer { scratch.deallocate() }
         var events: [TieEvent] = []
         var correct = 0
@@ -493,7 +493,7 @@ final class SparseRun: @unchecked Sendable {
     }
     DispatchQueue.concurrentPerform(iterations: threads) { _ in
       let maxCols = self.maxColumns
-      let scratch = UnsafeMutablePointer<Double>.allocate(capacity: max(maxCols, 1) + 8)
+      let scratch = RowScratch(columns: maxCols)
       defer { scratch.deallocate() }
       var events: [TieEvent] = []
       while true {
@@ -557,7 +557,7 @@ final class SparseRun: @unchecked Sendable {
 
   /// One epoch of one class: every step of its representative; sums scaled by the member count.
   func trainClassEpoch(
-    _ c: Int, scratch: UnsafeMutablePointer<Double>, events: inout [TieEvent], team: RowKernel.Team? = nil
+    _ c: Int, scratch: RowScratch, events: inout [TieEvent], team: RowKernel.Team? = nil
   ) -> (Double, Int, Int) {
     let rep = Int(index.classRep[c])
     let pStart = index.pairOffsets[rep]
@@ -566,10 +566,11 @@ final class SparseRun: @unchecked Sendable {
     let memberCount = index.memberOffsets[c + 1] - index.memberOffsets[c]
     var kk = k[c]
     var ww0 = w0[c]
+    var carry = RowCarry()
     let (loss, correct) = index.localTargets.withUnsafeBufferPointer { ltb in
       SparseRun.rowEpoch(
         weights: weights + cStart, k: &kk, w0: &ww0, localTargets: ltb.baseAddress! + pStart, count: pEnd - pStart,
-        vocabSize: v, lr: lr, scratch: scratch, events: &events,
+        vocabSize: v, lr: lr, scratch: scratch, carry: &carry, events: &events,
         stepLosses: stepLosses! + index.classStepOffsets[c], team: team)
     }
     k[c] = kk
@@ -599,13 +600,14 @@ final class SparseRun: @unchecked Sendable {
   @inline(__always)
   static func rowEpoch(
     weights w: UnsafeMutablePointer<Double>, k: inout Int, w0: inout Double, localTargets: UnsafePointer<Int32>,
-    count: Int, vocabSize vv: Int, lr: Double, scratch s: UnsafeMutablePointer<Double>, events: inout [TieEvent],
+    count: Int, vocabSize vv: Int, lr: Double, scratch: RowScratch, carry: inout RowCarry, events: inout [TieEvent],
     stepLosses: UnsafeMutablePointer<Double>? = nil, team: RowKernel.Team? = nil
   ) -> (loss: Double, correct: Int) {
     var kk = k
     var ww0 = w0
     var loss = 0.0
     var correct = 0
+    var c = carry
     events.removeAll(keepingCapacity: true)
     // The largest explicit weight, kept up to date by the update pass.
     var maxW = RowKernel.max(w, kk, start: -Double.infinity)
@@ -613,23 +615,48 @@ final class SparseRun: @unchecked Sendable {
       let t = Int(localTargets[q])
       let nd = vv - kk
       let m = nd > 0 && ww0 > maxW ? ww0 : maxW
-      let e0 = nd > 0 ? RowKernel.exp1(ww0 - m) : 0
+      let s = c.second ? scratch.base + scratch.stride : scratch.base
+      let s2 = c.second ? scratch.base : scratch.base + scratch.stride
+      // The exps are e^(w − reference). The reference is the largest weight, as the reference
+      // implementation subtracts, whenever they are computed afresh: every step of a small row,
+      // and for a big row at the start of an epoch, every `carrySteps` steps, and when the
+      // largest weight has moved away. In between, the last step carried them (exactly enough
+      // that the logs and weights do not change: see `RowKernel.carryColumns`).
+      let carries = c.enabled && kk >= RowKernel.carryColumns
+      if !(carries && c.live && c.since < RowKernel.carrySteps && abs(m - c.reference) <= 1) {
+        c.live = false
+        c.reference = m
+        c.since = 0
+      }
+      let ref = c.reference
+      let e0 = nd > 0 ? RowKernel.exp1(ww0 - ref) : 0
+      // A bound on the largest p times lr, over rz: the largest exp is the largest weight's.
+      let dnum = carries ? lr * RowKernel.exp1(maxW - ref) * (1 + 1e-9) : .nan
       // The probabilities are e · (1 / z) everywhere (kernels, target, shared weight, ties), so
       // equal exps give equal probabilities.
       let rz: Double
       let st: Double
       let wtOld: Double
       let maxS: Double
+      let degree: Int
       if let team, kk >= RowKernel.teamColumns {
         // Both threads: the same sums in the same order, the update split (same bits).
-        let r = team.step(w, s, kk, m: m, head: Double(nd) * e0, lr: lr, target: t)
+        let r = team.step(
+          w, s, carryTo: carries ? s2 : nil, carriedIn: c.live, kk, m: ref, head: Double(nd) * e0, lr: lr,
+          dnum: dnum, target: t)
         (rz, st, wtOld) = (1.0 / r.z, t < kk ? r.s_target : 0, t < kk ? r.w_target : 0)
         (maxS, maxW) = (r.max_s, r.max_w)
+        degree = Int(r.degree)
       } else {
-        rz = 1.0 / (Double(nd) * e0 + RowKernel.expSum(w, s, kk, m))
+        rz = 1.0 / (Double(nd) * e0 + (c.live ? RowKernel.sum(s, kk) : RowKernel.expSum(w, s, kk, ref)))
         st = t < kk ? s[t] : 0
         wtOld = t < kk ? w[t] : 0
-        (maxS, maxW) = RowKernel.update(w, s, kk, rz: rz, lr)
+        degree = carries ? RowKernel.carryDegree(dnum * rz) : 0
+        if degree > 0 {
+          (maxS, maxW) = RowKernel.updateCarry(w, s, s2, kk, rz: rz, lr, degree: degree)
+        } else {
+          (maxS, maxW) = RowKernel.update(w, s, kk, rz: rz, lr)
+        }
       }
       let p0 = e0 * rz
       let pt = t < kk ? st * rz : p0
@@ -664,12 +691,22 @@ final class SparseRun: @unchecked Sendable {
       if t == kk {
         w[kk] = ww0 - lr * (p0 - 1.0)
         if w[kk] > maxW { maxW = w[kk] }
-        kk += 1
       }
+      if degree > 0 {
+        // The target's exp (its weight gained, where the carry assumed a loss), afresh.
+        s2[t] = RowKernel.exp1(w[t] - ref)
+        c.live = true
+        c.since += 1
+        c.second.toggle()
+      } else {
+        c.live = false
+      }
+      if t == kk { kk += 1 }
       ww0 -= lr * p0
     }
     k = kk
     w0 = ww0
+    carry = c
     return (loss, correct)
   }
 

@@ -24,6 +24,25 @@ double ngk_exp_sum(const double *w, double *s, long k, double m);
  * s) and the largest new w (-inf when k = 0). */
 void ngk_update(double *w, const double *s, long k, double rz, double lr, double *max_s, double *max_w);
 
+/* Carried exps. Between two steps a column that is not the target loses d = lr * p of its
+ * weight, so its exp (relative to a fixed reference weight) is multiplied by e^-d, which for the
+ * small d of a row with many columns takes a short polynomial instead of a whole exp.
+ * ngk_update_carry is ngk_update (the same w, largest s and largest new w) that also writes
+ * s2[j] = s[j] + s[j] * (e^-d - 1) with e^y - 1 = y (1 + y/2! + ... + y^(n-1)/n!) of degree n;
+ * ngk_carry_degree(dmax) is the lowest degree n whose truncation error is below 2^-56 for every
+ * d <= dmax (0: none is, the exps must be computed afresh). ngk_sum is the sum of stored exps
+ * in ngk_exp_sum's order. */
+int ngk_carry_degree(double dmax);
+void ngk_update_carry(double *w, const double *s, double *s2, long k, double rz, double lr, int degree,
+                      double *max_s, double *max_w);
+double ngk_sum(const double *s, long k);
+double ngk_sum_portable(const double *s, long k);
+double ngk_sum_avx2(const double *s, long k);
+void ngk_update_carry_portable(double *w, const double *s, double *s2, long k, double rz, double lr, int degree,
+                               double *max_s, double *max_w);
+void ngk_update_carry_avx2(double *w, const double *s, double *s2, long k, double rz, double lr, int degree,
+                           double *max_s, double *max_w);
+
 /* The scalar exp the vector kernels use past the last full block: the C library's. */
 double ngk_exp1(double x);
 
@@ -40,7 +59,9 @@ void ngk_update_portable(double *w, const double *s, long k, double rz, double l
 void ngk_update_avx2(double *w, const double *s, long k, double rz, double lr, double *max_s, double *max_w);
 
 /* Two threads inside one row: one training step of a row with k explicit columns, the same bits
- * as ngk_exp_sum followed by ngk_update, with the columns split between the calling thread (the
+ * as ngk_exp_sum (or, with carried_in, ngk_sum of the exps already in s) followed by ngk_update
+ * (or, with s2 not NULL and ngk_carry_degree(dnum * (1 / z)) not 0, ngk_update_carry into s2 at
+ * that degree, returned in `degree`), with the columns split between the calling thread (the
  * driver) and a helper thread that runs ngk_team_serve until ngk_team_stop. The step computes
  * z = head + (the sum ngk_exp_sum returns, in its order), then the update with rz = 1 / z; it
  * returns z, the update's largest s and largest new w, and s[target] (the exp) and w[target]
@@ -49,13 +70,14 @@ void ngk_update_avx2(double *w, const double *s, long k, double rz, double lr, d
 typedef struct ngk_team ngk_team;
 typedef struct {
   double z, s_target, w_target, max_s, max_w;
+  int degree;
 } ngk_step_result;
 ngk_team *ngk_team_new(void);
 void ngk_team_free(ngk_team *t);
 void ngk_team_serve(ngk_team *t);
 void ngk_team_stop(ngk_team *t);
-void ngk_team_step(ngk_team *t, double *w, double *s, long k, double m, double head, double lr, long target,
-                   ngk_step_result *r);
+void ngk_team_step(ngk_team *t, double *w, double *s, double *s2, int carried_in, long k, double m, double head,
+                   double lr, double dnum, long target, ngk_step_result *r);
 
 /* glibc: allocations of at least `bytes` get their own mapping, returned to the system when
  * freed (a fixed threshold: glibc otherwise raises it after each such free). Returns 1 on
