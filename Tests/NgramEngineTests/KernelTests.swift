@@ -386,9 +386,18 @@ struct KernelTests {
     let skewed = (0..<9000).map { i in i % 2 == 0 ? "the" : words[Int.random(in: 0..<words.count, using: &g)] }
       .joined(separator: " ")
     let corpus1 = try Corpus(bytes: Array(skewed.utf8), path: "corpus/skewed.txt")
-    for (c, n) in [(corpus, 0), (corpus1, 1)] {
+    // Context 1 with four equally frequent words: four big rows, none too much for the other
+    // worker to balance, so each is a work item of its own (no team).
+    let hubs = ["a", "b", "c", "d"]
+    let spread = (0..<48000).map { i in i % 2 == 0 ? hubs[(i / 2) % 4] : words[Int.random(in: 0..<words.count, using: &g)] }
+      .joined(separator: " ")
+    let corpus4 = try Corpus(bytes: Array(spread.utf8), path: "corpus/spread.txt")
+    for (c, n, teamed) in [(corpus, 0, true), (corpus1, 1, true), (corpus4, 1, false)] {
       let trainer = try Trainer(corpus: c, config: TrainingConfig(contextLength: n, epochs: 2))
-      #expect(!SparseRun(index: trainer.index, lr: 0.1).bigClasses.isEmpty, "context \(n) has a big row")
+      let run = SparseRun(index: trainer.index, lr: 0.1)
+      #expect(!run.bigClasses.isEmpty, "context \(n) has a big row")
+      #expect(run.bigClasses.contains { run.isTeamed($0, workers: 2) } == teamed, "context \(n): teamed \(teamed)")
+      if !teamed { #expect(run.bigClasses.count == 4) }
       let one = try trainer.train(workers: 1)
       let two = try trainer.train(workers: 2)
       #expect(one.log.map(\.avgLoss.bitPattern) == two.log.map(\.avgLoss.bitPattern), "context \(n)")

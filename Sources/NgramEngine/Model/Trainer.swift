@@ -416,24 +416,44 @@ final class SparseRun: @unchecked Sendable {
         isBig[c] = true
       }
     }
-    bigClasses = big
+    // Largest first: with several workers, each is a work item of its own, taken before the chunks.
+    bigClasses = big.sorted { work[$0] > work[$1] || (work[$0] == work[$1] && $0 < $1) }
     isBigClass = isBig
+    classWork = work
+    totalWork = total
   }
 
   /// Whether each class is among `bigClasses`.
   let isBigClass: [Bool]
 
-  /// Classes with rows of `RowKernel.teamColumns` columns or more: with two workers or more,
-  /// each is trained by two threads together, one class after another, before the others.
+  /// Classes with rows of `RowKernel.teamColumns` columns or more, the most work first. With
+  /// two workers or more, one that is too much work for the others to balance (over 3/4 of a
+  /// worker's share of the epoch, such as a unigram's one row) is trained by two threads
+  /// together (`RowKernel.Team`), before everything else; the others are work items of their
+  /// own, taken first, each by one thread (the team's hand-offs cost more than they save there).
   let bigClasses: [Int]
+
+  /// The work of each class (steps times columns, roughly), and their sum.
+  let classWork: [Double]
+  let totalWork: Double
+
+  /// Whether class `c` (among `bigClasses`) is trained by a team when `workers` train.
+  func isTeamed(_ c: Int, workers: Int) -> Bool { classWork[c] * Double(workers) > 0.75 * totalWork }
 
   /// Runs one epoch over all classes; returns (loss sum, correct count) or nil when cancelled.
   func epoch(workers: Int, control: TrainingControl, partial: (@Sendable (Int, Double, Int) -> Void)?) -> (
     Double, Int
   )? {
     let chunks = chunkBounds.count - 1
-    let lossParts = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(chunks, 1))
-    let correctParts = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(chunks, 1))
+    // The big classes first: too big to balance, each by both threads together (the second one
+    // serves the team); the others as work items of their own, before the chunks.
+    let split = workers >= 2 && !bigClasses.isEmpty
+    let team = split && bigClasses.contains { isTeamed($0, workers: workers) } ? RowKernel.Team() : nil
+    let teamedClasses = team == nil ? [] : bigClasses.filter { isTeamed($0, workers: workers) }
+    let soloClasses = split ? bigClasses.filter { !teamedClasses.contains($0) } : []
+    let items = soloClasses.count + chunks
+    let lossParts = UnsafeMutableBufferPointer<Double>.allocate(capacity: max(items, 1))
+    let correctParts = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(items, 1))
     defer {
       lossParts.deallocate()
       correctParts.deallocate()
@@ -443,7 +463,7 @@ final class SparseRun: @unchecked Sendable {
     let next = Atomic<Int>(0)
     let cancelled = Atomic<Bool>(false)
     let progressLock = Mutex((done: 0, loss: 0.0, correct: 0, lastReport: UInt64(0)))
-    let threads = max(1, min(workers, chunks))
+    let threads = max(1, min(workers, items))
     let parts = ChunkSums(loss: lossParts.baseAddress!, correct: correctParts.baseAddress!)
     // Reported under the lock, so the reports reach the observer in the order of their counts
     // (the observer only hands them on).
@@ -461,10 +481,8 @@ final class SparseRun: @unchecked Sendable {
         }
       }
     }
-    // The big classes first, each by both threads together (the second one serves the team).
-    let teamed = workers >= 2 && !bigClasses.isEmpty
     var bigCorrect = 0
-    if teamed, let team = RowKernel.Team() {
+    if let team, !teamedClasses.isEmpty {
       let bigSums = Mutex((correct: 0, stopped: false))
       DispatchQueue.concurrentPerform(iterations: 2) { i in
         if i == 1 {
@@ -476,7 +494,7 @@ final class SparseRun: @unchecked Sendable {
         defer { scratch.deallocate() }
         var events: [TieEvent] = []
         var correct = 0
-        for c in self.bigClasses {
+        for c in teamedClasses {
           if control.isCancelled {
             bigSums.withLock { $0.stopped = true }
             return
@@ -497,8 +515,8 @@ final class SparseRun: @unchecked Sendable {
       defer { scratch.deallocate() }
       var events: [TieEvent] = []
       while true {
-        let ch = next.wrappingAdd(1, ordering: .relaxed).oldValue
-        if ch >= chunks { break }
+        let item = next.wrappingAdd(1, ordering: .relaxed).oldValue
+        if item >= items { break }
         if control.isCancelled {
           cancelled.store(true, ordering: .relaxed)
           break
@@ -506,20 +524,25 @@ final class SparseRun: @unchecked Sendable {
         var loss = 0.0
         var correct = 0
         var pairs = 0
-        for c in self.chunkBounds[ch]..<self.chunkBounds[ch + 1] where !(teamed && self.isBigClass[c]) {
-          let (l, cor, pr) = self.trainClassEpoch(c, scratch: scratch, events: &events)
-          loss += l
-          correct += cor
-          pairs += pr
+        if item < soloClasses.count {
+          (loss, correct, pairs) = self.trainClassEpoch(soloClasses[item], scratch: scratch, events: &events)
+        } else {
+          let ch = item - soloClasses.count
+          for c in self.chunkBounds[ch]..<self.chunkBounds[ch + 1] where !(split && self.isBigClass[c]) {
+            let (l, cor, pr) = self.trainClassEpoch(c, scratch: scratch, events: &events)
+            loss += l
+            correct += cor
+            pairs += pr
+          }
         }
-        parts.loss[ch] = loss
-        parts.correct[ch] = correct
+        parts.loss[item] = loss
+        parts.correct[item] = correct
         report(pairs, loss, correct)
       }
     }
     if cancelled.load(ordering: .relaxed) { return nil }
     var correct = bigCorrect
-    for ch in 0..<chunks { correct += correctParts[ch] }
+    for item in 0..<items { correct += correctParts[item] }
     // The reference adds each pair's loss to a running total in corpus order; doing the same
     // (rather than adding the per-chunk sums) keeps the logged 8 decimals identical even on
     // corpora with hundreds of thousands of pairs.
