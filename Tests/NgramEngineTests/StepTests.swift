@@ -158,6 +158,37 @@ import Testing
     }
   }
 
+  @Test func aBigRowSplitAtAnyStepTrainsAsTheWholeEpoch() throws {
+    // "the" before every other word, from 300 others: a row of up to 300 columns, big enough to
+    // carry its exps (RowKernel.carryColumns), with more steps an epoch than carrySteps. A step
+    // is its epoch split in two; the carried state must pass the split unchanged.
+    var g = SeededGenerator(seed: 17)
+    let words = (0..<300).map { "w\($0)" }
+    let text = (0..<3000).map { i in i % 2 == 0 ? "the" : words[Int.random(in: 0..<words.count, using: &g)] }
+      .joined(separator: " ")
+    let corpus = try Corpus(bytes: Array(text.utf8), path: "corpus/the.txt")
+    let the = try #require(corpus.vocabulary.id(of: "the"))
+    let inspector = try StepInspector(corpus: corpus, config: TrainingConfig(contextLength: 1, epochs: 3))
+    let pairs = (1...inspector.pairCount).filter { inspector.window(pair: $0).context == [Int(the)] }
+    #expect(pairs.count > 3 * RowKernel.carrySteps)
+    for epochs in [1, 2] {
+      let config = TrainingConfig(contextLength: 1, learningRate: 0.1, epochs: epochs)
+      let (model, _) = try Trainer(corpus: corpus, config: config).train()
+      let after = try inspector.step(epoch: epochs, pair: pairs.last!).after.distribution
+      let want = model.distribution(context: [Int(the)])
+      #expect(want.explicit.count >= RowKernel.carryColumns)
+      for j in 0..<corpus.vocabulary.count {
+        #expect(after.probability(of: j).bitPattern == want.probability(of: j).bitPattern, "epoch \(epochs) column \(j)")
+      }
+    }
+    // Consecutive steps, across the recomputation points: one's after is the next one's before.
+    for i in [1, RowKernel.carrySteps - 1, RowKernel.carrySteps, RowKernel.carrySteps + 5, pairs.count - 2] {
+      let a = try inspector.step(epoch: 2, pair: pairs[i]).after
+      let b = try inspector.step(epoch: 2, pair: pairs[i + 1]).before
+      #expect(a.weights.map(\.bitPattern) == b.weights.map(\.bitPattern) && a.sharedWeight == b.sharedWeight, "step \(i)")
+    }
+  }
+
   @Test func theWorkedNumbersOfTheFirstStep() throws {
     // Before any update every row is uniform: p = 1/V, loss = ln V, predicted = id 0, and the
     // update moves the target by lr·(1 − 1/V) and every other column by −lr/V.
