@@ -157,7 +157,8 @@ struct KernelTests {
     }
   }
 
-  @Test("a team step gives the bits of the one-thread passes (exps afresh or carried), with or without its helper running")
+  @Test(
+    "a team step gives the bits of the one-thread passes (exps afresh or carried), with or without its helper running")
   func teamStepSameBits() throws {
     var g = SeededGenerator(seed: 21)
     for k in [2048, 2049, 2055, 3000, 4103] {
@@ -177,7 +178,9 @@ struct KernelTests {
         // carriedIn: the exps are already in s; dnum: nil (no carrying), one that allows it, one too big.
         for (carriedIn, dnum) in [(false, nil), (false, 0.1), (true, 0.1), (true, 1e9)] as [(Bool, Double?)] {
           // One thread: the passes the trainer runs for a small row.
-          var (wa, sa, s2a) = (w0, carriedIn ? stored : [Double](repeating: 0, count: k + 8), [Double](repeating: 0, count: k + 8))
+          var (wa, sa, s2a) = (
+            w0, carriedIn ? stored : [Double](repeating: 0, count: k + 8), [Double](repeating: 0, count: k + 8)
+          )
           let z = Double(nd) * e0 + (carriedIn ? ngk_sum(sa, k) : ngk_exp_sum(wa, &sa, k, m))
           let st = target < k ? sa[target] : 0
           var (ms, mw) = (0.0, 0.0)
@@ -190,7 +193,9 @@ struct KernelTests {
           #expect((dnum == 0.1) == (degree > 0), "k = \(k): degree \(degree) for dnum \(String(describing: dnum))")
           for helper in [false, true] {
             let team = try #require(RowKernel.Team())
-            var (wb, sb, s2b) = (w0, carriedIn ? stored : [Double](repeating: 0, count: k + 8), [Double](repeating: 0, count: k + 8))
+            var (wb, sb, s2b) = (
+              w0, carriedIn ? stored : [Double](repeating: 0, count: k + 8), [Double](repeating: 0, count: k + 8)
+            )
             var r = ngk_step_result()
             // With the helper serving on another thread, or none (the driver does both halves).
             let served = DispatchSemaphore(value: 0)
@@ -207,7 +212,8 @@ struct KernelTests {
             }
             team.stop()
             if helper { served.wait() }
-            let label = "k = \(k), target \(target), helper \(helper), carried in \(carriedIn), dnum \(String(describing: dnum))"
+            let label =
+              "k = \(k), target \(target), helper \(helper), carried in \(carriedIn), dnum \(String(describing: dnum))"
             #expect(r.z.bitPattern == z.bitPattern, "\(label)")
             #expect(Int(r.degree) == degree, "\(label)")
             if target < k { #expect(r.s_target.bitPattern == st.bitPattern && r.w_target == w0[target], "\(label)") }
@@ -219,7 +225,9 @@ struct KernelTests {
     }
   }
 
-  @Test("carried exps: AVX2 and portable builds give identical bits at every degree; the update's w and maxima are ngk_update's")
+  @Test(
+    "carried exps: AVX2 and portable builds give the same bits at every degree; w and maxima are ngk_update's"
+  )
   func carrySameBits() throws {
     try #require(ngk_cpu_has_avx2() != 0, "this machine has no AVX2: only the portable build can run")
     for w0 in Self.inputs() where !w0.isEmpty {
@@ -321,7 +329,9 @@ struct KernelTests {
     #expect(worst <= 48, "\(worst) ulps")
   }
 
-  @Test("carrying exps changes no printed digit: a big row's losses, weights and argmax counts against exps afresh every step")
+  @Test(
+    "carrying exps changes no printed digit: a big row's losses, weights and argmax counts against afresh"
+  )
   func carriedMatchesAfresh() {
     var g = SeededGenerator(seed: 9)
     // A row of 3000 possible next tokens, Zipf-like, 20000 steps an epoch: carried in blocks of 32.
@@ -389,8 +399,10 @@ struct KernelTests {
     // Context 1 with four equally frequent words: four big rows, none too much for the other
     // worker to balance, so each is a work item of its own (no team).
     let hubs = ["a", "b", "c", "d"]
-    let spread = (0..<48000).map { i in i % 2 == 0 ? hubs[(i / 2) % 4] : words[Int.random(in: 0..<words.count, using: &g)] }
-      .joined(separator: " ")
+    let spread = (0..<48000).map { i in
+      i % 2 == 0 ? hubs[(i / 2) % 4] : words[Int.random(in: 0..<words.count, using: &g)]
+    }
+    .joined(separator: " ")
     let corpus4 = try Corpus(bytes: Array(spread.utf8), path: "corpus/spread.txt")
     for (c, n, teamed) in [(corpus, 0, true), (corpus1, 1, true), (corpus4, 1, false)] {
       let trainer = try Trainer(corpus: c, config: TrainingConfig(contextLength: n, epochs: 2))

@@ -178,14 +178,16 @@ import Testing
       let want = model.distribution(context: [Int(the)])
       #expect(want.explicit.count >= RowKernel.carryColumns)
       for j in 0..<corpus.vocabulary.count {
-        #expect(after.probability(of: j).bitPattern == want.probability(of: j).bitPattern, "epoch \(epochs) column \(j)")
+        #expect(
+          after.probability(of: j).bitPattern == want.probability(of: j).bitPattern, "epoch \(epochs) column \(j)")
       }
     }
     // Consecutive steps, across the recomputation points: one's after is the next one's before.
     for i in [1, RowKernel.carrySteps - 1, RowKernel.carrySteps, RowKernel.carrySteps + 5, pairs.count - 2] {
       let a = try inspector.step(epoch: 2, pair: pairs[i]).after
       let b = try inspector.step(epoch: 2, pair: pairs[i + 1]).before
-      #expect(a.weights.map(\.bitPattern) == b.weights.map(\.bitPattern) && a.sharedWeight == b.sharedWeight, "step \(i)")
+      #expect(
+        a.weights.map(\.bitPattern) == b.weights.map(\.bitPattern) && a.sharedWeight == b.sharedWeight, "step \(i)")
     }
   }
 
@@ -234,7 +236,9 @@ import Testing
     #expect(
       errorText { _ = try inspector.step(epoch: 4, pair: 1) }
         == "invalid epoch 4: use 1 to 3 (the epochs this model was trained for)")
-    #expect(thrownError { _ = try inspector.step(epoch: 1, pair: 0) } as? NgramError == .stepPairOutOfRange(pair: 0, pairs: 22))
+    #expect(
+      thrownError { _ = try inspector.step(epoch: 1, pair: 0) } as? NgramError
+        == .stepPairOutOfRange(pair: 0, pairs: 22))
     #expect(
       thrownError { _ = try inspector.step(epoch: 1, pair: 23) } as? NgramError
         == .stepPairOutOfRange(pair: 23, pairs: 22))

@@ -20,10 +20,10 @@ public struct SuccessorCounts: Sendable, Equatable {
     public let count: Int
   }
 
-  /// The relative frequency of `id` after the context (0 when never seen).
   /// No occurrence: what a model that was not counted from a corpus (an ARPA file) shows.
   public static let none = SuccessorCounts(occurrences: 0, counts: [])
 
+  /// The relative frequency of `id` after the context (0 when never seen).
   public func frequency(of id: Int) -> Double {
     guard occurrences > 0 else { return 0 }
     return Double(counts.first { $0.id == id }?.count ?? 0) / Double(occurrences)
