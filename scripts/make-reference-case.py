@@ -8,7 +8,7 @@ given corpus, learning rate and epoch count, in a base directory named after the
 meta's `repo_name` is the case name, as `check-conformance.py` runs it).
 
 Usage:
-  make-reference-case.py --out Tests/NgramEngineTests/Fixtures/extra --all-extra
+  make-reference-case.py --out Tests/NgramEngineTests/Fixtures/extra --all-extra [--only NAME ...]
   make-reference-case.py --ref-root /tmp/ref --out CASES_DIR --name NAME \
       --corpus FILE [--context 0|1|2|3] [--lr 0.1] [--epochs 50] [--expect-error PHRASE]
 
@@ -271,12 +271,40 @@ _t, _lr, _e = _uniform_text(8)
 EXTRA_CASES += [("ctx3_rounding_boundary", "u.txt", _t, {"context": 3, "lr": _lr, "epochs": _e})]
 
 
-def make_all_extra(ref_root: str, out: str) -> None:
-    """Regenerate every case of EXTRA_CASES into `out` (one subprocess per case: one package each)."""
+def _hub_text(seed: int, successors: int, tokens: int) -> str:
+    """Context 2 with one big row: "h h" followed by one of `successors` words, among filler."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    while len(out) < tokens:
+        out += ["h", "h", f"t{rng.randrange(successors)}", f"f{rng.randrange(20)}"]
+    return " ".join(out) + "\n"
+
+
+# Rows of 64 columns or more, with more than 32 steps an epoch: the trainer carries their exps
+# from step to step (README: "Carried exps in big rows"), which no case above reaches (the
+# largest row above has 60 columns). A Zipf unigram's and bigram's frequent rows carry at degree
+# 8; lr 0.3 puts the largest d near that degree's bound; at lr 0.5 it is past every bound, so
+# those steps compute their exps afresh.
+EXTRA_CASES += [
+    ("carry_v300_ctx0", "r.txt", _random_text(11, 300, 3000), {"context": 0, "lr": 0.1, "epochs": 12}),
+    ("carry_v300_ctx0_lr03", "r.txt", _random_text(12, 300, 2500), {"context": 0, "lr": 0.3, "epochs": 8}),
+    ("carry_v300_ctx0_lr05", "r.txt", _random_text(13, 300, 2500), {"context": 0, "lr": 0.5, "epochs": 6}),
+    ("carry_v400_ctx1", "r.txt", _random_text(14, 400, 6000), {"context": 1, "lr": 0.1, "epochs": 10}),
+    ("carry_hub150_ctx2", "h.txt", _hub_text(15, 150, 4000), {"context": 2, "lr": 0.1, "epochs": 15}),
+]
+
+
+def make_all_extra(ref_root: str, out: str, only: list[str] | None = None) -> None:
+    """Regenerate every case of EXTRA_CASES (or those named in `only`) into `out` (one subprocess
+    per case: one package each)."""
     import subprocess
 
     with tempfile.TemporaryDirectory() as t:
         for name, fname, text, opts in EXTRA_CASES:
+            if only and name not in only:
+                continue
             src = Path(t) / name / fname
             src.parent.mkdir(parents=True)
             src.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
@@ -289,6 +317,7 @@ def make_all_extra(ref_root: str, out: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--all-extra", action="store_true", help="regenerate every case of EXTRA_CASES into --out")
+    ap.add_argument("--only", action="append", help="with --all-extra: only this case (repeatable)")
     ap.add_argument("--ref-root", default="/tmp/ref")
     ap.add_argument("--out", required=True)
     ap.add_argument("--name")
@@ -301,7 +330,7 @@ def main() -> None:
 
     reexec_if_old_python()
     if a.all_extra:
-        make_all_extra(a.ref_root, a.out)
+        make_all_extra(a.ref_root, a.out, a.only)
         return
     if not a.name or not a.corpus:
         ap.error("--name and --corpus are required (or --all-extra)")
