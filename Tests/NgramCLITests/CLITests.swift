@@ -273,6 +273,56 @@ struct CLITests {
     #expect(try json(r2.stdout)["context"] as? [String] == ["the", "cat"])
   }
 
+  @Test("predict --backoff answers an unseen context from its longest seen suffix, past words outside the vocabulary too")
+  func predictBackoff() throws {
+    // Context 2 on cat/dog, and the context-1 and context-0 models of the same corpus: backing
+    // off to "cat" is the context-1 row of "cat"; to no context, the unigram.
+    var dirs: [Workspace] = []
+    defer { dirs.forEach { $0.cleanup() } }
+    for n in [2, 1, 0] {
+      let ws = Workspace("backoff\(n)", corpus: catDog, name: "cat_dog.txt")
+      dirs.append(ws)
+      #expect(try run(["train", "--dir", ws.path, "--context", "\(n)", "--quiet"]).status == 0)
+    }
+    func topk(_ dir: Workspace, _ args: [String]) throws -> ([[String: Any]], [String: Any]) {
+      let r = try run(["predict", "--dir", dir.path, "--json", "--topk", "8"] + args)
+      #expect(r.status == 0, "\(args): \(r.stderr)")
+      let j = try json(r.stdout)
+      return (try #require(j["topk"] as? [[String: Any]]), j)
+    }
+    func same(_ a: [[String: Any]], _ b: [[String: Any]], within tolerance: Double = 0) -> Bool {
+      let (pa, pb) = (a.compactMap { ($0["probability"] as? NSNumber)?.doubleValue }, b.compactMap { ($0["probability"] as? NSNumber)?.doubleValue })
+      return a.map { $0["token"] as? String } == b.map { $0["token"] as? String } && pa.count == pb.count
+        && zip(pa, pb).allSatisfy { abs($0 - $1) <= tolerance }
+    }
+    // Back-off replays the shorter context's training (as --epoch does), so it equals the other
+    // models' replay exactly, and their saved weights (4 decimals) to within 1e-4.
+    let (cat, _) = try topk(dirs[1], ["--epoch", "50", "cat"])
+    let (unigram, _) = try topk(dirs[2], ["--epoch", "50"])
+    #expect(same(cat, try topk(dirs[1], ["cat"]).0, within: 1e-4))
+    #expect(same(unigram, try topk(dirs[2], []).0, within: 1e-4))
+    // "mat cat" never occurs; "zzz" is no word of the corpus at all.
+    for (typed, used, want) in [(["mat", "cat"], ["cat"], cat), (["zzz", "cat"], ["cat"], cat), (["zzz", "yyy"], [], unigram)] {
+      let (top, j) = try topk(dirs[0], ["--backoff"] + typed)
+      #expect(j["context"] as? [String] == typed)
+      #expect(j["backoff_context"] as? [String] == used, "\(typed)")
+      #expect(same(top, want), "\(typed)")
+    }
+    // A seen context answers for itself.
+    let (seen, sj) = try topk(dirs[0], ["--backoff", "the", "cat"])
+    #expect(sj["backoff_context"] == nil)
+    #expect(same(seen, try topk(dirs[0], ["the", "cat"]).0))
+    // In words: not "uniform", and the unknown word named.
+    let text = try run(["predict", "--dir", dirs[0].path, "--topk", "2", "--backoff", "zzz", "cat"])
+    #expect(text.status == 0)
+    let lines = text.stdout.split(separator: "\n").map(String.init)
+    #expect(lines.first == "next after zzz cat (context never seen in training):")
+    #expect(lines.contains("context never seen (not in the vocabulary: zzz): backed off to cat (beyond the reference)"))
+    // Without --backoff an unknown word is still an error.
+    let plain = try run(["predict", "--dir", dirs[0].path, "zzz", "cat"])
+    #expect(plain.status == 1 && plain.stderr == "ngram-tui: error: unknown token 'zzz': not in the vocabulary\n")
+  }
+
   @Test("predict keeps non-ASCII tokens exact in JSON output")
   func predictUnicode() throws {
     let ws = Workspace("unicode", corpus: "caf\u{E9} \u{1F600} x caf\u{E9} \u{1F600} y cafe\u{301} \u{1F600} z\n")

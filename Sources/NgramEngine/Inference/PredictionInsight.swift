@@ -56,20 +56,34 @@ public struct PredictionInsight: Sendable {
     }
     var used: [Int]?
     if backoff, let corpus, !model.isTrained(context: context) {
-      var shorter = context
-      while !shorter.isEmpty {
-        shorter.removeFirst()
-        if !corpus.successorTargets(of: shorter).isEmpty || shorter.isEmpty {
-          dist = TimeTravel.distribution(
-            corpus: corpus, context: shorter, learningRate: training.learningRate, epochs: epoch ?? training.epochs)
-          used = shorter
-          break
-        }
-      }
+      (dist, used) = Self.backOff(from: Array(context.dropFirst()), corpus: corpus, training: training, epoch: epoch)
     }
     distribution = dist
     observed = corpus?.successors(of: used ?? context)
     self.epoch = epoch
     backoffContext = used
+  }
+
+  /// The back-off answer for a typed context whose oldest tokens are not in the vocabulary at
+  /// all, so that it was never seen: as `backoff` above, from `knownSuffix` (the typed tokens
+  /// after the last unknown one) down to no context.
+  public init(knownSuffix: [Int], corpus: Corpus, training: TrainingConfig, epoch: Int?) {
+    let (dist, used) = Self.backOff(from: knownSuffix, corpus: corpus, training: training, epoch: epoch)
+    distribution = dist
+    observed = corpus.successors(of: used)
+    self.epoch = epoch
+    backoffContext = used
+  }
+
+  /// The longest of `context` and its suffixes that occurs in the corpus (down to no context),
+  /// and its distribution, trained as `training` (to `epoch`).
+  static func backOff(from context: [Int], corpus: Corpus, training: TrainingConfig, epoch: Int?) -> (
+    Distribution, [Int]
+  ) {
+    var shorter = context
+    while !shorter.isEmpty && corpus.successorTargets(of: shorter).isEmpty { shorter.removeFirst() }
+    let dist = TimeTravel.distribution(
+      corpus: corpus, context: shorter, learningRate: training.learningRate, epochs: epoch ?? training.epochs)
+    return (dist, shorter)
   }
 }

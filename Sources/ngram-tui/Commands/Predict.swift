@@ -60,7 +60,10 @@ struct Predict: Command {
         "this \(loaded.modelKind) model needs \(n) context token\(n == 1 ? "" : "s"), got \(words.count)")
     }
     let ctx = Array(words.suffix(n))
-    let ids = try model.ids(for: ctx)
+    // With --backoff, tokens outside the vocabulary only make the context unseen: the answer
+    // backs off past them (the last unknown one and everything older).
+    let lastUnknown = backoff ? ctx.lastIndex { model.vocabulary.id(of: $0) == nil } : nil
+    let ids = try model.ids(for: lastUnknown.map { Array(ctx[($0 + 1)...]) } ?? ctx)
     let replays = epoch != nil || backoff
     let corpus = loaded.trainingCorpus(directory: directory.dir)
     if replays && corpus == nil {
@@ -68,8 +71,15 @@ struct Predict: Command {
         "--epoch and --backoff replay training and need the training corpus unchanged where 00_meta.json says (corpus.path, corpus.sha256)"
       )
     }
-    let insight = PredictionInsight(
-      model: model, context: ids, corpus: corpus, training: loaded.recordedTraining, epoch: epoch, backoff: backoff)
+    let insight =
+      if let corpus, lastUnknown != nil {
+        PredictionInsight(knownSuffix: ids, corpus: corpus, training: loaded.recordedTraining, epoch: epoch)
+      } else {
+        PredictionInsight(
+          model: model, context: ids, corpus: corpus, training: loaded.recordedTraining, epoch: epoch,
+          backoff: backoff)
+      }
+    let seen = lastUnknown == nil && model.isTrained(context: ids)
     let top = insight.distribution.top(topK.topk).map {
       Prediction(token: model.vocabulary.tokens[$0.id], id: $0.id, probability: $0.probability)
     }
@@ -82,7 +92,8 @@ struct Predict: Command {
       printJSON(.object(members + json(insight, model)))
     } else {
       let rankLines = ranked.map { [$0.line] } ?? []
-      for line in describe(top, context: ctx, seen: model.isTrained(context: ids)) + rankLines + lines(insight, model) {
+      let header = describe(top, context: ctx, seen: seen, backedOff: insight.backoffContext != nil)
+      for line in header + rankLines + lines(insight, model, unknown: lastUnknown.map { Array(ctx[...$0]) } ?? []) {
         printLine(line)
       }
     }
@@ -107,15 +118,17 @@ struct Predict: Command {
   }
 
   /// The insight in words, one line each.
-  func lines(_ insight: PredictionInsight, _ model: NgramModel) -> [String] {
+  func lines(_ insight: PredictionInsight, _ model: NgramModel, unknown: [String] = []) -> [String] {
     let distribution = insight.distribution
     var out = [
       "entropy \(fixed(distribution.entropyBits, 3)) bits, perplexity \(fixed(pow(2, distribution.entropyBits), 2))"
     ]
     if let epoch = insight.epoch { out.append("as the model stood after epoch \(epoch)") }
     if let b = insight.backoffContext {
+      let outside = unknown.filter { model.vocabulary.id(of: $0) == nil }
+      let why = outside.isEmpty ? "" : " (not in the vocabulary: \(outside.joined(separator: " ")))"
       out.append(
-        "context never seen: backed off to \(b.isEmpty ? "(no context)" : b.map { model.vocabulary.tokens[$0] }.joined(separator: " ")) (beyond the reference)"
+        "context never seen\(why): backed off to \(b.isEmpty ? "(no context)" : b.map { model.vocabulary.tokens[$0] }.joined(separator: " ")) (beyond the reference)"
       )
     }
     if let observed = insight.observed {

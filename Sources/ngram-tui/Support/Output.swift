@@ -26,10 +26,12 @@ func printLine(_ line: String) {
   print(TerminalText.escape(line))
 }
 
-/// Formats a top-k list for humans, one line each (tokens already escaped for the terminal).
-func describe(_ preds: [Prediction], context: [String], seen: Bool) -> [String] {
+/// Formats a top-k list for humans, one line each (tokens already escaped for the terminal);
+/// `backedOff`: an unseen context answered from a shorter one (`predict --backoff`), not uniform.
+func describe(_ preds: [Prediction], context: [String], seen: Bool, backedOff: Bool = false) -> [String] {
+  let unseen = backedOff ? " (context never seen in training)" : " (context never seen in training: uniform)"
   var lines = [
-    "next after \(context.isEmpty ? "(no context)" : context.joined(separator: " "))\(seen ? "" : " (context never seen in training: uniform)"):"
+    "next after \(context.isEmpty ? "(no context)" : context.joined(separator: " "))\(seen ? "" : unseen):"
   ]
   let shown = preds.map { TerminalText.escape($0.token) }
   let width = shown.map(\.count).max() ?? 0
