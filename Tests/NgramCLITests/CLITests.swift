@@ -273,7 +273,8 @@ struct CLITests {
     #expect(try json(r2.stdout)["context"] as? [String] == ["the", "cat"])
   }
 
-  @Test("predict --backoff answers an unseen context from its longest seen suffix, past words outside the vocabulary too")
+  @Test(
+    "predict --backoff answers an unseen context from its longest seen suffix, past words outside the vocabulary too")
   func predictBackoff() throws {
     // Context 2 on cat/dog, and the context-1 and context-0 models of the same corpus: backing
     // off to "cat" is the context-1 row of "cat"; to no context, the unigram.
@@ -291,7 +292,10 @@ struct CLITests {
       return (try #require(j["topk"] as? [[String: Any]]), j)
     }
     func same(_ a: [[String: Any]], _ b: [[String: Any]], within tolerance: Double = 0) -> Bool {
-      let (pa, pb) = (a.compactMap { ($0["probability"] as? NSNumber)?.doubleValue }, b.compactMap { ($0["probability"] as? NSNumber)?.doubleValue })
+      let (pa, pb) = (
+        a.compactMap { ($0["probability"] as? NSNumber)?.doubleValue },
+        b.compactMap { ($0["probability"] as? NSNumber)?.doubleValue }
+      )
       return a.map { $0["token"] as? String } == b.map { $0["token"] as? String } && pa.count == pb.count
         && zip(pa, pb).allSatisfy { abs($0 - $1) <= tolerance }
     }
@@ -302,7 +306,9 @@ struct CLITests {
     #expect(same(cat, try topk(dirs[1], ["cat"]).0, within: 1e-4))
     #expect(same(unigram, try topk(dirs[2], []).0, within: 1e-4))
     // "mat cat" never occurs; "zzz" is no word of the corpus at all.
-    for (typed, used, want) in [(["mat", "cat"], ["cat"], cat), (["zzz", "cat"], ["cat"], cat), (["zzz", "yyy"], [], unigram)] {
+    for (typed, used, want) in [
+      (["mat", "cat"], ["cat"], cat), (["zzz", "cat"], ["cat"], cat), (["zzz", "yyy"], [], unigram),
+    ] {
       let (top, j) = try topk(dirs[0], ["--backoff"] + typed)
       #expect(j["context"] as? [String] == typed)
       #expect(j["backoff_context"] as? [String] == used, "\(typed)")
