@@ -122,20 +122,34 @@ double ngk_exp1(double x) { return exp(x); }
     j += 8;                                                                                                \
   }
 
+/* The eight lane sums (za lanes 0..3, then zb's) added in order: the softmax sum's one order. */
+#define FOLD_LANES(za, zb) ((((((((za)[0] + (za)[1]) + (za)[2]) + (za)[3]) + (zb)[0]) + (zb)[1]) + (zb)[2]) + (zb)[3])
+
+/* The update passes' running maxima: four sets of lanes (16 columns a round, so that the
+ * compare-and-select chains overlap), of the exps (sm, from 0) and the new weights (wm, from
+ * -inf); merged into ms and mw. */
+#define LANE_MAXIMA_INIT                                                                                   \
+  v4d sm[4], wm[4];                                                                                        \
+  for (int a = 0; a < 4; a++) {                                                                            \
+    sm[a] = SPLAT(0.0);                                                                                    \
+    wm[a] = SPLAT(-INFINITY);                                                                              \
+  }
+#define LANE_MAXIMA_MERGE                                                                                  \
+  double ms = 0.0, mw = -INFINITY;                                                                         \
+  for (int a = 0; a < 4; a++) {                                                                            \
+    for (int l = 0; l < 4; l++) {                                                                          \
+      if (sm[a][l] > ms) ms = sm[a][l];                                                                    \
+      if (wm[a][l] > mw) mw = wm[a][l];                                                                    \
+    }                                                                                                      \
+  }
+
 #define EXP_SUM_BODY                                                                                       \
   {                                                                                                        \
     long j = 0;                                                                                            \
     v4d za = SPLAT(0.0), zb = SPLAT(0.0);                                                                  \
     const v4d m4 = SPLAT(m);                                                                               \
     EXP_BLOCKS(k, STORE_SUMN)                                                                              \
-    double z = za[0];                                                                                      \
-    z += za[1];                                                                                            \
-    z += za[2];                                                                                            \
-    z += za[3];                                                                                            \
-    z += zb[0];                                                                                            \
-    z += zb[1];                                                                                            \
-    z += zb[2];                                                                                            \
-    z += zb[3];                                                                                            \
+    double z = FOLD_LANES(za, zb);                                                                         \
     for (; j < k; j++) {                                                                                   \
       double e = exp(w[j] - m);                                                                            \
       s[j] = e;                                                                                            \
@@ -172,11 +186,7 @@ double ngk_exp1(double x) { return exp(x); }
 #define UPDATE_BODY                                                                                        \
   {                                                                                                        \
     long j = 0;                                                                                            \
-    v4d sm[4], wm[4];                                                                                      \
-    for (int a = 0; a < 4; a++) {                                                                          \
-      sm[a] = SPLAT(0.0);                                                                                  \
-      wm[a] = SPLAT(-INFINITY);                                                                            \
-    }                                                                                                      \
+    LANE_MAXIMA_INIT                                                                                       \
     const v4d rz4 = SPLAT(rz), lr4 = SPLAT(lr);                                                            \
     for (; j + 16 <= k; j += 16) {                                                                         \
       UPDATE_LANES(0, j)                                                                                   \
@@ -185,13 +195,7 @@ double ngk_exp1(double x) { return exp(x); }
       UPDATE_LANES(3, j + 12)                                                                              \
     }                                                                                                      \
     for (; j + 4 <= k; j += 4) UPDATE_LANES(0, j)                                                          \
-    double ms = 0.0, mw = -INFINITY;                                                                       \
-    for (int a = 0; a < 4; a++) {                                                                          \
-      for (int l = 0; l < 4; l++) {                                                                        \
-        if (sm[a][l] > ms) ms = sm[a][l];                                                                  \
-        if (wm[a][l] > mw) mw = wm[a][l];                                                                  \
-      }                                                                                                    \
-    }                                                                                                      \
+    LANE_MAXIMA_MERGE                                                                                      \
     for (; j < k; j++) {                                                                                   \
       double x = w[j] - lr * (s[j] * rz);                                                                  \
       w[j] = x;                                                                                            \
@@ -214,14 +218,7 @@ double ngk_exp1(double x) { return exp(x); }
       za += LOAD4(s + j);                                                                                  \
       zb += LOAD4(s + j + 4);                                                                              \
     }                                                                                                      \
-    double z = za[0];                                                                                      \
-    z += za[1];                                                                                            \
-    z += za[2];                                                                                            \
-    z += za[3];                                                                                            \
-    z += zb[0];                                                                                            \
-    z += zb[1];                                                                                            \
-    z += zb[2];                                                                                            \
-    z += zb[3];                                                                                            \
+    double z = FOLD_LANES(za, zb);                                                                         \
     for (; j < k; j++) z += s[j];                                                                          \
     return z;                                                                                              \
   }
@@ -265,11 +262,7 @@ double ngk_exp1(double x) { return exp(x); }
   {                                                                                                        \
     CARRY_COEFS;                                                                                           \
     long j = 0;                                                                                            \
-    v4d sm[4], wm[4];                                                                                      \
-    for (int a = 0; a < 4; a++) {                                                                          \
-      sm[a] = SPLAT(0.0);                                                                                  \
-      wm[a] = SPLAT(-INFINITY);                                                                            \
-    }                                                                                                      \
+    LANE_MAXIMA_INIT                                                                                       \
     const v4d rz4 = SPLAT(rz), lr4 = SPLAT(lr);                                                            \
     const v4d e2 = SPLAT(CARRY_E(4.3e-6)), e3 = SPLAT(CARRY_E(1.35e-4));                                   \
     for (; j + 16 <= k; j += 16) {                                                                         \
@@ -286,13 +279,7 @@ double ngk_exp1(double x) { return exp(x); }
       }                                                                                                    \
     }                                                                                                      \
     for (; j + 4 <= k; j += 4) CARRY_LANES(0, j, N)                                                        \
-    double ms = 0.0, mw = -INFINITY;                                                                       \
-    for (int a = 0; a < 4; a++) {                                                                          \
-      for (int l = 0; l < 4; l++) {                                                                        \
-        if (sm[a][l] > ms) ms = sm[a][l];                                                                  \
-        if (wm[a][l] > mw) mw = wm[a][l];                                                                  \
-      }                                                                                                    \
-    }                                                                                                      \
+    LANE_MAXIMA_MERGE                                                                                      \
     for (; j < k; j++) {                                                                                   \
       double e = s[j];                                                                                     \
       double d = lr * (e * rz);                                                                            \
@@ -589,8 +576,7 @@ static void helper_half(ngk_team *t, long g, int wait_sums) {
     add_stored_avx2(s, h, k8, acc);
   else
     add_stored_portable(s, h, k8, acc);
-  double z = acc[0];
-  for (int l = 1; l < 8; l++) z += acc[l];
+  double z = FOLD_LANES(acc, acc + 4);
   for (long j = k8; j < k; j++) z += s[j];
   z = t->head + z;
   const double rz = 1.0 / z;
