@@ -296,19 +296,16 @@ double ngk_exp1(double x) { return exp(x); }
     *max_w = mw;                                                                                           \
   }
 /* One function per degree, and the switch that picks one. */
+#define CARRY_FUNC(N, ATTR, SUFFIX)                                                                        \
+  ATTR static void carry##N##SUFFIX(double *w, const double *s, double *s2, long k, double rz, double lr,  \
+                                    double *max_s, double *max_w) UPDATE_CARRY_BODY(N)
 #define UPDATE_CARRY_FUNCS(ATTR, SUFFIX)                                                                   \
-  ATTR static void carry2##SUFFIX(double *w, const double *s, double *s2, long k, double rz, double lr,    \
-                                  double *max_s, double *max_w) UPDATE_CARRY_BODY(2)                       \
-  ATTR static void carry3##SUFFIX(double *w, const double *s, double *s2, long k, double rz, double lr,    \
-                                  double *max_s, double *max_w) UPDATE_CARRY_BODY(3)                       \
-  ATTR static void carry4##SUFFIX(double *w, const double *s, double *s2, long k, double rz, double lr,    \
-                                  double *max_s, double *max_w) UPDATE_CARRY_BODY(4)                       \
-  ATTR static void carry5##SUFFIX(double *w, const double *s, double *s2, long k, double rz, double lr,    \
-                                  double *max_s, double *max_w) UPDATE_CARRY_BODY(5)                       \
-  ATTR static void carry6##SUFFIX(double *w, const double *s, double *s2, long k, double rz, double lr,    \
-                                  double *max_s, double *max_w) UPDATE_CARRY_BODY(6)                       \
-  ATTR static void carry8##SUFFIX(double *w, const double *s, double *s2, long k, double rz, double lr,    \
-                                  double *max_s, double *max_w) UPDATE_CARRY_BODY(8)                       \
+  CARRY_FUNC(2, ATTR, SUFFIX)                                                                              \
+  CARRY_FUNC(3, ATTR, SUFFIX)                                                                              \
+  CARRY_FUNC(4, ATTR, SUFFIX)                                                                              \
+  CARRY_FUNC(5, ATTR, SUFFIX)                                                                              \
+  CARRY_FUNC(6, ATTR, SUFFIX)                                                                              \
+  CARRY_FUNC(8, ATTR, SUFFIX)                                                                              \
   ATTR void ngk_update_carry##SUFFIX(double *w, const double *s, double *s2, long k, double rz, double lr,  \
                                      int degree, double *max_s, double *max_w) {                           \
     switch (degree) {                                                                                      \
