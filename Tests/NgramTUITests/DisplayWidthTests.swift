@@ -49,6 +49,22 @@ import Testing
     #expect(DisplayWidth.of("e\u{301}") == 1)
     #expect(DisplayWidth.of("🌡") == 1 && DisplayWidth.of("♥") == 1)
   }
+
+  @Test func aTokenStartingWithACombiningMarkKeepsItOnADottedCircle() {
+    // "\u{301}abc" and "abc" are different tokens; the mark has no base to combine with, so it
+    // is drawn on ◌ in a column of its own instead of vanishing (and the rest moves right).
+    for (token, mark) in [("\u{301}abc", "\u{301}"), ("\u{20DD}x", "\u{20DD}"), ("\u{0300}\u{0301}y", "\u{0300}\u{0301}")] {
+      #expect(DisplayWidth.of(token) == token.count, "\(token.unicodeScalars.map(\.value))")
+      var grid = Grid(width: 8, height: 1)
+      let end = grid.put(token, x: 0, y: 0)
+      #expect(grid[0, 0].text == "\u{25CC}" + mark && end == token.count)
+      #expect(grid.line(0) == "\u{25CC}" + token)
+    }
+    // A mark after its base stays part of the base's column; zero-width spaces stay invisible.
+    var grid = Grid(width: 8, height: 1)
+    #expect(grid.put("ae\u{301}", x: 0, y: 0) == 2 && grid[1, 0].text == "e\u{301}")
+    #expect(grid.put("a\u{200B}b", x: 0, y: 0) == 2 && grid.line(0) == "ab")
+  }
 }
 
 /// In a locale whose character set is not UTF-8 (`LC_ALL=C`) ncurses draws junk bytes for

@@ -85,12 +85,16 @@ struct Grid: Equatable, Sendable {
         }
         continue
       }
-      let w = DisplayWidth.glyph(ch)
+      // A combining mark with nothing before it to combine with (a token may start with one) is
+      // drawn on a dotted circle, as Unicode shows a lone mark, so it does not vanish; other
+      // graphemes of no width (zero-width spaces, joiners) are invisible in any terminal.
+      let alone = DisplayWidth.isLoneMark(ch)
+      let w = alone ? 1 : DisplayWidth.glyph(ch)
       if w == 0 { continue }
       if col + w > limit { break }
       if col >= 0 {
         clearWide(at: col, y: y)
-        self[col, y] = Cell(text: String(ch), style: style)
+        self[col, y] = Cell(text: alone ? "\u{25CC}" + String(ch) : String(ch), style: style)
         if w == 2 {
           clearWide(at: col + 1, y: y)
           self[col + 1, y] = Cell(text: "", style: style)
@@ -192,10 +196,22 @@ enum DisplayWidth {
   }
 
   /// Columns taken by a grapheme: 0 (combining), 1, or 2 (East Asian wide, emoji); one holding a
-  /// control character takes the columns of its escaped form (see `escaped`).
+  /// control character takes the columns of its escaped form (see `escaped`), and a lone
+  /// combining mark the one of the dotted circle it is drawn on (see `isLoneMark`).
   static func of(_ ch: Character) -> Int {
     if let visible = escaped(ch) { return visible.count }
+    if isLoneMark(ch) { return 1 }
     return glyph(ch)
+  }
+
+  /// Whether a grapheme starts with a combining mark: one with no base character before it
+  /// (Swift makes a mark that follows a base part of the base's grapheme).
+  static func isLoneMark(_ ch: Character) -> Bool {
+    guard let first = ch.unicodeScalars.first, first.value >= 0x300 else { return false }
+    switch first.properties.generalCategory {
+    case .nonspacingMark, .enclosingMark, .spacingMark: return of(scalar: first) == 0
+    default: return false
+    }
   }
 
   /// Columns of a grapheme that holds no control character (`escaped` is nil): its first scalar's.
