@@ -296,6 +296,24 @@ EXTRA_CASES += [
 ]
 
 
+def _uniform_words(seed: int, vocab: int, tokens: int) -> str:
+    """Every word equally likely: the rows' weights stay nearly equal."""
+    import random
+
+    rng = random.Random(seed)
+    names = [f"w{i:05d}" for i in range(vocab)]
+    return " ".join(names[rng.randrange(vocab)] for _ in range(tokens)) + "\n"
+
+
+# Tiny learning rates keep a row's weights so close that their exps round to exact ties, which
+# the argmax breaks by the lowest id: carried exps are within ulps of fresh ones, not equal, so
+# the trainer computes afresh any step where the target is within 1e-12 of another candidate.
+EXTRA_CASES += [
+    ("carry_ties_v64_lr1e10", "u.txt", _uniform_words(65, 64, 10000), {"context": 0, "lr": 1e-10, "epochs": 3}),
+    ("carry_ties_v100_lr1e14", "u.txt", _uniform_words(101, 100, 10000), {"context": 0, "lr": 1e-14, "epochs": 3}),
+]
+
+
 def make_all_extra(ref_root: str, out: str, only: list[str] | None = None) -> None:
     """Regenerate every case of EXTRA_CASES (or those named in `only`) into `out` (one subprocess
     per case: one package each)."""

@@ -209,17 +209,29 @@ double ngk_exp1(double x) { return exp(x); }
 /* ---- Carried exps (see ngk_update_carry in the header). ----
  *
  * The sum of stored exps, in ngk_exp_sum's order: eight lane sums over the full blocks of
- * eight, added lane 0..7, then the remaining columns one by one. */
+ * eight, added lane 0..7, then the remaining columns one by one; and their largest. */
 #define SUM_BODY                                                                                           \
   {                                                                                                        \
-    v4d za = SPLAT(0.0), zb = SPLAT(0.0);                                                                  \
+    v4d za = SPLAT(0.0), zb = SPLAT(0.0), ma = SPLAT(0.0), mb = SPLAT(0.0);                                \
     long j = 0;                                                                                            \
     for (; j + 8 <= k; j += 8) {                                                                           \
-      za += LOAD4(s + j);                                                                                  \
-      zb += LOAD4(s + j + 4);                                                                              \
+      const v4d a = LOAD4(s + j), b = LOAD4(s + j + 4);                                                    \
+      za += a;                                                                                             \
+      zb += b;                                                                                             \
+      ma = SELECT4(a > ma, a, ma);                                                                         \
+      mb = SELECT4(b > mb, b, mb);                                                                         \
     }                                                                                                      \
     double z = FOLD_LANES(za, zb);                                                                         \
-    for (; j < k; j++) z += s[j];                                                                          \
+    double m = 0.0;                                                                                        \
+    for (int l = 0; l < 4; l++) {                                                                          \
+      if (ma[l] > m) m = ma[l];                                                                            \
+      if (mb[l] > m) m = mb[l];                                                                            \
+    }                                                                                                      \
+    for (; j < k; j++) {                                                                                   \
+      z += s[j];                                                                                           \
+      if (s[j] > m) m = s[j];                                                                              \
+    }                                                                                                      \
+    *max_s = m;                                                                                            \
     return z;                                                                                              \
   }
 
@@ -340,7 +352,7 @@ void ngk_update_portable(double *w, const double *s, long k, double rz, double l
 
 static void ngk_exp_store_portable(const double *w, double *s, long from, long to, long k, double m) EXP_STORE_BODY
 
-double ngk_sum_portable(const double *s, long k) SUM_BODY
+double ngk_sum_portable(const double *s, long k, double *max_s) SUM_BODY
 
 UPDATE_CARRY_FUNCS(, _portable)
 
@@ -371,7 +383,7 @@ __attribute__((target("avx2,fma"))) double ngk_exp_sum_avx2(const double *w, dou
 __attribute__((target("avx2,fma"))) void ngk_update_avx2(double *w, const double *s, long k, double rz, double lr,
                                                             double *max_s, double *max_w) UPDATE_BODY
 
-__attribute__((target("avx2,fma"))) double ngk_sum_avx2(const double *s, long k) SUM_BODY
+__attribute__((target("avx2,fma"))) double ngk_sum_avx2(const double *s, long k, double *max_s) SUM_BODY
 
 UPDATE_CARRY_FUNCS(__attribute__((target("avx2,fma"))), _avx2)
 
@@ -385,7 +397,7 @@ void ngk_update_avx2(double *w, const double *s, long k, double rz, double lr, d
   ngk_update_portable(w, s, k, rz, lr, max_s, max_w);
 }
 int ngk_cpu_has_avx2(void) { return 0; }
-double ngk_sum_avx2(const double *s, long k) { return ngk_sum_portable(s, k); }
+double ngk_sum_avx2(const double *s, long k, double *max_s) { return ngk_sum_portable(s, k, max_s); }
 void ngk_update_carry_avx2(double *w, const double *s, double *s2, long k, double rz, double lr, int degree,
                            double *max_s, double *max_w) {
   ngk_update_carry_portable(w, s, s2, k, rz, lr, degree, max_s, max_w);
@@ -422,8 +434,8 @@ void ngk_update(double *w, const double *s, long k, double rz, double lr, double
     ngk_update_portable(w, s, k, rz, lr, max_s, max_w);
 }
 
-double ngk_sum(const double *s, long k) {
-  return choice() == 2 ? ngk_sum_avx2(s, k) : ngk_sum_portable(s, k);
+double ngk_sum(const double *s, long k, double *max_s) {
+  return choice() == 2 ? ngk_sum_avx2(s, k, max_s) : ngk_sum_portable(s, k, max_s);
 }
 
 /* The lowest degree whose truncation error, |y|^(n+1) / (n+1)! for |y| <= dmax, is below 2^-56

@@ -80,9 +80,17 @@ enum RowKernel {
     return z
   }
 
-  /// The sum of the exps stored in `s[0..<k]`, in `expSum`'s order.
+  /// The sum of the exps stored in `s[0..<k]`, in `expSum`'s order, and the largest of them.
   @inline(__always)
-  static func sum(_ s: UnsafePointer<Double>, _ k: Int) -> Double { ngk_sum(s, k) }
+  static func sum(_ s: UnsafePointer<Double>, _ k: Int) -> (sum: Double, max: Double) {
+    var m = 0.0
+    let z = ngk_sum(s, k, &m)
+    return (z, m)
+  }
+
+  /// Carried exps are within a relative 1e-14 of fresh ones (`carrySteps`); when the target's
+  /// and another candidate's are nearer each other's than this, the step is computed afresh.
+  static let nearTie = 1e-12
 
   /// The degree of the polynomial that carries exps when no column loses more than `dmax` of
   /// its weight, or 0 when none is exact enough (see `ngk_carry_degree`).

@@ -651,8 +651,28 @@ final class SparseRun: @unchecked Sendable {
         c.reference = m
         c.since = 0
       }
+      var e0 = nd > 0 ? RowKernel.exp1(ww0 - c.reference) : 0
+      // The argmax breaks exact ties by the lowest id, and carried exps are within ulps of fresh
+      // ones, not equal: when the target's exp is near the largest and so is another's (weights
+      // a tiny learning rate keeps nearly equal), this step's exps are computed afresh.
+      var carriedSum = 0.0
+      if c.live {
+        let (z, top) = RowKernel.sum(s, kk)
+        carriedSum = z
+        let best = nd > 0 && e0 > top ? e0 : top
+        let near = best * (1 - RowKernel.nearTie)
+        if (t < kk ? s[t] : e0) >= near {
+          var candidates = nd > 0 && e0 >= near ? 1 : 0
+          for j in 0..<kk where s[j] >= near { candidates += 1 }
+          if candidates > 1 {
+            c.live = false
+            c.reference = m
+            c.since = 0
+            e0 = nd > 0 ? RowKernel.exp1(ww0 - m) : 0
+          }
+        }
+      }
       let ref = c.reference
-      let e0 = nd > 0 ? RowKernel.exp1(ww0 - ref) : 0
       // A bound on the largest p times lr, over rz: the largest exp is the largest weight's.
       let dnum = carries ? lr * RowKernel.exp1(maxW - ref) * (1 + 1e-9) : .nan
       // The probabilities are e · (1 / z) everywhere (kernels, target, shared weight, ties), so
@@ -671,7 +691,7 @@ final class SparseRun: @unchecked Sendable {
         (maxS, maxW) = (r.max_s, r.max_w)
         degree = Int(r.degree)
       } else {
-        rz = 1.0 / (Double(nd) * e0 + (c.live ? RowKernel.sum(s, kk) : RowKernel.expSum(w, s, kk, ref)))
+        rz = 1.0 / (Double(nd) * e0 + (c.live ? carriedSum : RowKernel.expSum(w, s, kk, ref)))
         st = t < kk ? s[t] : 0
         wtOld = t < kk ? w[t] : 0
         degree = carries ? RowKernel.carryDegree(dnum * rz) : 0

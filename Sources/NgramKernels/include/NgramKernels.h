@@ -31,13 +31,13 @@ void ngk_update(double *w, const double *s, long k, double rz, double lr, double
  * s2[j] = s[j] + s[j] * (e^-d - 1) with e^y - 1 = y (1 + y/2! + ... + y^(n-1)/n!) of degree n;
  * ngk_carry_degree(dmax) is the lowest degree n whose truncation error is below 2^-56 for every
  * d <= dmax (0: none is, the exps must be computed afresh). ngk_sum is the sum of stored exps
- * in ngk_exp_sum's order. */
+ * in ngk_exp_sum's order, and writes their largest (0 when k = 0). */
 int ngk_carry_degree(double dmax);
 void ngk_update_carry(double *w, const double *s, double *s2, long k, double rz, double lr, int degree,
                       double *max_s, double *max_w);
-double ngk_sum(const double *s, long k);
-double ngk_sum_portable(const double *s, long k);
-double ngk_sum_avx2(const double *s, long k);
+double ngk_sum(const double *s, long k, double *max_s);
+double ngk_sum_portable(const double *s, long k, double *max_s);
+double ngk_sum_avx2(const double *s, long k, double *max_s);
 void ngk_update_carry_portable(double *w, const double *s, double *s2, long k, double rz, double lr, int degree,
                                double *max_s, double *max_w);
 void ngk_update_carry_avx2(double *w, const double *s, double *s2, long k, double rz, double lr, int degree,
