@@ -434,6 +434,24 @@ void ngk_update(double *w, const double *s, long k, double rz, double lr, double
     ngk_update_portable(w, s, k, rz, lr, max_s, max_w);
 }
 
+/* How many of s[0..k) are at least t (an integer: the same in both builds). */
+#define COUNT_BODY                                                                                         \
+  {                                                                                                        \
+    long n = 0;                                                                                            \
+    for (long j = 0; j < k; j++) n += s[j] >= t;                                                           \
+    return n;                                                                                              \
+  }
+static long count_portable(const double *s, long k, double t) COUNT_BODY
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+__attribute__((target("avx2,fma"))) static long count_avx2(const double *s, long k, double t) COUNT_BODY
+#else
+static long count_avx2(const double *s, long k, double t) { return count_portable(s, k, t); }
+#endif
+
+long ngk_count_at_least(const double *s, long k, double t) {
+  return choice() == 2 ? count_avx2(s, k, t) : count_portable(s, k, t);
+}
+
 double ngk_sum(const double *s, long k, double *max_s) {
   return choice() == 2 ? ngk_sum_avx2(s, k, max_s) : ngk_sum_portable(s, k, max_s);
 }

@@ -88,6 +88,10 @@ enum RowKernel {
     return (z, m)
   }
 
+  /// How many of `s[0..<k]` are at least `t` (vectorised: the near-tie check's scan of a row).
+  @inline(__always)
+  static func count(_ s: UnsafePointer<Double>, _ k: Int, atLeast t: Double) -> Int { ngk_count_at_least(s, k, t) }
+
   /// Carried exps are within a relative 1e-14 of fresh ones (`carrySteps`); when the target's
   /// and another candidate's are nearer each other's than this, the step is computed afresh.
   static let nearTie = 1e-12

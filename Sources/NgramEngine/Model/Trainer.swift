@@ -663,7 +663,7 @@ final class SparseRun: @unchecked Sendable {
         let near = best * (1 - RowKernel.nearTie)
         if (t < kk ? s[t] : e0) >= near {
           var candidates = nd > 0 && e0 >= near ? 1 : 0
-          for j in 0..<kk where s[j] >= near { candidates += 1 }
+          candidates += RowKernel.count(s, kk, atLeast: near)
           if candidates > 1 {
             c.live = false
             c.reference = m

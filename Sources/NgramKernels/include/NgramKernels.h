@@ -33,6 +33,8 @@ void ngk_update(double *w, const double *s, long k, double rz, double lr, double
  * d <= dmax (0: none is, the exps must be computed afresh). ngk_sum is the sum of stored exps
  * in ngk_exp_sum's order, and writes their largest (0 when k = 0). */
 int ngk_carry_degree(double dmax);
+/* How many of s[0..k) are at least t. */
+long ngk_count_at_least(const double *s, long k, double t);
 void ngk_update_carry(double *w, const double *s, double *s2, long k, double rz, double lr, int degree,
                       double *max_s, double *max_w);
 double ngk_sum(const double *s, long k, double *max_s);
