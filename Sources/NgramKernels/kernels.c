@@ -555,7 +555,7 @@ struct ngk_team {
   double *s, *s2;
   long k, h, target;
   double m, head, lr, dnum;
-  int carried_in, degree;
+  int degree;
   long generation;
 };
 
@@ -590,12 +590,10 @@ static void helper_half(ngk_team *t, long g, int wait_sums) {
   const int avx = choice() == 2;
   const long k = t->k, h = t->h, k8 = k & ~7L;
   double *w = t->w, *s = t->s;
-  if (!t->carried_in) {
-    if (avx)
-      ngk_exp_store_avx2(w, s, h, k, k, t->m);
-    else
-      ngk_exp_store_portable(w, s, h, k, k, t->m);
-  }
+  if (avx)
+    ngk_exp_store_avx2(w, s, h, k, k, t->m);
+  else
+    ngk_exp_store_portable(w, s, h, k, k, t->m);
   if (wait_sums) wait_for(&t->sums_ready, g);
   double acc[8];
   memcpy(acc, t->acc, sizeof acc);
@@ -641,14 +639,13 @@ void ngk_team_serve(ngk_team *t) {
 
 void ngk_team_stop(ngk_team *t) { __atomic_store_n(&t->job, -1L, __ATOMIC_RELEASE); }
 
-void ngk_team_step(ngk_team *t, double *w, double *s, double *s2, int carried_in, long k, double m, double head,
-                   double lr, double dnum, long target, ngk_step_result *r) {
+void ngk_team_step(ngk_team *t, double *w, double *s, double *s2, long k, double m, double head, double lr,
+                   double dnum, long target, ngk_step_result *r) {
   const long g = ++t->generation;
   const long h = (k / 2) & ~15L;
   t->w = w;
   t->s = s;
   t->s2 = s2;
-  t->carried_in = carried_in;
   t->k = k;
   t->h = h;
   t->m = m;
@@ -658,16 +655,10 @@ void ngk_team_step(ngk_team *t, double *w, double *s, double *s2, int carried_in
   t->target = target;
   __atomic_store_n(&t->job, g << 1, __ATOMIC_RELEASE);
   double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
-  if (carried_in) {
-    if (choice() == 2)
-      add_stored_avx2(s, 0, h, acc);
-    else
-      add_stored_portable(s, 0, h, acc);
-  } else if (choice() == 2) {
+  if (choice() == 2)
     acc_avx2(w, s, 0, h, m, acc);
-  } else {
+  else
     acc_portable(w, s, 0, h, m, acc);
-  }
   memcpy(t->acc, acc, sizeof acc);
   __atomic_store_n(&t->sums_ready, g, __ATOMIC_RELEASE);
   long c = g << 1;

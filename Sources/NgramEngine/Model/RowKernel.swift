@@ -37,10 +37,10 @@ enum RowKernel {
     @inline(__always)
     func step(
       _ w: UnsafeMutablePointer<Double>, _ s: UnsafeMutablePointer<Double>, carryTo s2: UnsafeMutablePointer<Double>?,
-      carriedIn: Bool, _ k: Int, m: Double, head: Double, lr: Double, dnum: Double, target: Int
+      _ k: Int, m: Double, head: Double, lr: Double, dnum: Double, target: Int
     ) -> ngk_step_result {
       var r = ngk_step_result()
-      ngk_team_step(pointer, w, s, s2, carriedIn ? 1 : 0, k, m, head, lr, dnum, target, &r)
+      ngk_team_step(pointer, w, s, s2, k, m, head, lr, dnum, target, &r)
       return r
     }
     deinit { ngk_team_free(pointer) }

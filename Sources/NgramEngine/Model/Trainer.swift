@@ -688,8 +688,7 @@ final class SparseRun: @unchecked Sendable {
         // before it (the near-tie check), so splitting it would move the helper's half between
         // the cores' caches every step (measured: 13 s against 5 s on a unigram).
         let r = team.step(
-          w, s, carryTo: carries ? s2 : nil, carriedIn: false, kk, m: ref, head: Double(nd) * e0, lr: lr,
-          dnum: dnum, target: t)
+          w, s, carryTo: carries ? s2 : nil, kk, m: ref, head: Double(nd) * e0, lr: lr, dnum: dnum, target: t)
         (rz, st, wtOld) = (1.0 / r.z, t < kk ? r.s_target : 0, t < kk ? r.w_target : 0)
         (maxS, maxW) = (r.max_s, r.max_w)
         degree = Int(r.degree)

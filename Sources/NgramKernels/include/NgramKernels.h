@@ -61,9 +61,8 @@ void ngk_update_portable(double *w, const double *s, long k, double rz, double l
 void ngk_update_avx2(double *w, const double *s, long k, double rz, double lr, double *max_s, double *max_w);
 
 /* Two threads inside one row: one training step of a row with k explicit columns, the same bits
- * as ngk_exp_sum (or, with carried_in, ngk_sum of the exps already in s) followed by ngk_update
- * (or, with s2 not NULL and ngk_carry_degree(dnum * (1 / z)) not 0, ngk_update_carry into s2 at
- * that degree, returned in `degree`), with the columns split between the calling thread (the
+ * as ngk_exp_sum followed by ngk_update (or, with s2 not NULL and ngk_carry_degree(dnum * (1 / z))
+ * not 0, ngk_update_carry into s2 at that degree, returned in `degree`), with the columns split between the calling thread (the
  * driver) and a helper thread that runs ngk_team_serve until ngk_team_stop. The step computes
  * z = head + (the sum ngk_exp_sum returns, in its order), then the update with rz = 1 / z; it
  * returns z, the update's largest s and largest new w, and s[target] (the exp) and w[target]
@@ -78,8 +77,8 @@ ngk_team *ngk_team_new(void);
 void ngk_team_free(ngk_team *t);
 void ngk_team_serve(ngk_team *t);
 void ngk_team_stop(ngk_team *t);
-void ngk_team_step(ngk_team *t, double *w, double *s, double *s2, int carried_in, long k, double m, double head,
-                   double lr, double dnum, long target, ngk_step_result *r);
+void ngk_team_step(ngk_team *t, double *w, double *s, double *s2, long k, double m, double head, double lr,
+                   double dnum, long target, ngk_step_result *r);
 
 /* glibc: allocations of at least `bytes` get their own mapping, returned to the system when
  * freed (a fixed threshold: glibc otherwise raises it after each such free). Returns 1 on
