@@ -170,4 +170,11 @@ struct RowCarry {
   var since = 0
   /// Whether the current buffer is the second one.
   var second = false
+
+  /// This step computes its exps afresh, relative to `reference` (the row's largest weight).
+  mutating func restart(at reference: Double) {
+    live = false
+    self.reference = reference
+    since = 0
+  }
 }

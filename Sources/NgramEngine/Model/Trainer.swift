@@ -646,11 +646,7 @@ final class SparseRun: @unchecked Sendable {
       // largest weight has moved away. In between, the last step carried them (exactly enough
       // that the logs and weights do not change: see `RowKernel.carryColumns`).
       let carries = c.enabled && kk >= RowKernel.carryColumns
-      if !(carries && c.live && c.since < RowKernel.carrySteps && abs(m - c.reference) <= 1) {
-        c.live = false
-        c.reference = m
-        c.since = 0
-      }
+      if !(carries && c.live && c.since < RowKernel.carrySteps && abs(m - c.reference) <= 1) { c.restart(at: m) }
       var e0 = nd > 0 ? RowKernel.exp1(ww0 - c.reference) : 0
       // The argmax breaks exact ties by the lowest id, and carried exps are within ulps of fresh
       // ones, not equal: when the target's exp is near the largest and so is another's (weights
@@ -665,9 +661,7 @@ final class SparseRun: @unchecked Sendable {
           var candidates = nd > 0 && e0 >= near ? 1 : 0
           candidates += RowKernel.count(s, kk, atLeast: near)
           if candidates > 1 {
-            c.live = false
-            c.reference = m
-            c.since = 0
+            c.restart(at: m)
             e0 = nd > 0 ? RowKernel.exp1(ww0 - m) : 0
           }
         }
