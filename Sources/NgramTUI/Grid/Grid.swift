@@ -88,8 +88,9 @@ struct Grid: Equatable, Sendable {
       // A combining mark with nothing before it to combine with (a token may start with one) is
       // drawn on a dotted circle, as Unicode shows a lone mark, so it does not vanish; other
       // graphemes of no width (zero-width spaces, joiners) are invisible in any terminal.
-      let alone = DisplayWidth.isLoneMark(ch)
-      let w = alone ? 1 : DisplayWidth.glyph(ch)
+      let glyph = DisplayWidth.glyph(ch)
+      let alone = glyph == 0 && DisplayWidth.isLoneMark(ch)
+      let w = alone ? 1 : glyph
       if w == 0 { continue }
       if col + w > limit { break }
       if col >= 0 {
@@ -200,16 +201,17 @@ enum DisplayWidth {
   /// combining mark the one of the dotted circle it is drawn on (see `isLoneMark`).
   static func of(_ ch: Character) -> Int {
     if let visible = escaped(ch) { return visible.count }
-    if isLoneMark(ch) { return 1 }
-    return glyph(ch)
+    let columns = glyph(ch)
+    return columns == 0 && isLoneMark(ch) ? 1 : columns
   }
 
-  /// Whether a grapheme starts with a combining mark: one with no base character before it
-  /// (Swift makes a mark that follows a base part of the base's grapheme).
+  /// Whether a grapheme of no columns starts with a combining mark: one with no base character
+  /// before it (Swift makes a mark that follows a base part of the base's grapheme). Asked only
+  /// of graphemes whose width is 0, so text of ordinary widths never looks up categories.
   static func isLoneMark(_ ch: Character) -> Bool {
     guard let first = ch.unicodeScalars.first, first.value >= 0x300 else { return false }
     switch first.properties.generalCategory {
-    case .nonspacingMark, .enclosingMark, .spacingMark: return of(scalar: first) == 0
+    case .nonspacingMark, .enclosingMark, .spacingMark: return true
     default: return false
     }
   }
